@@ -1,0 +1,49 @@
+package dev.leibniz.dsl;
+
+/**
+ * How a weight starts. Random initializers draw from TensorFlow's stateless random ops, seeded
+ * by the graph's seed and the weight's position, so a model starts the same on every run.
+ */
+public sealed interface Init {
+  Init ZEROS = new Constant(0);
+  Init ONES = new Constant(1);
+  /** Keras's default for kernels: uniform in +-sqrt(6 / (fanIn + fanOut)). */
+  Init GLOROT_UNIFORM = new GlorotUniform();
+  /** Keras's {@code RandomUniform()} default: uniform in [-0.05, 0.05). */
+  Init RANDOM_UNIFORM = new RandomUniform(-0.05, 0.05);
+  /** Keras's {@code RandomNormal()} default: mean 0, standard deviation 0.05. */
+  Init RANDOM_NORMAL = new RandomNormal(0, 0.05);
+
+  static Init constant(double value) {
+    return new Constant(value);
+  }
+
+  static Init uniform(double min, double max) {
+    return new RandomUniform(min, max);
+  }
+
+  static Init normal(double mean, double stddev) {
+    return new RandomNormal(mean, stddev);
+  }
+
+  record Constant(double value) implements Init {}
+
+  record RandomUniform(double min, double max) implements Init {
+    public RandomUniform {
+      if (!(min < max)) {
+        throw new IllegalArgumentException("uniform needs min < max, got [" + min + ", " + max + ")");
+      }
+    }
+  }
+
+  record RandomNormal(double mean, double stddev) implements Init {
+    public RandomNormal {
+      if (!(stddev > 0)) {
+        throw new IllegalArgumentException("normal needs stddev > 0, got " + stddev);
+      }
+    }
+  }
+
+  /** Fan-in and fan-out are the first and last dimensions (the middle ones multiply both). */
+  record GlorotUniform() implements Init {}
+}

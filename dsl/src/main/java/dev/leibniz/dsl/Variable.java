@@ -1,0 +1,48 @@
+package dev.leibniz.dsl;
+
+import java.util.Objects;
+
+/**
+ * A weight of a layer, as created by {@link Ops#addWeight} in a {@link Build} method: what it
+ * is called, its shape, how it starts and whether the optimizer trains it. The TensorFlow
+ * variable that holds its value is made by the bridge when a graph first reads it.
+ */
+public final class Variable extends Tensor {
+  private final String name;
+  private final Shape shape;
+  private final Init init;
+  private final boolean trainable;
+
+  Variable(String name, Shape shape, Init init, boolean trainable) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.shape = Objects.requireNonNull(shape, "shape");
+    this.init = Objects.requireNonNull(init, "init");
+    this.trainable = trainable;
+    if (!shape.isFullyKnown()) {
+      throw new IllegalArgumentException(
+          "weight '" + name + "' needs a fully known shape, got " + shape
+              + "; build it from the known dimensions of the input, e.g. input.last()");
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Shape shape() {
+    return shape;
+  }
+
+  public Init init() {
+    return init;
+  }
+
+  public boolean trainable() {
+    return trainable;
+  }
+
+  @Override
+  public String toString() {
+    return "Variable[" + name + " " + shape + (trainable ? "" : " non-trainable") + "]";
+  }
+}

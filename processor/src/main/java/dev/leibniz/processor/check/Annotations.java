@@ -1,0 +1,51 @@
+package dev.leibniz.processor.check;
+
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.TypeElement;
+
+/** The DSL's annotations by name (the processor does not load the DSL's classes). */
+public final class Annotations {
+  public static final String LAYER = "dev.leibniz.dsl.Layer";
+  public static final String MODEL = "dev.leibniz.dsl.Model";
+  public static final String CALL = "dev.leibniz.dsl.Call";
+  public static final String WEIGHT = "dev.leibniz.dsl.Weight";
+  public static final String BUILD = "dev.leibniz.dsl.Build";
+  public static final String DIMS = "dev.leibniz.dsl.Dims";
+  public static final String TENSOR = "dev.leibniz.dsl.Tensor";
+  public static final String VARIABLE = "dev.leibniz.dsl.Variable";
+  public static final String SHAPE = "dev.leibniz.dsl.Shape";
+  public static final String OPS = "dev.leibniz.dsl.Ops";
+
+  private Annotations() {}
+
+  public static AnnotationMirror find(Element e, String name) {
+    for (AnnotationMirror m : e.getAnnotationMirrors()) {
+      if (((TypeElement) m.getAnnotationType().asElement()).getQualifiedName().contentEquals(name)) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  public static boolean has(Element e, String name) {
+    return find(e, name) != null;
+  }
+
+  /** A class whose instances are layers: sublayer fields of this type are callable. */
+  public static boolean isLayerType(Element e) {
+    return e != null && (has(e, LAYER) || has(e, MODEL));
+  }
+
+  /** {@code pkg.Outer_Inner_Graph} for {@code pkg.Outer.Inner}. */
+  public static String graphName(TypeElement type) {
+    StringBuilder simple = new StringBuilder(type.getSimpleName());
+    Element e = type.getEnclosingElement();
+    while (e instanceof TypeElement outer) {
+      simple.insert(0, outer.getSimpleName() + "_");
+      e = outer.getEnclosingElement();
+    }
+    String pkg = ((javax.lang.model.element.PackageElement) e).getQualifiedName().toString();
+    return (pkg.isEmpty() ? "" : pkg + ".") + simple + "_Graph";
+  }
+}

@@ -1,0 +1,207 @@
+package dev.leibniz.processor.check;
+
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.Trees;
+import dev.leibniz.processor.Message;
+import dev.leibniz.processor.Reporter;
+import dev.leibniz.processor.ir.StaticShape;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+
+/**
+ * Checks the declarations of an annotated class (signatures, weight fields, the {@code @Build}
+ * method) and reads which weights {@code @Build} assigns, with their shapes where literal.
+ */
+public final class DeclarationCheck {
+  /** Names the generated methods use for their own parameters. */
+  public static final Set<String> RESERVED = Set.of("tf", "layer", "fwd", "dOutput");
+
+  private final Trees trees;
+  private final Reporter reporter;
+
+  public DeclarationCheck(Trees trees, Reporter reporter) {
+    this.trees = trees;
+    this.reporter = reporter;
+  }
+
+  public ClassInfo check(TypeElement type) {
+    ClassInfo.Kind kind = Annotations.has(type, Annotations.LAYER) ? ClassInfo.Kind.LAYER
+        : Annotations.has(type, Annotations.MODEL) ? ClassInfo.Kind.MODEL : ClassInfo.Kind.FUNCTIONS;
+    String graph = Annotations.graphName(type);
+    String graphSimple = graph.substring(graph.lastIndexOf('.') + 1);
+
+    Map<String, VariableElement> fields = new LinkedHashMap<>();
+    List<VariableElement> weightFields = new ArrayList<>();
+    for (VariableElement f : ElementFilter.fieldsIn(type.getEnclosedElements())) {
+      fields.put(f.getSimpleName().toString(), f);
+      if (Annotations.has(f, Annotations.WEIGHT)) {
+        weightFields.add(f);
+        checkWeightField(f, graphSimple);
+      }
+    }
+
+    ExecutableElement build = null;
+    List<ExecutableElement> calls = new ArrayList<>();
+    for (ExecutableElement m : ElementFilter.methodsIn(type.getEnclosedElements())) {
+      if (Annotations.has(m, Annotations.BUILD)) {
+        if (build != null) {
+          reporter.error(m, Message.BAD_SIGNATURE, "a layer has one @Build method; merge this one into '"
+              + build.getSimpleName() + "'");
+        }
+        build = m;
+        checkBuild(m, kind, graphSimple);
+      }
+      if (Annotations.has(m, Annotations.CALL)) {
+        calls.add(m);
+        checkCall(m, kind);
+      }
+    }
+
+    Map<String, ClassInfo.WeightInfo> weights = new LinkedHashMap<>();
+    Map<String, StaticShape> assigned = build == null ? Map.of() : assignedWeights(build, weightFields);
+    for (VariableElement f : weightFields) {
+      String name = f.getSimpleName().toString();
+      weights.put(name, new ClassInfo.WeightInfo(name, assigned.containsKey(name),
+          assigned.getOrDefault(name, StaticShape.UNKNOWN)));
+    }
+    return new ClassInfo(type, kind, graph, weights, fields, build, calls);
+  }
+
+  private void checkWeightField(VariableElement f, String graphSimple) {
+    String name = f.getSimpleName().toString();
+    if (!isType(f.asType(), Annotations.VARIABLE)) {
+      reporter.error(f, Message.BAD_WEIGHT, "@Weight field '" + name + "' must have type Variable, got "
+          + f.asType() + "; declare it as `@Weight Variable " + name + ";`");
+    }
+    if (f.getModifiers().contains(Modifier.FINAL) || f.getModifiers().contains(Modifier.STATIC)) {
+      reporter.error(f, Message.BAD_WEIGHT, "@Weight field '" + name + "' is assigned by @Build, once per"
+          + " layer object; remove `final` and `static`");
+    }
+    if (f.getModifiers().contains(Modifier.PRIVATE)) {
+      reporter.error(f, Message.INACCESSIBLE, "@Weight field", name, graphSimple);
+    }
+  }
+
+  private void checkBuild(ExecutableElement m, ClassInfo.Kind kind, String graphSimple) {
+    if (kind == ClassInfo.Kind.FUNCTIONS || m.getModifiers().contains(Modifier.STATIC)) {
+      reporter.error(m, Message.BAD_SIGNATURE, "@Build creates the weights of a layer object: make it an"
+          + " instance method of a @Layer or @Model class");
+    }
+    if (m.getModifiers().contains(Modifier.PRIVATE)) {
+      reporter.error(m, Message.INACCESSIBLE, "@Build method", m.getSimpleName(), graphSimple);
+    }
+    for (VariableElement p : m.getParameters()) {
+      if (!isType(p.asType(), Annotations.SHAPE)) {
+        reporter.error(p, Message.BAD_SIGNATURE, "@Build receives the Shape of each @Call input, got "
+            + p.asType() + " for '" + p.getSimpleName() + "'; declare it as `Shape " + p.getSimpleName() + "`");
+      }
+    }
+  }
+
+  private void checkCall(ExecutableElement m, ClassInfo.Kind kind) {
+    boolean isStatic = m.getModifiers().contains(Modifier.STATIC);
+    if (!isStatic && kind == ClassInfo.Kind.FUNCTIONS) {
+      reporter.error(m, Message.BAD_SIGNATURE, "an instance @Call method belongs to a @Layer or @Model"
+          + " class; annotate the class, or make '" + m.getSimpleName() + "' static");
+    }
+    if (!isType(m.getReturnType(), Annotations.TENSOR)) {
+      reporter.error(m, Message.BAD_SIGNATURE, "@Call method '" + m.getSimpleName() + "' must return Tensor,"
+          + " got " + m.getReturnType());
+    }
+    if (m.getParameters().isEmpty()) {
+      reporter.error(m, Message.BAD_SIGNATURE, "@Call method '" + m.getSimpleName() + "' needs at least"
+          + " one Tensor input");
+    }
+    for (VariableElement p : m.getParameters()) {
+      String name = p.getSimpleName().toString();
+      if (!isType(p.asType(), Annotations.TENSOR)) {
+        reporter.error(p, Message.BAD_SIGNATURE, "@Call inputs are tensors; '" + name + "' has type "
+            + p.asType() + " (keep configuration in final fields of the layer)");
+      }
+      if (RESERVED.contains(name)) {
+        reporter.error(p, Message.RESERVED_NAME, name, "parameter");
+      }
+    }
+  }
+
+  private static boolean isType(TypeMirror t, String qualified) {
+    return t instanceof DeclaredType d
+        && ((TypeElement) d.asElement()).getQualifiedName().contentEquals(qualified);
+  }
+
+  /** Weight fields that @Build assigns from addWeight, with the dimensions of a literal Shape.of. */
+  private Map<String, StaticShape> assignedWeights(ExecutableElement build, List<VariableElement> weightFields) {
+    Set<String> names = new java.util.HashSet<>();
+    for (VariableElement f : weightFields) {
+      names.add(f.getSimpleName().toString());
+    }
+    Map<String, StaticShape> out = new LinkedHashMap<>();
+    TreePath path = trees.getPath(build);
+    if (path == null) {
+      return out;
+    }
+    MethodTree method = (MethodTree) path.getLeaf();
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitAssignment(AssignmentTree a, Void unused) {
+        String target = fieldName(a.getVariable());
+        if (target != null && names.contains(target)) {
+          out.put(target, shapeOf(a.getExpression()));
+        }
+        return super.visitAssignment(a, unused);
+      }
+    }.scan(new TreePath(path, method.getBody()), null);
+    return out;
+  }
+
+  /** The field an expression names: {@code f} or {@code this.f}; null otherwise. */
+  public static String fieldName(ExpressionTree e) {
+    if (e instanceof IdentifierTree id) {
+      return id.getName().toString();
+    }
+    if (e instanceof MemberSelectTree s && s.getExpression() instanceof IdentifierTree owner
+        && owner.getName().contentEquals("this")) {
+      return s.getIdentifier().toString();
+    }
+    return null;
+  }
+
+  /** The shape of {@code addWeight(name, Shape.of(d0, d1...), ...)}: literal dimensions, else unknown. */
+  private static StaticShape shapeOf(ExpressionTree e) {
+    if (!(e instanceof MethodInvocationTree call) || call.getArguments().size() < 2
+        || !(call.getArguments().get(1) instanceof MethodInvocationTree shape)
+        || !shape.getMethodSelect().toString().endsWith("of")) {
+      return StaticShape.UNKNOWN;
+    }
+    long[] dims = new long[shape.getArguments().size()];
+    for (int i = 0; i < dims.length; i++) {
+      dims[i] = shape.getArguments().get(i) instanceof LiteralTree lit && lit.getValue() instanceof Number n
+          ? n.longValue() : -1;
+    }
+    return StaticShape.of(dims);
+  }
+
+  /** Fields the generated code reads must not be private. */
+  public static boolean isPrivate(Element e) {
+    return e.getModifiers().contains(Modifier.PRIVATE);
+  }
+}

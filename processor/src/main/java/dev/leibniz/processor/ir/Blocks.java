@@ -1,0 +1,78 @@
+package dev.leibniz.processor.ir;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/** Walks over blocks and the regions nested in them. */
+public final class Blocks {
+  private Blocks() {}
+
+  /** Every node of the block and its regions, including values defined by the regions. */
+  public static void forEachNode(Block block, Consumer<Node> action) {
+    for (Stmt s : block.stmts()) {
+      if (s instanceof Node n) {
+        action.accept(n);
+      } else if (s instanceof If i) {
+        forEachNode(i.then(), action);
+        forEachNode(i.otherwise(), action);
+      } else if (s instanceof Loop l) {
+        forEachNode(l.body(), action);
+      }
+    }
+  }
+
+  /** Ids defined by the block at any depth: its nodes and the values its regions define. */
+  public static Set<Integer> defined(Block block) {
+    Set<Integer> ids = new LinkedHashSet<>();
+    collectDefined(block, ids);
+    return ids;
+  }
+
+  private static void collectDefined(Block block, Set<Integer> ids) {
+    for (Stmt s : block.stmts()) {
+      if (s instanceof Node n) {
+        ids.add(n.id());
+      } else if (s instanceof If i) {
+        collectDefined(i.then(), ids);
+        collectDefined(i.otherwise(), ids);
+        i.merges().forEach(m -> ids.add(m.out()));
+      } else if (s instanceof Loop l) {
+        collectDefined(l.body(), ids);
+        l.carried().forEach(c -> ids.add(c.out()));
+      }
+    }
+  }
+
+  /** Ids the block reads that it does not define: the values a region takes from outside. */
+  public static Set<Integer> free(Block block) {
+    Set<Integer> used = new LinkedHashSet<>();
+    collectUses(block, used);
+    used.removeAll(defined(block));
+    return used;
+  }
+
+  private static void collectUses(Block block, Set<Integer> used) {
+    for (Stmt s : block.stmts()) {
+      if (s instanceof Node n) {
+        used.addAll(n.args());
+      } else if (s instanceof If i) {
+        collectUses(i.then(), used);
+        collectUses(i.otherwise(), used);
+        for (If.Merge m : i.merges()) {
+          used.add(m.fromThen());
+          used.add(m.fromElse());
+        }
+      } else if (s instanceof Loop l) {
+        collectUses(l.body(), used);
+        for (Loop.Carry c : l.carried()) {
+          used.add(c.init());
+          used.add(c.result());
+        }
+      } else if (s instanceof SlotWrite a) {
+        used.add(a.slot());
+        used.add(a.value());
+      }
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package dev.leibniz.processor.ir;
+
+import java.util.List;
+
+/**
+ * One {@code @Call} method lowered to IR: its tensor inputs ({@code input} nodes), the weights
+ * it reads ({@code weight} nodes), the body and the id of the value it returns.
+ */
+public record Fn(String name, boolean isStatic, List<Node> inputs, List<String> inputNames,
+    List<Node> weights, Block body, int result, Origin origin) {
+  public Fn {
+    inputs = List.copyOf(inputs);
+    inputNames = List.copyOf(inputNames);
+    weights = List.copyOf(weights);
+  }
+
+  public Fn withBody(Block body, int result) {
+    return new Fn(name, isStatic, inputs, inputNames, weights, body, result, origin);
+  }
+}

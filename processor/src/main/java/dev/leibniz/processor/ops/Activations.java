@@ -1,0 +1,44 @@
+package dev.leibniz.processor.ops;
+
+import static dev.leibniz.processor.ops.Rule.op;
+
+import dev.leibniz.processor.ir.Op;
+import java.util.List;
+
+/**
+ * tanh, sigmoid and relu, and their fused gradient ops (TensorFlow's TanhGrad, SigmoidGrad and
+ * ReluGrad), which have derivative rules of their own so that second derivatives work.
+ */
+final class Activations {
+  private Activations() {}
+
+  static final Rule TANH = op("tanh", 1, Rule::sameAsFirst, "tf.tanh($0)",
+      (ir, n, g) -> new int[] {ir.tanhGrad(n.id(), g)});
+
+  /** tanhGrad(y, dy) = dy (1 - y^2). */
+  static final Rule TANH_GRAD = op("tanhGrad", 2, Rule::sameAsFirst, "tf.tanhGrad($0, $1)",
+      (ir, n, g) -> new int[] {
+          ir.mul(ir.mul(g, n.arg(1)), ir.mul(ir.constant(-2), n.arg(0))),
+          ir.tanhGrad(n.arg(0), g)});
+
+  static final Rule SIGMOID = op("sigmoid", 1, Rule::sameAsFirst, "tf.sigmoid($0)",
+      (ir, n, g) -> new int[] {ir.sigmoidGrad(n.id(), g)});
+
+  /** sigmoidGrad(y, dy) = dy y (1 - y). */
+  static final Rule SIGMOID_GRAD = op("sigmoidGrad", 2, Rule::sameAsFirst, "tf.sigmoidGrad($0, $1)",
+      (ir, n, g) -> new int[] {
+          ir.mul(ir.mul(g, n.arg(1)), ir.sub(ir.constant(1), ir.mul(ir.constant(2), n.arg(0)))),
+          ir.sigmoidGrad(n.arg(0), g)});
+
+  static final Rule RELU = op("relu", 1, Rule::sameAsFirst, "tf.relu($0)",
+      (ir, n, g) -> new int[] {ir.reluGrad(g, n.arg(0))});
+
+  /** reluGrad(dy, x) = dy where x > 0, else 0: linear in dy, piecewise constant in x. */
+  static final Rule RELU_GRAD = op("reluGrad", 2, Rule::sameAsFirst, "tf.reluGrad($0, $1)",
+      (ir, n, g) -> new int[] {ir.reluGrad(g, n.arg(1)), Op.ZERO});
+
+  static List<DslOp> dsl() {
+    return List.of(Elementwise.unary("tanh", TANH), Elementwise.unary("sigmoid", SIGMOID),
+        Elementwise.unary("relu", RELU));
+  }
+}

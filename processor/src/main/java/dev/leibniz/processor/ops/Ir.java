@@ -1,0 +1,98 @@
+package dev.leibniz.processor.ops;
+
+import dev.leibniz.processor.ir.Attrs;
+import dev.leibniz.processor.ir.Builder;
+import dev.leibniz.processor.ir.JavaExpr;
+import dev.leibniz.processor.ir.Op;
+import dev.leibniz.processor.ir.StaticShape;
+import java.util.List;
+
+/** Writes IR through a {@link Builder} one op at a time, so that derivative rules read as math. */
+public final class Ir {
+  private final Builder b;
+
+  public Ir(Builder b) {
+    this.b = b;
+  }
+
+  public StaticShape shape(int id) {
+    return b.shape(id);
+  }
+
+  int node(Op op, Attrs attrs, int... args) {
+    return b.node(op, attrs, hintFor(op, args), args);
+  }
+
+  /** Intermediate values are named after their op; the differentiator renames adjoints dX. */
+  private String hintFor(Op op, int[] args) {
+    return op.name();
+  }
+
+  public int add(int x, int y) {
+    return node(Arithmetic.ADD, Attrs.NONE, x, y);
+  }
+
+  public int sub(int x, int y) {
+    return node(Arithmetic.SUB, Attrs.NONE, x, y);
+  }
+
+  public int mul(int x, int y) {
+    return node(Arithmetic.MUL, Attrs.NONE, x, y);
+  }
+
+  public int div(int x, int y) {
+    return node(Arithmetic.DIV, Attrs.NONE, x, y);
+  }
+
+  public int neg(int x) {
+    return node(Arithmetic.NEG, Attrs.NONE, x);
+  }
+
+  public int constant(double value) {
+    return constant(JavaExpr.of(value));
+  }
+
+  public int constant(JavaExpr value) {
+    return b.node(Constants.CONSTANT, Attrs.of("value", value), "c");
+  }
+
+  public int pow(int x, JavaExpr exponent) {
+    return node(Elementwise.POW, Attrs.of("exponent", exponent), x);
+  }
+
+  public int matmul(int x, int y, boolean transposeA, boolean transposeB) {
+    return b.node(MatMul.MATMUL, Attrs.of("transposeA", transposeA, "transposeB", transposeB), "matmul", x, y);
+  }
+
+  public int tanhGrad(int y, int dy) {
+    return node(Activations.TANH_GRAD, Attrs.NONE, y, dy);
+  }
+
+  public int sigmoidGrad(int y, int dy) {
+    return node(Activations.SIGMOID_GRAD, Attrs.NONE, y, dy);
+  }
+
+  public int reluGrad(int dy, int x) {
+    return node(Activations.RELU_GRAD, Attrs.NONE, dy, x);
+  }
+
+  public int sumLastAxis(int x) {
+    return node(Reductions.SUM, Attrs.of("axes", List.of(JavaExpr.of(-1)), "keepDims", true), x);
+  }
+
+  public int unbroadcast(int g, int like) {
+    return node(ShapeOps.UNBROADCAST, Attrs.NONE, g, like);
+  }
+
+  public int reshapeLike(int x, int like) {
+    return node(ShapeOps.RESHAPE_LIKE, Attrs.NONE, x, like);
+  }
+
+  public int onesLike(int x) {
+    return node(Constants.ONES_LIKE, Attrs.NONE, x);
+  }
+
+  public int zerosLike(int x) {
+    return node(Constants.ZEROS_LIKE, Attrs.NONE, x);
+  }
+}

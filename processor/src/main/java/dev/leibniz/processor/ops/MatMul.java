@@ -1,0 +1,56 @@
+package dev.leibniz.processor.ops;
+
+import static dev.leibniz.processor.ops.Rule.op;
+
+import dev.leibniz.processor.ir.Attrs;
+import dev.leibniz.processor.ir.ShapeException;
+import dev.leibniz.processor.ir.StaticShape;
+import java.util.List;
+
+/** Matrix product of rank-2 tensors, either side optionally transposed, and its derivative. */
+final class MatMul {
+  private MatMul() {}
+
+  static StaticShape shape(List<StaticShape> in, Attrs attrs) {
+    StaticShape a = in.get(0);
+    StaticShape b = in.get(1);
+    Shapes.requireRank(a, 2, "matmul", "left operand");
+    Shapes.requireRank(b, 2, "matmul", "right operand");
+    boolean ta = attrs.bool("transposeA");
+    boolean tb = attrs.bool("transposeB");
+    long rows = a.knownRank() ? a.dim(ta ? 1 : 0) : -1;
+    long innerA = a.knownRank() ? a.dim(ta ? 0 : 1) : -1;
+    long innerB = b.knownRank() ? b.dim(tb ? 1 : 0) : -1;
+    long cols = b.knownRank() ? b.dim(tb ? 0 : 1) : -1;
+    if (!StaticShape.compatible(innerA, innerB)) {
+      throw new ShapeException("matmul of " + a + " and " + b + ": the inner dimensions " + innerA
+          + " and " + innerB + " differ; the left operand's columns must equal the right operand's rows"
+          + " (transpose one side, or check the weight's shape in @Build)");
+    }
+    return StaticShape.of(rows, cols);
+  }
+
+  static final Rule MATMUL = op("matmul", 2, MatMul::shape,
+      (args, attrs) -> attrs.bool("transposeA") || attrs.bool("transposeB")
+          ? "tf.matmul(" + args.get(0) + ", " + args.get(1) + ", " + attrs.bool("transposeA") + ", "
+              + attrs.bool("transposeB") + ")"
+          : "tf.matmul(" + args.get(0) + ", " + args.get(1) + ")",
+      (ir, n, g) -> {
+        int a = n.arg(0);
+        int b = n.arg(1);
+        boolean ta = n.attrs().bool("transposeA");
+        boolean tb = n.attrs().bool("transposeB");
+        if (!ta && !tb) {
+          return new int[] {ir.matmul(g, b, false, true), ir.matmul(a, g, true, false)};
+        } else if (!ta) {
+          return new int[] {ir.matmul(g, b, false, false), ir.matmul(g, a, true, false)};
+        } else if (!tb) {
+          return new int[] {ir.matmul(b, g, false, true), ir.matmul(a, g, false, false)};
+        }
+        return new int[] {ir.matmul(b, g, true, true), ir.matmul(g, a, true, true)};
+      });
+
+  static List<DslOp> dsl() {
+    return List.of(DslOp.of("matmul", a -> new Ir(a.builder()).matmul(a.tensor(0), a.tensor(1), false, false)));
+  }
+}

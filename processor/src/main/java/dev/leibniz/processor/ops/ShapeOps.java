@@ -1,0 +1,116 @@
+package dev.leibniz.processor.ops;
+
+import static dev.leibniz.processor.ops.Rule.op;
+
+import dev.leibniz.processor.ir.Attrs;
+import dev.leibniz.processor.ir.JavaExpr;
+import dev.leibniz.processor.ir.Op;
+import dev.leibniz.processor.ir.ShapeException;
+import dev.leibniz.processor.ir.StaticShape;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * reshape and transpose, and the shape plumbing of gradients: reshapeLike, and unbroadcast /
+ * broadcastLike (each the derivative of the other).
+ */
+final class ShapeOps {
+  private ShapeOps() {}
+
+  static StaticShape reshaped(List<StaticShape> in, Attrs attrs) {
+    List<JavaExpr> target = attrs.exprs("shape");
+    List<Long> dims = new ArrayList<>();
+    int inferred = 0;
+    for (JavaExpr e : target) {
+      long d = e.isConstant() ? (long) e.value().getAsDouble() : -1;
+      if (e.isConstant() && d == -1) {
+        inferred++;
+      } else if (e.isConstant() && d < 0) {
+        throw new ShapeException("reshape dimensions are sizes or -1, got " + d);
+      }
+      dims.add(d);
+    }
+    if (inferred > 1) {
+      throw new ShapeException("reshape to " + target + ": at most one dimension may be -1");
+    }
+    StaticShape x = in.get(0);
+    StaticShape out = new StaticShape(dims);
+    if (x.fullyKnown() && out.fullyKnown()) {
+      long from = x.dims().stream().reduce(1L, (p, q) -> p * q);
+      long to = out.dims().stream().reduce(1L, (p, q) -> p * q);
+      if (from != to) {
+        throw new ShapeException("cannot reshape " + x + " (" + from + " elements) to " + out + " (" + to + " elements)");
+      }
+    }
+    return out;
+  }
+
+  static final Rule RESHAPE = op("reshape", 1, ShapeOps::reshaped,
+      (args, attrs) -> "tf.reshape(" + args.get(0) + ", " + Shapes.longs(attrs.exprs("shape")) + ")",
+      (ir, n, g) -> new int[] {ir.reshapeLike(g, n.arg(0))});
+
+  /** reshapeLike(a, like): a in the run-time shape of like. */
+  static final Rule RESHAPE_LIKE = op("reshapeLike", 2, Rule::sameAsSecond, "tf.reshapeLike($0, $1)",
+      (ir, n, g) -> new int[] {ir.reshapeLike(g, n.arg(0)), Op.ZERO});
+
+  static StaticShape transposed(List<StaticShape> in, Attrs attrs) {
+    StaticShape x = in.get(0);
+    if (!x.knownRank()) {
+      return StaticShape.UNKNOWN;
+    }
+    List<Long> out = new ArrayList<>();
+    if (!attrs.has("perm")) {
+      for (int i = x.rank() - 1; i >= 0; i--) {
+        out.add(x.dim(i));
+      }
+      return new StaticShape(out);
+    }
+    List<Integer> perm = Shapes.axes(attrs.exprs("perm"), x, "transpose");
+    if (perm == null) {
+      return StaticShape.ofRank(x.rank());
+    }
+    if (perm.size() != x.rank()) {
+      throw new ShapeException("transpose of a rank-" + x.rank() + " tensor " + x + " needs " + x.rank()
+          + " axes in its permutation, got " + perm.size());
+    }
+    for (int p : perm) {
+      out.add(x.dim(p));
+    }
+    return new StaticShape(out);
+  }
+
+  static final Rule TRANSPOSE = op("transpose", 1, ShapeOps::transposed,
+      (args, attrs) -> attrs.has("perm")
+          ? "tf.transpose(" + args.get(0) + ", " + Shapes.ints(attrs.exprs("perm")) + ")"
+          : "tf.transpose(" + args.get(0) + ")",
+      (ir, n, g) -> {
+        if (!n.attrs().has("perm")) {
+          return new int[] {ir.node(ShapeOps.TRANSPOSE, Attrs.NONE, g)};
+        }
+        List<JavaExpr> perm = n.attrs().exprs("perm");
+        List<JavaExpr> inverse = new ArrayList<>(perm);
+        List<Integer> normalized = Shapes.axes(perm, ir.shape(n.arg(0)), "transpose");
+        if (normalized == null) {
+          throw new ShapeException("transpose needs a constant permutation to be differentiated");
+        }
+        for (int i = 0; i < normalized.size(); i++) {
+          inverse.set(normalized.get(i), JavaExpr.of(i));
+        }
+        return new int[] {ir.node(ShapeOps.TRANSPOSE, Attrs.of("perm", List.copyOf(inverse)), g)};
+      });
+
+  /** unbroadcast(g, like): g summed over the axes along which like was broadcast. */
+  static final Rule UNBROADCAST = op("unbroadcast", 2, Rule::sameAsSecond, "tf.unbroadcast($0, $1)",
+      (ir, n, g) -> new int[] {ir.node(ShapeOps.BROADCAST_LIKE, Attrs.NONE, g, n.arg(0)), Op.ZERO});
+
+  /** broadcastLike(a, like): a broadcast to the run-time shape of like. */
+  static final Rule BROADCAST_LIKE = op("broadcastLike", 2, Rule::sameAsSecond, "tf.broadcastLike($0, $1)",
+      (ir, n, g) -> new int[] {ir.unbroadcast(g, n.arg(0)), Op.ZERO});
+
+  static List<DslOp> dsl() {
+    return List.of(
+        DslOp.of("reshape", a -> a.builder().node(RESHAPE, Attrs.of("shape", a.ints(1)), "reshape", a.tensor(0))),
+        DslOp.of("transpose", a -> a.builder().node(TRANSPOSE,
+            a.count() == 1 ? Attrs.NONE : Attrs.of("perm", a.ints(1)), "transpose", a.tensor(0))));
+  }
+}

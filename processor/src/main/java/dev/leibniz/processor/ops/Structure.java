@@ -1,0 +1,181 @@
+package dev.leibniz.processor.ops;
+
+import dev.leibniz.processor.ir.Attrs;
+import dev.leibniz.processor.ir.Builder;
+import dev.leibniz.processor.ir.Node;
+import dev.leibniz.processor.ir.Op;
+import dev.leibniz.processor.ir.StaticShape;
+import java.util.List;
+
+/**
+ * Ops that are not math: where values enter a function (inputs, weights, loop-carried locals,
+ * values merged after a region), the mutable gradient slots of backward regions, and calls into
+ * another class's generated graph (a sublayer's {@code @Call}), which are differentiated by
+ * calling that graph's generated backward.
+ */
+public final class Structure {
+  private Structure() {}
+
+  /** A value that has no arguments and is emitted by the generator, not as an expression. */
+  private static final class Leaf extends Op {
+    Leaf(String name) {
+      super(name);
+    }
+
+    @Override
+    public StaticShape shape(List<StaticShape> in, Attrs attrs) {
+      return attrs.has("shape") ? (StaticShape) attrs.map().get("shape") : StaticShape.UNKNOWN;
+    }
+
+    @Override
+    public String emit(List<String> args, Attrs attrs) {
+      throw new IllegalStateException(name() + " is written by the generator");
+    }
+
+    @Override
+    public int[] vjp(Builder b, Node node, int g) {
+      return new int[0];
+    }
+  }
+
+  /** Tensor input {@code index} of the function (attributes "index", "shape"). */
+  public static final Op INPUT = new Leaf("input");
+  /** The weight in field "field", read at the top of the function. */
+  public static final Op WEIGHT = new Leaf("weight");
+  /** A local carried into a loop iteration. */
+  public static final Op CARRY = new Leaf("carry");
+  /** A value defined by a region statement: a merge after an if, or a carried local after a loop. */
+  public static final Op PHI = new Leaf("phi");
+  /** The adjoint handed to a backward pass (its upstream gradient). */
+  public static final Op SEED = new Leaf("seed");
+
+  /** slot(init): a mutable gradient, read after the region with {@link #READ}. */
+  public static final Op SLOT = Rule.op("slot", 1, Rule::sameAsFirst, "$0", (ir, n, g) -> new int[] {Op.ZERO});
+  /** The final value of a slot once its region has run. */
+  public static final Op READ = Rule.op("read", 1, Rule::sameAsFirst, "$0", (ir, n, g) -> new int[] {Op.ZERO});
+
+  /**
+   * A call into another generated graph (attributes "graph", "method", "target" (Java code of
+   * the layer object, absent for static functions), "inputs" (names)): its value is that
+   * graph's forward record.
+   */
+  public static final Op CALL = new Op("call") {
+    @Override
+    public StaticShape shape(List<StaticShape> in, Attrs attrs) {
+      return StaticShape.UNKNOWN;
+    }
+
+    @Override
+    public String emit(List<String> args, Attrs attrs) {
+      String target = attrs.has("target") ? attrs.string("target") + ", " : "";
+      return "$T{" + attrs.string("graph") + "}." + attrs.string("method") + "(tf, " + target
+          + String.join(", ", args) + ")";
+    }
+
+    @Override
+    public String javaType(Attrs attrs) {
+      return attrs.string("graph") + "." + capitalize(attrs.string("method")) + "Forward";
+    }
+
+    @Override
+    public int[] vjp(Builder b, Node node, int g) {
+      return new int[node.args().size()];
+    }
+
+    @Override
+    public boolean differentiable() {
+      return false;
+    }
+  };
+
+  /** output(record, inputs...): the tensor a {@link #CALL} returned; its adjoint goes to the inputs. */
+  public static final Op OUTPUT = new Op("output") {
+    @Override
+    public StaticShape shape(List<StaticShape> in, Attrs attrs) {
+      return StaticShape.UNKNOWN;
+    }
+
+    @Override
+    public String emit(List<String> args, Attrs attrs) {
+      return args.get(0) + ".output()";
+    }
+
+    @Override
+    public int[] vjp(Builder b, Node node, int g) {
+      Node call = b.get(node.arg(0));
+      Attrs attrs = call.attrs();
+      int grads = b.node(BACKWARD, attrs, "grads" + capitalize(node.hint()), call.id(), g);
+      @SuppressWarnings("unchecked")
+      List<String> inputs = (List<String>) attrs.map().get("inputs");
+      int[] out = new int[node.args().size()];
+      out[0] = Op.ZERO;
+      for (int i = 1; i < out.length; i++) {
+        String field = "d" + capitalize(inputs.get(i - 1));
+        out[i] = b.node(FIELD, Attrs.of("field", field), node.hint() + capitalize(field), grads);
+      }
+      return out;
+    }
+  };
+
+  /** backward(record, adjoint): the other graph's generated backward; its value is a record. */
+  static final Op BACKWARD = new Op("backward") {
+    @Override
+    public StaticShape shape(List<StaticShape> in, Attrs attrs) {
+      return StaticShape.UNKNOWN;
+    }
+
+    @Override
+    public String emit(List<String> args, Attrs attrs) {
+      String target = attrs.has("target") ? attrs.string("target") + ", " : "";
+      return "$T{" + attrs.string("graph") + "}." + attrs.string("method") + "Backward(tf, " + target
+          + String.join(", ", args) + ")";
+    }
+
+    @Override
+    public String javaType(Attrs attrs) {
+      return attrs.string("graph") + "." + capitalize(attrs.string("method")) + "Gradients";
+    }
+
+    @Override
+    public int[] vjp(Builder b, Node node, int g) {
+      throw new IllegalStateException("the backward of a call into another graph is not differentiated again");
+    }
+
+    @Override
+    public boolean differentiable() {
+      return false;
+    }
+  };
+
+  /** One input gradient out of a {@link #BACKWARD} record (attribute "field"). */
+  static final Op FIELD = new Op("field") {
+    @Override
+    public StaticShape shape(List<StaticShape> in, Attrs attrs) {
+      return StaticShape.UNKNOWN;
+    }
+
+    @Override
+    public String emit(List<String> args, Attrs attrs) {
+      return args.get(0) + "." + attrs.string("field") + "()";
+    }
+
+    @Override
+    public int[] vjp(Builder b, Node node, int g) {
+      throw new IllegalStateException("the backward of a call into another graph is not differentiated again");
+    }
+
+    @Override
+    public boolean differentiable() {
+      return false;
+    }
+  };
+
+  public static String capitalize(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+
+  /** Whether node {@code n} is a leaf that the generator declares itself. */
+  public static boolean isLeaf(Node n) {
+    return n.op() instanceof Leaf;
+  }
+}

@@ -1,0 +1,965 @@
+package dev.leibniz.processor.parse;
+
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.EmptyStatementTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
+import com.sun.source.tree.ImportTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewArrayTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.PrimitiveTypeTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
+import com.sun.source.util.Trees;
+import dev.leibniz.processor.Message;
+import dev.leibniz.processor.Reporter;
+import dev.leibniz.processor.check.Annotations;
+import dev.leibniz.processor.check.ClassInfo;
+import dev.leibniz.processor.check.DeclarationCheck;
+import dev.leibniz.processor.ir.Attrs;
+import dev.leibniz.processor.ir.Block;
+import dev.leibniz.processor.ir.Builder;
+import dev.leibniz.processor.ir.Fn;
+import dev.leibniz.processor.ir.If;
+import dev.leibniz.processor.ir.JavaExpr;
+import dev.leibniz.processor.ir.Loop;
+import dev.leibniz.processor.ir.Node;
+import dev.leibniz.processor.ir.Origin;
+import dev.leibniz.processor.ir.ShapeException;
+import dev.leibniz.processor.ir.StaticShape;
+import dev.leibniz.processor.ops.CallArgs;
+import dev.leibniz.processor.ops.DslOp;
+import dev.leibniz.processor.ops.OpRegistry;
+import dev.leibniz.processor.ops.Structure;
+import dev.leibniz.processor.parse.Scope.Binding;
+import dev.leibniz.processor.parse.Scope.NumberVar;
+import dev.leibniz.processor.parse.Scope.TensorVar;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+
+/**
+ * Lowers the body of a {@code @Call} method to IR. Method bodies are not attributed while
+ * annotation processors run, so names are resolved here: locals from the {@link Scope}, fields
+ * from the class's declarations, op functions from the imports of {@code Ops}. Every problem is
+ * reported at its expression and parsing goes on, so one compile shows them all.
+ */
+public final class BodyParser {
+  private final Trees trees;
+  private final Elements elements;
+  private final Reporter reporter;
+  private final ClassInfo info;
+  private final String graphSimple;
+
+  private Builder b;
+  private CompilationUnitTree unit;
+  private String file;
+  private Scope scope;
+  private final Map<String, Integer> weightIds = new LinkedHashMap<>();
+  private final List<Node> weightNodes = new ArrayList<>();
+  private final Deque<ExecutableElement> calling = new ArrayDeque<>();
+  private int regions;
+
+  public BodyParser(Trees trees, Elements elements, Reporter reporter, ClassInfo info) {
+    this.trees = trees;
+    this.elements = elements;
+    this.reporter = reporter;
+    this.info = info;
+    this.graphSimple = info.graphName().substring(info.graphName().lastIndexOf('.') + 1);
+  }
+
+  /** The node table of the last parsed function, for the stages after parsing. */
+  public Builder nodes() {
+    return b;
+  }
+
+  /** Thrown past the statement whose expression was reported, so parsing resumes after it. */
+  private static final class Reported extends RuntimeException {
+    Reported() {
+      super(null, null, false, false);
+    }
+  }
+
+  public Fn parse(ExecutableElement method) {
+    TreePath path = trees.getPath(method);
+    MethodTree tree = (MethodTree) path.getLeaf();
+    unit = path.getCompilationUnit();
+    file = fileName(unit);
+    b = new Builder();
+    scope = new Scope();
+    weightIds.clear();
+    weightNodes.clear();
+    calling.clear();
+    calling.push(method);
+
+    List<Node> inputs = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < method.getParameters().size(); i++) {
+      VariableElement p = method.getParameters().get(i);
+      String name = p.getSimpleName().toString();
+      b.at(origin(new TreePath(path, tree.getParameters().get(i))));
+      int id = b.reserve(Structure.INPUT, declaredShape(p), name, Attrs.of("index", i, "name", name));
+      inputs.add(b.get(id));
+      names.add(name);
+      scope.declare(name, new TensorVar(id));
+    }
+    int result = body(new TreePath(path, tree.getBody()), true);
+    Block body = b.finish();
+    return new Fn(method.getSimpleName().toString(), method.getModifiers().contains(Modifier.STATIC),
+        inputs, names, List.copyOf(weightNodes), body, result, origin(path));
+  }
+
+  /** The shape an input's {@code @Dims} declares, else unknown. */
+  private StaticShape declaredShape(VariableElement p) {
+    var dims = Annotations.find(p, Annotations.DIMS);
+    if (dims == null) {
+      return StaticShape.UNKNOWN;
+    }
+    for (var e : dims.getElementValues().entrySet()) {
+      @SuppressWarnings("unchecked")
+      List<? extends AnnotationValue> values = (List<? extends AnnotationValue>) e.getValue().getValue();
+      long[] out = new long[values.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = ((Number) values.get(i).getValue()).longValue();
+      }
+      return StaticShape.of(out);
+    }
+    return StaticShape.UNKNOWN;
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  /** Lowers a method body; returns the id of the value it returns, or -1. */
+  private int body(TreePath blockPath, boolean top) {
+    BlockTree block = (BlockTree) blockPath.getLeaf();
+    int result = -1;
+    List<? extends StatementTree> stmts = block.getStatements();
+    for (int i = 0; i < stmts.size(); i++) {
+      StatementTree s = stmts.get(i);
+      TreePath at = new TreePath(blockPath, s);
+      if (s instanceof ReturnTree ret && top && i == stmts.size() - 1 && scope.depth() == 1) {
+        result = guarded(() -> tensor(new TreePath(at, ret.getExpression())));
+      } else {
+        statement(at);
+      }
+    }
+    return result;
+  }
+
+  private int guarded(java.util.function.IntSupplier lowering) {
+    try {
+      return lowering.getAsInt();
+    } catch (Reported r) {
+      return -1;
+    }
+  }
+
+  private void statement(TreePath at) {
+    try {
+      Tree s = at.getLeaf();
+      if (s instanceof VariableTree v) {
+        local(at, v);
+      } else if (s instanceof ExpressionStatementTree e && e.getExpression() instanceof AssignmentTree a) {
+        assignment(new TreePath(at, a), a);
+      } else if (s instanceof IfTree i) {
+        ifStatement(at, i);
+      } else if (s instanceof ForLoopTree f) {
+        loop(at, f);
+      } else if (s instanceof BlockTree) {
+        scope.open(false);
+        body(at, false);
+        scope.close();
+      } else if (!(s instanceof EmptyStatementTree)) {
+        reporter.error(at, Message.UNSUPPORTED_STATEMENT, describe(s));
+      }
+    } catch (Reported r) {
+      // reported at its expression; the next statement is parsed as usual
+    }
+  }
+
+  private static String describe(Tree s) {
+    if (s instanceof ReturnTree) {
+      return "`return` before the end of the method";
+    }
+    String kind = s.getKind().toString().toLowerCase().replace('_', ' ');
+    if (s instanceof ExpressionStatementTree e) {
+      return "the expression statement `" + e.getExpression() + "`";
+    }
+    return "a " + kind.replace(" loop", "") + " statement";
+  }
+
+  private void local(TreePath at, VariableTree v) {
+    String name = v.getName().toString();
+    if (DeclarationCheck.RESERVED.contains(name)) {
+      reporter.error(at, Message.RESERVED_NAME, name, "local");
+    }
+    if (v.getInitializer() == null) {
+      reporter.error(at, Message.UNSUPPORTED_STATEMENT, "a local without a value (`" + name + "`)");
+      return;
+    }
+    TreePath init = new TreePath(at, v.getInitializer());
+    boolean number = v.getType() instanceof PrimitiveTypeTree;
+    if (number) {
+      scope.declare(name, new NumberVar(number(init)));
+      return;
+    }
+    try {
+      scope.declare(name, new TensorVar(named(tensor(init), name)));
+    } catch (Reported r) {
+      scope.declare(name, new TensorVar(poison(name)));
+      throw r;
+    }
+  }
+
+  private void assignment(TreePath at, AssignmentTree a) {
+    if (!(a.getVariable() instanceof IdentifierTree target)) {
+      reporter.error(at, Message.UNSUPPORTED_STATEMENT, "assigning to `" + a.getVariable() + "`"
+          + " (fields are configuration; keep results in locals)");
+      return;
+    }
+    String name = target.getName().toString();
+    Binding binding = scope.lookup(name);
+    if (!(binding instanceof TensorVar)) {
+      reporter.error(at, Message.UNSUPPORTED_STATEMENT, binding == null
+          ? "assigning to `" + name + "`, which is not a local of this method"
+          : "reassigning the number local `" + name + "` (numbers are fixed while the graph is built;"
+              + " declare a new local)");
+      return;
+    }
+    int value = tensor(new TreePath(at, a.getExpression()));
+    scope.assign(name, named(value, name));
+  }
+
+  /** Names the node after the local it is stored in, for the generated code. */
+  private int named(int id, String name) {
+    Node n = b.get(id);
+    if (n.hint().equals(n.op().name()) && !Structure.isLeaf(n)) {
+      b.rename(id, name);
+    }
+    return id;
+  }
+
+  private void ifStatement(TreePath at, IfTree i) {
+    TreePath condPath = new TreePath(at, i.getCondition());
+    JavaExpr condition = condition(condPath);
+    b.at(origin(condPath));
+
+    scope.open(true);
+    b.openBlock();
+    branch(new TreePath(at, i.getThenStatement()));
+    Block then = b.closeBlock();
+    Map<String, Integer> thenAssigned = scope.close();
+
+    scope.open(true);
+    b.openBlock();
+    if (i.getElseStatement() != null) {
+      branch(new TreePath(at, i.getElseStatement()));
+    }
+    Block otherwise = b.closeBlock();
+    Map<String, Integer> elseAssigned = scope.close();
+
+    Set<String> merged = new LinkedHashSet<>(thenAssigned.keySet());
+    merged.addAll(elseAssigned.keySet());
+    List<If.Merge> merges = new ArrayList<>();
+    for (String name : merged) {
+      int current = ((TensorVar) scope.lookup(name)).id();
+      int fromThen = thenAssigned.getOrDefault(name, current);
+      int fromElse = elseAssigned.getOrDefault(name, current);
+      int out = b.reserve(Structure.PHI, merge(b.shape(fromThen), b.shape(fromElse)), name, Attrs.NONE);
+      merges.add(new If.Merge(out, fromThen, fromElse));
+    }
+    b.append(new If(regions++, condition, then, otherwise, merges, origin(condPath)));
+    for (If.Merge m : merges) {
+      scope.assign(b.hint(m.out()), m.out());
+    }
+  }
+
+  private static StaticShape merge(StaticShape a, StaticShape c) {
+    return a.equals(c) ? a : a.knownRank() && c.knownRank() && a.rank() == c.rank()
+        ? StaticShape.ofRank(a.rank()) : StaticShape.UNKNOWN;
+  }
+
+  private void branch(TreePath at) {
+    if (at.getLeaf() instanceof BlockTree) {
+      body(at, false);
+    } else {
+      statement(at);
+    }
+  }
+
+  private void loop(TreePath at, ForLoopTree f) {
+    String var = null;
+    JavaExpr from = null;
+    JavaExpr to = null;
+    if (f.getInitializer().size() == 1 && f.getInitializer().get(0) instanceof VariableTree init
+        && init.getInitializer() != null && init.getType() instanceof PrimitiveTypeTree t
+        && t.getPrimitiveTypeKind() == TypeKind.INT) {
+      var = init.getName().toString();
+      from = number(new TreePath(new TreePath(at, init), init.getInitializer()));
+    }
+    if (var != null && f.getCondition() instanceof BinaryTree cond
+        && cond.getLeftOperand() instanceof IdentifierTree left && left.getName().contentEquals(var)
+        && (cond.getKind() == Tree.Kind.LESS_THAN || cond.getKind() == Tree.Kind.LESS_THAN_EQUAL)
+        && isIncrement(f, var)) {
+      to = number(new TreePath(new TreePath(at, cond), cond.getRightOperand()));
+      if (cond.getKind() == Tree.Kind.LESS_THAN_EQUAL) {
+        to = to.plus(1);
+      }
+    }
+    if (to == null) {
+      String header = "for (" + f.getInitializer().toString().replaceAll("[\\[\\]]", "") + "; "
+          + f.getCondition() + "; " + f.getUpdate().toString().replaceAll("[\\[\\]]", "") + ")";
+      reporter.error(at, Message.UNSUPPORTED_LOOP, header);
+      return;
+    }
+    if (DeclarationCheck.RESERVED.contains(var)) {
+      reporter.error(at, Message.RESERVED_NAME, var, "loop index");
+    }
+    b.at(origin(at));
+    // The outer tensor locals the body assigns are carried from one iteration to the next.
+    Set<String> assigned = assignedNames(f.getStatement());
+    Map<String, Integer> inits = new LinkedHashMap<>();
+    for (String name : assigned) {
+      if (scope.lookup(name) instanceof TensorVar tv) {
+        inits.put(name, tv.id());
+      }
+    }
+    scope.open(true);
+    scope.declare(var, new NumberVar(JavaExpr.code(var, true)));
+    b.openBlock();
+    Map<String, Integer> params = new LinkedHashMap<>();
+    for (var e : inits.entrySet()) {
+      int param = b.node(Structure.CARRY, List.of(), Attrs.of("shape", b.shape(e.getValue())), e.getKey());
+      params.put(e.getKey(), param);
+      scope.assign(e.getKey(), param);
+    }
+    branch(new TreePath(at, f.getStatement()));
+    Block body = b.closeBlock();
+    Map<String, Integer> results = scope.close();
+
+    List<Loop.Carry> carried = new ArrayList<>();
+    for (var e : inits.entrySet()) {
+      String name = e.getKey();
+      int result = results.getOrDefault(name, params.get(name));
+      int out = b.reserve(Structure.PHI, merge(b.shape(e.getValue()), b.shape(result)), name, Attrs.NONE);
+      carried.add(new Loop.Carry(e.getValue(), params.get(name), result, out));
+    }
+    b.append(new Loop(regions++, var, from, to, false, carried, body, origin(at)));
+    for (Loop.Carry c : carried) {
+      scope.assign(b.hint(c.out()), c.out());
+    }
+  }
+
+  private static boolean isIncrement(ForLoopTree f, String var) {
+    if (f.getUpdate().size() != 1) {
+      return false;
+    }
+    ExpressionTree u = f.getUpdate().get(0).getExpression();
+    if (u instanceof UnaryTree un && (un.getKind() == Tree.Kind.POSTFIX_INCREMENT
+        || un.getKind() == Tree.Kind.PREFIX_INCREMENT)) {
+      return un.getExpression() instanceof IdentifierTree id && id.getName().contentEquals(var);
+    }
+    return u instanceof CompoundAssignmentTree c && c.getKind() == Tree.Kind.PLUS_ASSIGNMENT
+        && c.getVariable() instanceof IdentifierTree id && id.getName().contentEquals(var)
+        && c.getExpression() instanceof LiteralTree lit && Integer.valueOf(1).equals(lit.getValue());
+  }
+
+  private static Set<String> assignedNames(Tree body) {
+    Set<String> names = new LinkedHashSet<>();
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitAssignment(AssignmentTree a, Void unused) {
+        if (a.getVariable() instanceof IdentifierTree id) {
+          names.add(id.getName().toString());
+        }
+        return super.visitAssignment(a, unused);
+      }
+    }.scan(body, null);
+    return names;
+  }
+
+  // ---------------------------------------------------------------- tensor expressions
+
+  private int tensor(TreePath at) {
+    Tree e = at.getLeaf();
+    if (e instanceof ParenthesizedTree p) {
+      return tensor(new TreePath(at, p.getExpression()));
+    }
+    if (e instanceof MethodInvocationTree call) {
+      return call(at, call);
+    }
+    String name = e instanceof IdentifierTree id ? id.getName().toString() : DeclarationCheck.fieldName((ExpressionTree) e);
+    if (name != null) {
+      Binding binding = e instanceof IdentifierTree ? scope.lookup(name) : null;
+      if (binding instanceof TensorVar tv) {
+        return tv.id();
+      }
+      if (binding instanceof NumberVar) {
+        throw report(at, Message.NOT_A_TENSOR, name, "number", "write scalar(" + name + ") for a tensor");
+      }
+      VariableElement field = (VariableElement) info.fields().get(name);
+      if (field != null && info.weights().containsKey(name)) {
+        return weight(at, name);
+      }
+      if (field != null) {
+        throw report(at, Message.NOT_A_TENSOR, name, "field of type " + field.asType(),
+            "tensors in a @Call body are inputs, @Weight fields, locals and op results");
+      }
+    }
+    if (e instanceof LiteralTree lit && lit.getValue() instanceof Number) {
+      throw report(at, Message.NOT_A_TENSOR, e, "number", "write scalar(" + e + ") for a tensor");
+    }
+    if (e instanceof BinaryTree bin) {
+      throw report(at, Message.UNSUPPORTED_EXPRESSION, "the operator `" + operator(bin.getKind()) + "`",
+          "Java operators do not apply to tensors: write add, sub, mul or div");
+    }
+    throw report(at, Message.UNSUPPORTED_EXPRESSION, "`" + e + "`",
+        "a tensor is an input, a @Weight field, a local, or the result of an op or @Call");
+  }
+
+  private int weight(TreePath at, String name) {
+    Integer id = weightIds.get(name);
+    if (id != null) {
+      return id;
+    }
+    ClassInfo.WeightInfo w = info.weights().get(name);
+    if (!w.built()) {
+      reporter.error(at, Message.WEIGHT_NOT_BUILT, name, name, name);
+    }
+    Origin previous = b.at(origin(at));
+    int created = b.reserve(Structure.WEIGHT, w.shape(), name, Attrs.of("field", name, "shape", w.shape()));
+    b.at(previous);
+    weightIds.put(name, created);
+    weightNodes.add(b.get(created));
+    return created;
+  }
+
+  private int call(TreePath at, MethodInvocationTree call) {
+    ExpressionTree select = call.getMethodSelect();
+    String name;
+    ExpressionTree receiver = null;
+    if (select instanceof IdentifierTree id) {
+      name = id.getName().toString();
+    } else if (select instanceof MemberSelectTree ms) {
+      name = ms.getIdentifier().toString();
+      receiver = ms.getExpression();
+    } else {
+      throw report(at, Message.UNSUPPORTED_EXPRESSION, "`" + call + "`", "call an op or a @Call method by name");
+    }
+    if (name.equals("addWeight")) {
+      throw report(at, Message.WEIGHT_IN_CALL);
+    }
+    Origin previous = b.at(origin(at));
+    try {
+      boolean onThis = receiver == null || (receiver instanceof IdentifierTree r && r.getName().contentEquals("this"));
+      if (onThis) {
+        ExecutableElement own = ownCall(name, call.getArguments().size());
+        if (own != null) {
+          return inline(at, call, own);
+        }
+        ExecutableElement plain = ownMethod(name);
+        if (plain != null) {
+          throw report(at, Message.UNKNOWN_OP, name, "it is a plain Java method of this class: annotate it"
+              + " @Call to use it in a graph");
+        }
+        if (receiver == null && importsOp(name)) {
+          return op(at, call, OpRegistry.dsl(name));
+        }
+      } else if (isOpsClass(receiver) && OpRegistry.dsl(name) != null) {
+        return op(at, call, OpRegistry.dsl(name));
+      } else {
+        int result = foreignCall(at, call, receiver, name);
+        if (result >= 0) {
+          return result;
+        }
+      }
+      throw report(at, Message.UNKNOWN_OP, name, suggestion(name));
+    } finally {
+      b.at(previous);
+    }
+  }
+
+  private String suggestion(String name) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String known : OpRegistry.dslNames()) {
+      int d = distance(name.toLowerCase(), known.toLowerCase());
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = known;
+      }
+    }
+    String ops = "ops are the functions of dev.leibniz.dsl.Ops (import static dev.leibniz.dsl.Ops.*)";
+    return bestDistance <= Math.max(2, name.length() / 3) ? "did you mean '" + best + "'? " + ops : ops;
+  }
+
+  private static int distance(String a, String c) {
+    int[] prev = new int[c.length() + 1];
+    int[] cur = new int[c.length() + 1];
+    for (int j = 0; j <= c.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= c.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == c.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[c.length()];
+  }
+
+  private int op(TreePath at, MethodInvocationTree call, DslOp op) {
+    Args args = new Args(at, call);
+    try {
+      return op.lower(args);
+    } catch (ShapeException e) {
+      throw report(at, Message.SHAPE_MISMATCH, e.getMessage());
+    }
+  }
+
+  /** A same-class {@code @Call} is inlined: its body lowered with the arguments bound. */
+  private int inline(TreePath at, MethodInvocationTree call, ExecutableElement callee) {
+    if (calling.contains(callee)) {
+      throw report(at, Message.RECURSION, callee.getSimpleName());
+    }
+    List<Integer> args = new ArrayList<>();
+    for (ExpressionTree a : call.getArguments()) {
+      args.add(tensor(new TreePath(at, a)));
+    }
+    TreePath path = trees.getPath(callee);
+    MethodTree tree = (MethodTree) path.getLeaf();
+    Scope outer = scope;
+    scope = new Scope();
+    for (int i = 0; i < args.size(); i++) {
+      scope.declare(callee.getParameters().get(i).getSimpleName().toString(), new TensorVar(args.get(i)));
+    }
+    calling.push(callee);
+    try {
+      int result = body(new TreePath(path, tree.getBody()), true);
+      if (result < 0) {
+        throw new Reported();
+      }
+      return result;
+    } finally {
+      calling.pop();
+      scope = outer;
+    }
+  }
+
+  /** {@code sublayer.call(x)} on a layer field, or {@code Other.fn(x)} on a class's static @Call. */
+  private int foreignCall(TreePath at, MethodInvocationTree call, ExpressionTree receiver, String name) {
+    String fieldName = DeclarationCheck.fieldName(receiver);
+    TypeElement target = null;
+    String targetCode = null;
+    if (fieldName != null && scope.lookup(fieldName) == null && info.fields().containsKey(fieldName)) {
+      VariableElement field = info.fields().get(fieldName);
+      if (field.asType() instanceof DeclaredType d && Annotations.isLayerType(d.asElement())) {
+        if (DeclarationCheck.isPrivate(field)) {
+          reporter.error(at, Message.INACCESSIBLE, "sublayer field", fieldName, graphSimple);
+        }
+        target = (TypeElement) d.asElement();
+        targetCode = "layer." + fieldName;
+      }
+    } else if (receiver instanceof IdentifierTree || receiver instanceof MemberSelectTree) {
+      target = resolveType(receiver.toString());
+    }
+    if (target == null) {
+      return -1;
+    }
+    ExecutableElement callee = null;
+    for (ExecutableElement m : ElementFilter.methodsIn(target.getEnclosedElements())) {
+      if (m.getSimpleName().contentEquals(name) && Annotations.has(m, Annotations.CALL)
+          && m.getParameters().size() == call.getArguments().size()
+          && (targetCode != null) != m.getModifiers().contains(Modifier.STATIC)) {
+        callee = m;
+      }
+    }
+    if (callee == null) {
+      throw report(at, Message.UNKNOWN_OP, receiver + "." + name, target.getSimpleName() + " has no "
+          + (targetCode == null ? "static " : "") + "@Call method '" + name + "' with "
+          + call.getArguments().size() + " inputs");
+    }
+    List<Integer> args = new ArrayList<>();
+    List<String> inputNames = new ArrayList<>();
+    for (int i = 0; i < call.getArguments().size(); i++) {
+      args.add(tensor(new TreePath(at, call.getArguments().get(i))));
+      inputNames.add(callee.getParameters().get(i).getSimpleName().toString());
+    }
+    String hint = fieldName != null ? fieldName : name;
+    Attrs attrs = Attrs.of("graph", Annotations.graphName(target), "method", name, "inputs", List.copyOf(inputNames));
+    if (targetCode != null) {
+      attrs = attrs.with("target", targetCode);
+    }
+    int record = b.node(Structure.CALL, args, attrs, hint + "Call");
+    List<Integer> outputArgs = new ArrayList<>();
+    outputArgs.add(record);
+    outputArgs.addAll(args);
+    return b.node(Structure.OUTPUT, outputArgs, Attrs.NONE, hint);
+  }
+
+  private TypeElement resolveType(String name) {
+    if (name.contains(".")) {
+      return elements.getTypeElement(name);
+    }
+    for (ImportTree imp : unit.getImports()) {
+      String q = imp.getQualifiedIdentifier().toString();
+      if (!imp.isStatic() && q.endsWith("." + name)) {
+        return elements.getTypeElement(q);
+      }
+    }
+    String pkg = unit.getPackageName() == null ? "" : unit.getPackageName() + ".";
+    TypeElement same = elements.getTypeElement(pkg + name);
+    return same != null ? same : elements.getTypeElement(info.type().getQualifiedName() + "." + name);
+  }
+
+  private ExecutableElement ownCall(String name, int arity) {
+    for (ExecutableElement m : info.calls()) {
+      if (m.getSimpleName().contentEquals(name) && m.getParameters().size() == arity) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  private ExecutableElement ownMethod(String name) {
+    for (ExecutableElement m : ElementFilter.methodsIn(info.type().getEnclosedElements())) {
+      if (m.getSimpleName().contentEquals(name)) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  private boolean importsOp(String name) {
+    if (OpRegistry.dsl(name) == null) {
+      return false;
+    }
+    for (ImportTree imp : unit.getImports()) {
+      String q = imp.getQualifiedIdentifier().toString();
+      if (imp.isStatic() && (q.equals(Annotations.OPS + ".*") || q.equals(Annotations.OPS + "." + name))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isOpsClass(ExpressionTree receiver) {
+    String r = receiver.toString();
+    return r.equals("Ops") || r.equals(Annotations.OPS);
+  }
+
+  /** The arguments of one op call, lowered as the op asks. */
+  private final class Args implements CallArgs {
+    private final TreePath at;
+    private final List<? extends ExpressionTree> args;
+
+    Args(TreePath at, MethodInvocationTree call) {
+      this.at = at;
+      this.args = call.getArguments();
+    }
+
+    private TreePath path(int i) {
+      return new TreePath(at, args.get(i));
+    }
+
+    @Override
+    public int count() {
+      return args.size();
+    }
+
+    @Override
+    public boolean isTensor(int i) {
+      return isTensorExpression(path(i));
+    }
+
+    @Override
+    public int tensor(int i) {
+      return BodyParser.this.tensor(path(i));
+    }
+
+    @Override
+    public JavaExpr number(int i) {
+      return BodyParser.this.number(path(i));
+    }
+
+    @Override
+    public boolean bool(int i) {
+      if (args.get(i) instanceof LiteralTree lit && lit.getValue() instanceof Boolean v) {
+        return v;
+      }
+      throw report(path(i), Message.UNSUPPORTED_EXPRESSION, "`" + args.get(i) + "`", "write true or false");
+    }
+
+    @Override
+    public List<JavaExpr> ints(int from) {
+      List<JavaExpr> out = new ArrayList<>();
+      if (args.size() == from + 1 && args.get(from) instanceof NewArrayTree array) {
+        for (ExpressionTree e : array.getInitializers() == null ? List.<ExpressionTree>of() : array.getInitializers()) {
+          out.add(integral(new TreePath(path(from), e)));
+        }
+        return out;
+      }
+      for (int i = from; i < args.size(); i++) {
+        out.add(integral(path(i)));
+      }
+      return out;
+    }
+
+    @Override
+    public Builder builder() {
+      return b;
+    }
+  }
+
+  private JavaExpr integral(TreePath at) {
+    JavaExpr e = number(at);
+    if (!e.integral()) {
+      throw report(at, Message.UNSUPPORTED_EXPRESSION, "`" + at.getLeaf() + "`", "axes and dimensions are integers");
+    }
+    return e;
+  }
+
+  private boolean isTensorExpression(TreePath at) {
+    Tree e = at.getLeaf();
+    if (e instanceof ParenthesizedTree p) {
+      return isTensorExpression(new TreePath(at, p.getExpression()));
+    }
+    if (e instanceof MethodInvocationTree call) {
+      return !call.getMethodSelect().toString().startsWith("Math.");
+    }
+    String name = e instanceof IdentifierTree id ? id.getName().toString() : DeclarationCheck.fieldName((ExpressionTree) e);
+    if (name == null) {
+      return false;
+    }
+    Binding binding = e instanceof IdentifierTree ? scope.lookup(name) : null;
+    return binding instanceof TensorVar || (binding == null && info.weights().containsKey(name));
+  }
+
+  // ---------------------------------------------------------------- Java numbers and conditions
+
+  private JavaExpr condition(TreePath at) {
+    Tree e = at.getLeaf();
+    if (e instanceof ParenthesizedTree p) {
+      return condition(new TreePath(at, p.getExpression()));
+    }
+    if (mentionsTensor(e)) {
+      throw report(at, Message.TENSOR_CONDITION, e);
+    }
+    return number(at);
+  }
+
+  /** Whether any name in the expression is a tensor local, input or weight. */
+  private boolean mentionsTensor(Tree e) {
+    boolean[] found = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree id, Void unused) {
+        String name = id.getName().toString();
+        Binding binding = scope.lookup(name);
+        found[0] |= binding instanceof TensorVar || (binding == null && info.weights().containsKey(name));
+        return null;
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        found[0] |= !call.getMethodSelect().toString().startsWith("Math.");
+        return super.visitMethodInvocation(call, unused);
+      }
+    }.scan(e, null);
+    return found[0];
+  }
+
+  /** A Java number (or boolean) known while the graph is built, as code for the generated class. */
+  private JavaExpr number(TreePath at) {
+    Tree e = at.getLeaf();
+    if (e instanceof LiteralTree lit) {
+      Object v = lit.getValue();
+      if (v instanceof Number n) {
+        boolean integral = v instanceof Integer || v instanceof Long;
+        return new JavaExpr(integral ? Long.toString(n.longValue()) : Double.toString(n.doubleValue()),
+            OptionalDouble.of(n.doubleValue()), integral);
+      }
+      if (v instanceof Boolean bool) {
+        return JavaExpr.code(bool.toString(), false);
+      }
+    }
+    if (e instanceof ParenthesizedTree p) {
+      JavaExpr inner = number(new TreePath(at, p.getExpression()));
+      return inner.isConstant() ? inner : new JavaExpr("(" + inner.code() + ")", inner.value(), inner.integral());
+    }
+    if (e instanceof TypeCastTree cast && cast.getType() instanceof PrimitiveTypeTree type) {
+      JavaExpr inner = number(new TreePath(at, cast.getExpression()));
+      boolean integral = type.getPrimitiveTypeKind() == TypeKind.INT || type.getPrimitiveTypeKind() == TypeKind.LONG;
+      return new JavaExpr("(" + type + ") " + inner.code(), inner.value(), integral);
+    }
+    if (e instanceof UnaryTree u && (u.getKind() == Tree.Kind.UNARY_MINUS || u.getKind() == Tree.Kind.LOGICAL_COMPLEMENT)) {
+      JavaExpr inner = number(new TreePath(at, u.getExpression()));
+      if (u.getKind() == Tree.Kind.UNARY_MINUS) {
+        return inner.isConstant() ? JavaExpr.of(-inner.value().getAsDouble())
+            : new JavaExpr("-" + inner.code(), OptionalDouble.empty(), inner.integral());
+      }
+      return JavaExpr.code("!" + inner.code(), false);
+    }
+    if (e instanceof BinaryTree bin) {
+      JavaExpr l = number(new TreePath(at, bin.getLeftOperand()));
+      JavaExpr r = number(new TreePath(at, bin.getRightOperand()));
+      String op = operator(bin.getKind());
+      boolean arithmetic = "+-*/%".contains(op);
+      OptionalDouble folded = OptionalDouble.empty();
+      if (arithmetic && l.isConstant() && r.isConstant() && !(op.equals("/") && l.integral() && r.integral())) {
+        double x = l.value().getAsDouble();
+        double y = r.value().getAsDouble();
+        folded = OptionalDouble.of(switch (op) {
+          case "+" -> x + y;
+          case "-" -> x - y;
+          case "*" -> x * y;
+          case "/" -> x / y;
+          default -> x % y;
+        });
+      }
+      if (folded.isPresent()) {
+        return new JavaExpr(l.integral() && r.integral() ? Long.toString((long) folded.getAsDouble())
+            : Double.toString(folded.getAsDouble()), folded, l.integral() && r.integral());
+      }
+      return new JavaExpr(l.code() + " " + op + " " + r.code(), OptionalDouble.empty(),
+          arithmetic && l.integral() && r.integral());
+    }
+    String name = e instanceof IdentifierTree id ? id.getName().toString() : DeclarationCheck.fieldName((ExpressionTree) e);
+    if (name != null) {
+      Binding binding = e instanceof IdentifierTree ? scope.lookup(name) : null;
+      if (binding instanceof NumberVar nv) {
+        return nv.expr();
+      }
+      if (binding instanceof TensorVar) {
+        throw report(at, Message.NOT_A_NUMBER, e);
+      }
+      VariableElement field = info.fields().get(name);
+      if (field != null && !info.weights().containsKey(name) && (field.asType().getKind().isPrimitive()
+          || field.asType().toString().startsWith("java.lang."))) {
+        return configField(at, field);
+      }
+      if (field != null && info.weights().containsKey(name)) {
+        throw report(at, Message.NOT_A_NUMBER, e);
+      }
+    }
+    if (isTensorExpression(at)) {
+      throw report(at, Message.NOT_A_NUMBER, e);
+    }
+    throw report(at, Message.UNSUPPORTED_EXPRESSION, "`" + e + "`",
+        "numbers here are literals, final number fields, number locals and loop indices");
+  }
+
+  private JavaExpr configField(TreePath at, VariableElement field) {
+    String name = field.getSimpleName().toString();
+    if (!field.getModifiers().contains(Modifier.FINAL)) {
+      throw report(at, Message.MUTABLE_CONFIG, name);
+    }
+    TypeKind kind = field.asType().getKind();
+    boolean integral = kind == TypeKind.INT || kind == TypeKind.LONG || kind == TypeKind.SHORT || kind == TypeKind.BYTE;
+    Object constant = field.getConstantValue();
+    if (constant instanceof Number n) {
+      return JavaExpr.of(n.doubleValue());
+    }
+    if (DeclarationCheck.isPrivate(field)) {
+      throw report(at, Message.INACCESSIBLE, "field", name, graphSimple);
+    }
+    boolean isStatic = field.getModifiers().contains(Modifier.STATIC);
+    String owner = isStatic ? nestedName(info.type()) : "layer";
+    if (!isStatic && !info.hasInstanceState()) {
+      throw report(at, Message.UNSUPPORTED_EXPRESSION, "instance field `" + name + "`", "a static @Call reads static final fields");
+    }
+    return JavaExpr.code(owner + "." + name, integral);
+  }
+
+  private static String nestedName(TypeElement type) {
+    String name = type.getSimpleName().toString();
+    Element e = type.getEnclosingElement();
+    while (e instanceof TypeElement outer) {
+      name = outer.getSimpleName() + "." + name;
+      e = outer.getEnclosingElement();
+    }
+    return name;
+  }
+
+  private static String operator(Tree.Kind kind) {
+    return switch (kind) {
+      case PLUS -> "+";
+      case MINUS -> "-";
+      case MULTIPLY -> "*";
+      case DIVIDE -> "/";
+      case REMAINDER -> "%";
+      case LESS_THAN -> "<";
+      case LESS_THAN_EQUAL -> "<=";
+      case GREATER_THAN -> ">";
+      case GREATER_THAN_EQUAL -> ">=";
+      case EQUAL_TO -> "==";
+      case NOT_EQUAL_TO -> "!=";
+      case CONDITIONAL_AND -> "&&";
+      case CONDITIONAL_OR -> "||";
+      default -> kind.toString();
+    };
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private Reported report(TreePath at, Message message, Object... args) {
+    reporter.error(at, message, args);
+    return new Reported();
+  }
+
+  private int poison(String name) {
+    return b.reserve(Structure.PHI, StaticShape.UNKNOWN, name, Attrs.NONE);
+  }
+
+  private Origin origin(TreePath at) {
+    long pos = trees.getSourcePositions().getStartPosition(at.getCompilationUnit(), at.getLeaf());
+    long line = pos < 0 ? 0 : at.getCompilationUnit().getLineMap().getLineNumber(pos);
+    String text = at.getLeaf().toString().replaceAll("\\s+", " ");
+    if (text.length() > 80) {
+      text = text.substring(0, 77) + "...";
+    }
+    return new Origin(fileName(at.getCompilationUnit()), line, text, at, false);
+  }
+
+  private static String fileName(CompilationUnitTree unit) {
+    String path = unit.getSourceFile().getName();
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
+}

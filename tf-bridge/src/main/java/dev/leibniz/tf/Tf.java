@@ -1,0 +1,418 @@
+package dev.leibniz.tf;
+
+import dev.leibniz.dsl.Init;
+import dev.leibniz.dsl.Variable;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Sum;
+import org.tensorflow.op.core.VarHandleOp;
+import org.tensorflow.op.linalg.MatMul;
+import org.tensorflow.op.math.Mean;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * The op vocabulary generated {@code _Graph} code calls, on one TensorFlow graph: the forward
+ * ops of the DSL, the building blocks of their derivatives, the weights (resource variables,
+ * created when a graph first reads them) and the weight gradients the backward adds up.
+ *
+ * <p>Where the static shapes TensorFlow knows at graph-build time show that a reduction or
+ * reshape of a gradient changes nothing, no op is added: the graph stays what a hand-written
+ * one would be.
+ */
+public final class Tf {
+  private final Graph graph;
+  private final Ops ops;
+  private final long seed;
+  private final Map<Variable, Weight> weights = new IdentityHashMap<>();
+  private final Map<Variable, Operand<TFloat32>> gradients = new IdentityHashMap<>();
+  private final Map<String, Integer> usedNames = new LinkedHashMap<>();
+
+  /** A weight's variable in this graph, its value as read, and its initializer. */
+  public record Weight(Variable variable, String name, Operand<?> handle, Operand<TFloat32> value, Op init) {}
+
+  public Tf(Graph graph, long seed) {
+    this.graph = Objects.requireNonNull(graph, "graph");
+    this.ops = Ops.create(graph);
+    this.seed = seed;
+  }
+
+  public Tf(Graph graph) {
+    this(graph, 42);
+  }
+
+  public Graph graph() {
+    return graph;
+  }
+
+  /** TensorFlow's own op builder, for what the vocabulary does not cover. */
+  public Ops ops() {
+    return ops;
+  }
+
+  // ---------------------------------------------------------------- inputs and weights
+
+  public Operand<TFloat32> placeholder(String name, long... shape) {
+    return ops.withName(name).placeholder(TFloat32.class, Placeholder.shape(Shape.of(shape)));
+  }
+
+  /** The static shape TensorFlow knows for {@code x}, for {@code @Build}. */
+  public dev.leibniz.dsl.Shape shapeOf(Operand<?> x) {
+    Shape s = x.shape();
+    if (s.isUnknown()) {
+      throw new IllegalArgumentException("the input's rank is unknown; give placeholders a shape");
+    }
+    return dev.leibniz.dsl.Shape.of(s.asArray());
+  }
+
+  /** The value of weight {@code v}; its variable is created on the first read in this graph. */
+  public Operand<TFloat32> read(Variable v) {
+    if (v == null) {
+      throw new IllegalStateException("a @Weight field read by @Call is null: the layer's @Build did not create it"
+          + " (for this configuration), so this @Call cannot read it");
+    }
+    return weights.computeIfAbsent(v, this::create).value();
+  }
+
+  private Weight create(Variable v) {
+    String name = unique(v.name());
+    Shape shape = Shape.of(v.shape().dims());
+    Operand<?> handle = ops.withName(name).varHandleOp(TFloat32.class, shape, VarHandleOp.sharedName(name));
+    Op init = ops.withName(name + "_init").assignVariableOp(handle, initialValue(v.init(), shape, weights.size()));
+    Operand<TFloat32> value = ops.withName(name + "_read").readVariableOp(handle, TFloat32.class);
+    return new Weight(v, name, handle, value, init);
+  }
+
+  private String unique(String name) {
+    int n = usedNames.merge(name, 1, Integer::sum);
+    return n == 1 ? name : name + "_" + (n - 1);
+  }
+
+  /** Keras's fan-in/fan-out for Glorot: the last two dimensions, times the receptive field. */
+  private Operand<TFloat32> initialValue(Init init, Shape shape, int index) {
+    Operand<TInt64> seeds = ops.constant(new long[] {seed, index});
+    Operand<TInt32> dims = ops.constant(toInts(shape.asArray()));
+    if (init instanceof Init.Constant c) {
+      return ops.fill(dims, ops.constant((float) c.value()));
+    } else if (init instanceof Init.RandomUniform u) {
+      return uniform(dims, seeds, u.min(), u.max());
+    } else if (init instanceof Init.RandomNormal n) {
+      Operand<TFloat32> z = ops.random.statelessRandomNormal(dims, seeds, TFloat32.class);
+      return ops.math.add(ops.math.mul(z, ops.constant((float) n.stddev())), ops.constant((float) n.mean()));
+    }
+    long[] d = shape.asArray();
+    long receptive = 1;
+    for (int i = 0; i < d.length - 2; i++) {
+      receptive *= d[i];
+    }
+    long fanIn = d.length == 0 ? 1 : d.length == 1 ? d[0] : d[d.length - 2] * receptive;
+    long fanOut = d.length == 0 ? 1 : d[d.length - 1] * (d.length == 1 ? 1 : receptive);
+    double limit = Math.sqrt(6.0 / (fanIn + fanOut));
+    return uniform(dims, seeds, -limit, limit);
+  }
+
+  private Operand<TFloat32> uniform(Operand<TInt32> dims, Operand<TInt64> seeds, double min, double max) {
+    Operand<TFloat32> u = ops.random.statelessRandomUniform(dims, seeds, TFloat32.class);
+    return ops.math.add(ops.math.mul(u, ops.constant((float) (max - min))), ops.constant((float) min));
+  }
+
+  /** The weights this graph has read, in the order first read. */
+  public List<Weight> weights() {
+    return List.copyOf(weights.values());
+  }
+
+  /** One op that sets every weight to its initial value. */
+  public Op initializer() {
+    List<Op> inits = new ArrayList<>();
+    for (Weight w : weights.values()) {
+      inits.add(w.init());
+    }
+    return ops.withControlDependencies(inits).noOp();
+  }
+
+  /** Called by generated backward code: adds to the gradient of weight {@code v}. */
+  public void addGradient(Variable v, Operand<TFloat32> gradient) {
+    gradients.merge(v, gradient, this::add);
+  }
+
+  /** The summed gradient of {@code v} so far, or null if no backward reached it. */
+  public Operand<TFloat32> gradient(Variable v) {
+    return gradients.get(v);
+  }
+
+  /** One op that takes a plain gradient-descent step on every trainable weight with a gradient. */
+  public Op gradientDescent(float learningRate) {
+    List<Op> steps = new ArrayList<>();
+    Operand<TFloat32> alpha = ops.constant(learningRate);
+    for (Weight w : weights.values()) {
+      Operand<TFloat32> g = gradients.get(w.variable());
+      if (g != null && w.variable().trainable()) {
+        steps.add(ops.train.resourceApplyGradientDescent(w.handle(), alpha, g));
+      }
+    }
+    return ops.withControlDependencies(steps).noOp();
+  }
+
+  // ---------------------------------------------------------------- arithmetic
+
+  public Operand<TFloat32> add(Operand<TFloat32> a, Operand<TFloat32> b) {
+    return ops.math.add(a, b);
+  }
+
+  public Operand<TFloat32> sub(Operand<TFloat32> a, Operand<TFloat32> b) {
+    return ops.math.sub(a, b);
+  }
+
+  public Operand<TFloat32> mul(Operand<TFloat32> a, Operand<TFloat32> b) {
+    return ops.math.mul(a, b);
+  }
+
+  public Operand<TFloat32> div(Operand<TFloat32> a, Operand<TFloat32> b) {
+    return ops.math.div(a, b);
+  }
+
+  public Operand<TFloat32> neg(Operand<TFloat32> x) {
+    return ops.math.neg(x);
+  }
+
+  public Operand<TFloat32> matmul(Operand<TFloat32> a, Operand<TFloat32> b) {
+    return ops.linalg.matMul(a, b);
+  }
+
+  public Operand<TFloat32> matmul(Operand<TFloat32> a, Operand<TFloat32> b, boolean transposeA, boolean transposeB) {
+    return ops.linalg.matMul(a, b, MatMul.transposeA(transposeA), MatMul.transposeB(transposeB));
+  }
+
+  public Operand<TFloat32> square(Operand<TFloat32> x) {
+    return ops.math.square(x);
+  }
+
+  public Operand<TFloat32> sqrt(Operand<TFloat32> x) {
+    return ops.math.sqrt(x);
+  }
+
+  public Operand<TFloat32> exp(Operand<TFloat32> x) {
+    return ops.math.exp(x);
+  }
+
+  public Operand<TFloat32> log(Operand<TFloat32> x) {
+    return ops.math.log(x);
+  }
+
+  public Operand<TFloat32> pow(Operand<TFloat32> x, float exponent) {
+    return ops.math.pow(x, ops.constant(exponent));
+  }
+
+  // ---------------------------------------------------------------- activations and their gradients
+
+  public Operand<TFloat32> tanh(Operand<TFloat32> x) {
+    return ops.math.tanh(x);
+  }
+
+  /** dy (1 - y^2), given y = tanh(x). */
+  public Operand<TFloat32> tanhGrad(Operand<TFloat32> y, Operand<TFloat32> dy) {
+    return ops.math.tanhGrad(y, dy);
+  }
+
+  public Operand<TFloat32> sigmoid(Operand<TFloat32> x) {
+    return ops.math.sigmoid(x);
+  }
+
+  /** dy y (1 - y), given y = sigmoid(x). */
+  public Operand<TFloat32> sigmoidGrad(Operand<TFloat32> y, Operand<TFloat32> dy) {
+    return ops.math.sigmoidGrad(y, dy);
+  }
+
+  public Operand<TFloat32> relu(Operand<TFloat32> x) {
+    return ops.nn.relu(x);
+  }
+
+  /** dy where x > 0, else 0. */
+  public Operand<TFloat32> reluGrad(Operand<TFloat32> dy, Operand<TFloat32> x) {
+    return ops.nn.reluGrad(dy, x);
+  }
+
+  public Operand<TFloat32> softmax(Operand<TFloat32> x) {
+    return ops.nn.softmax(x);
+  }
+
+  public Operand<TFloat32> logSoftmax(Operand<TFloat32> x) {
+    return ops.nn.logSoftmax(x);
+  }
+
+  // ---------------------------------------------------------------- reductions
+
+  /** Sum of all elements. */
+  public Operand<TFloat32> sum(Operand<TFloat32> x) {
+    return sum(x, null, false);
+  }
+
+  /** Sum over {@code axes} (all when null). */
+  public Operand<TFloat32> sum(Operand<TFloat32> x, int[] axes, boolean keepDims) {
+    return ops.sum(x, axesOf(x, axes), Sum.keepDims(keepDims));
+  }
+
+  public Operand<TFloat32> mean(Operand<TFloat32> x) {
+    return mean(x, null, false);
+  }
+
+  public Operand<TFloat32> mean(Operand<TFloat32> x, int[] axes, boolean keepDims) {
+    return ops.math.mean(x, axesOf(x, axes), Mean.keepDims(keepDims));
+  }
+
+  /** The gradient of a sum: dy spread back over the reduced axes of x. */
+  public Operand<TFloat32> sumGrad(Operand<TFloat32> dy, Operand<TFloat32> x) {
+    return sumGrad(dy, x, null, false);
+  }
+
+  public Operand<TFloat32> sumGrad(Operand<TFloat32> dy, Operand<TFloat32> x, int[] axes, boolean keepDims) {
+    Operand<TFloat32> kept = dy;
+    if (!keepDims) {
+      int rank = rankOf(x);
+      boolean[] reduced = reducedAxes(rank, axes);
+      Operand<TInt32> shapeX = ops.shape(x);
+      List<Operand<TInt32>> dims = new ArrayList<>();
+      for (int i = 0; i < rank; i++) {
+        dims.add(reduced[i] ? ops.constant(new int[] {1}) : ops.slice(shapeX, ops.constant(new int[] {i}), ops.constant(new int[] {1})));
+      }
+      kept = rank == 0 ? dy : ops.reshape(dy, ops.concat(dims, ops.constant(0)));
+    }
+    return broadcastLike(kept, x);
+  }
+
+  /** The gradient of a mean: the gradient of the sum over the number of elements reduced. */
+  public Operand<TFloat32> meanGrad(Operand<TFloat32> dy, Operand<TFloat32> x) {
+    return meanGrad(dy, x, null, false);
+  }
+
+  public Operand<TFloat32> meanGrad(Operand<TFloat32> dy, Operand<TFloat32> x, int[] axes, boolean keepDims) {
+    Operand<TFloat32> count = ops.math.div(ops.dtypes.cast(ops.size(x), TFloat32.class),
+        ops.dtypes.cast(ops.size(dy), TFloat32.class));
+    return ops.math.div(sumGrad(dy, x, axes, keepDims), count);
+  }
+
+  private Operand<TInt32> axesOf(Operand<TFloat32> x, int[] axes) {
+    if (axes != null) {
+      return ops.constant(axes);
+    }
+    int rank = rankOf(x);
+    int[] all = new int[rank];
+    for (int i = 0; i < rank; i++) {
+      all[i] = i;
+    }
+    return ops.constant(all);
+  }
+
+  private static boolean[] reducedAxes(int rank, int[] axes) {
+    boolean[] reduced = new boolean[rank];
+    if (axes == null) {
+      java.util.Arrays.fill(reduced, true);
+      return reduced;
+    }
+    for (int a : axes) {
+      reduced[a < 0 ? a + rank : a] = true;
+    }
+    return reduced;
+  }
+
+  private static int rankOf(Operand<?> x) {
+    Shape s = x.shape();
+    if (s.isUnknown()) {
+      throw new IllegalArgumentException("a reduction over all axes needs a known rank; " + x + " has none");
+    }
+    return s.numDimensions();
+  }
+
+  // ---------------------------------------------------------------- shapes
+
+  public Operand<TFloat32> reshape(Operand<TFloat32> x, long[] shape) {
+    return ops.reshape(x, ops.constant(shape));
+  }
+
+  /** {@code a} in the run-time shape of {@code like}. */
+  public Operand<TFloat32> reshapeLike(Operand<TFloat32> a, Operand<TFloat32> like) {
+    if (sameStaticShape(a, like)) {
+      return a;
+    }
+    return ops.reshape(a, ops.shape(like));
+  }
+
+  /** Reverses the axes. */
+  public Operand<TFloat32> transpose(Operand<TFloat32> x) {
+    int rank = rankOf(x);
+    int[] perm = new int[rank];
+    for (int i = 0; i < rank; i++) {
+      perm[i] = rank - 1 - i;
+    }
+    return transpose(x, perm);
+  }
+
+  public Operand<TFloat32> transpose(Operand<TFloat32> x, int[] perm) {
+    return ops.linalg.transpose(x, ops.constant(perm));
+  }
+
+  /** {@code g} summed over the axes along which {@code like} was broadcast, in the shape of like. */
+  public Operand<TFloat32> unbroadcast(Operand<TFloat32> g, Operand<TFloat32> like) {
+    if (sameStaticShape(g, like)) {
+      return g;
+    }
+    var args = ops.broadcastGradientArgs(ops.shape(g), ops.shape(like));
+    return ops.reshape(ops.sum(g, args.r0()), ops.shape(like));
+  }
+
+  /** {@code a} broadcast to the run-time shape of {@code like}. */
+  public Operand<TFloat32> broadcastLike(Operand<TFloat32> a, Operand<TFloat32> like) {
+    if (sameStaticShape(a, like)) {
+      return a;
+    }
+    return ops.broadcastTo(a, ops.shape(like));
+  }
+
+  /** True when both shapes are fully known and equal (so reshaping one to the other is a no-op). */
+  private static boolean sameStaticShape(Operand<?> a, Operand<?> b) {
+    Shape sa = a.shape();
+    Shape sb = b.shape();
+    return !sa.isUnknown() && !sb.isUnknown() && !sa.hasUnknownDimension() && sa.equals(sb);
+  }
+
+  // ---------------------------------------------------------------- constants
+
+  public Operand<TFloat32> scalar(float value) {
+    return ops.constant(value);
+  }
+
+  public Operand<TFloat32> ones(long[] shape) {
+    return ops.fill(ops.constant(shape), ops.constant(1f));
+  }
+
+  public Operand<TFloat32> zeros(long[] shape) {
+    return ops.fill(ops.constant(shape), ops.constant(0f));
+  }
+
+  public Operand<TFloat32> onesLike(Operand<TFloat32> x) {
+    return ops.onesLike(x);
+  }
+
+  public Operand<TFloat32> zerosLike(Operand<TFloat32> x) {
+    return ops.zerosLike(x);
+  }
+
+  private static int[] toInts(long[] dims) {
+    int[] out = new int[dims.length];
+    for (int i = 0; i < dims.length; i++) {
+      out[i] = Math.toIntExact(dims[i]);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,63 @@
+package dev.leibniz.tf;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.op.Op;
+import org.tensorflow.proto.ConfigProto;
+
+/**
+ * A session on a {@link Tf} graph: thread settings, weight initialization, and runs that feed
+ * tensors and fetch float arrays. Close it (and the graph) when done.
+ */
+public final class TfSession implements AutoCloseable {
+  private final Session session;
+
+  /** {@code threads <= 0} leaves TensorFlow's default (all cores). */
+  public TfSession(Tf tf, int threads) {
+    ConfigProto.Builder config = ConfigProto.newBuilder();
+    if (threads > 0) {
+      config.setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(threads);
+    }
+    this.session = new Session(tf.graph(), config.build());
+  }
+
+  public TfSession(Tf tf) {
+    this(tf, 0);
+  }
+
+  public Session session() {
+    return session;
+  }
+
+  /** Sets every weight the graph has read to its initial value. */
+  public void initialize(Tf tf) {
+    session.runner().addTarget(tf.initializer()).run().close();
+  }
+
+  /** Runs {@code targets}, feeding {@code feeds}, and returns each fetch as a flat float array. */
+  public List<float[]> run(Map<Operand<?>, Tensor> feeds, List<? extends Operand<?>> fetches, Op... targets) {
+    Session.Runner runner = session.runner();
+    feeds.forEach(runner::feed);
+    fetches.forEach(runner::fetch);
+    for (Op t : targets) {
+      runner.addTarget(t);
+    }
+    List<float[]> out = new ArrayList<>();
+    try (Result result = runner.run()) {
+      for (int i = 0; i < fetches.size(); i++) {
+        out.add(Tensors.toFloats(result.get(i)));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    session.close();
+  }
+}
