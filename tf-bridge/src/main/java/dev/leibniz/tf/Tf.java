@@ -367,7 +367,8 @@ public final class Tf {
     if (sameStaticShape(g, like)) {
       return g;
     }
-    var args = ops.broadcastGradientArgs(ops.shape(g), ops.shape(like));
+    // r0: the axes to sum over for the first shape given, the one that was broadcast.
+    var args = ops.broadcastGradientArgs(ops.shape(like), ops.shape(g));
     return ops.reshape(ops.sum(g, args.r0()), ops.shape(like));
   }
 

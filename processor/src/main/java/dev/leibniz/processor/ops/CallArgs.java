@@ -25,7 +25,12 @@ public interface CallArgs {
   boolean bool(int i);
 
   /** Integers from argument {@code from} on: varargs, or one {@code new int[] {...}} array. */
-  List<JavaExpr> ints(int from);
+  default List<JavaExpr> ints(int from) {
+    return ints(from, count());
+  }
+
+  /** Integers of arguments {@code from} (inclusive) to {@code to}, or the array at {@code from}. */
+  List<JavaExpr> ints(int from, int to);
 
   Builder builder();
 }

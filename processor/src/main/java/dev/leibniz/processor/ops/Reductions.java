@@ -79,7 +79,7 @@ final class Reductions {
     return DslOp.of(name, a -> {
       Attrs attrs = Attrs.of("keepDims", a.count() == 3 && a.bool(2));
       if (a.count() >= 2) {
-        List<JavaExpr> axes = a.ints(1);
+        List<JavaExpr> axes = a.ints(1, 2);
         attrs = attrs.with("axes", axes);
       }
       return a.builder().node(rule, attrs, name, a.tensor(0));

@@ -728,15 +728,15 @@ public final class BodyParser {
     }
 
     @Override
-    public List<JavaExpr> ints(int from) {
+    public List<JavaExpr> ints(int from, int to) {
       List<JavaExpr> out = new ArrayList<>();
-      if (args.size() == from + 1 && args.get(from) instanceof NewArrayTree array) {
+      if (from < args.size() && args.get(from) instanceof NewArrayTree array) {
         for (ExpressionTree e : array.getInitializers() == null ? List.<ExpressionTree>of() : array.getInitializers()) {
           out.add(integral(new TreePath(path(from), e)));
         }
         return out;
       }
-      for (int i = from; i < args.size(); i++) {
+      for (int i = from; i < to; i++) {
         out.add(integral(path(i)));
       }
       return out;

@@ -1,0 +1,398 @@
+package dev.leibniz.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.leibniz.tf.Forward;
+import dev.leibniz.tf.Gradients;
+import dev.leibniz.tf.Tensors;
+import dev.leibniz.tf.Tf;
+import dev.leibniz.tf.TfSession;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Tensor;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The gradient-check table: for each op, the generated backward (with a random output adjoint)
+ * against central finite differences and against TensorFlow's own Graph.addGradients; and where
+ * the row says so, the generated gradient of the gradient against finite differences of the
+ * generated gradient and against addGradients applied to the generated gradient's graph.
+ */
+class GradCheckTest {
+  interface Fwd {
+    Forward apply(Tf tf, List<Operand<TFloat32>> xs);
+  }
+
+  interface Bwd {
+    Gradients apply(Tf tf, Forward fwd, Operand<TFloat32> dy);
+  }
+
+  interface Whole {
+    Gradients apply(Tf tf, List<Operand<TFloat32>> xs);
+  }
+
+  /**
+   * A row: op, input shapes, input domain [lo, hi), the functions, and up to which order
+   * TensorFlow's Graph.addGradients can serve as oracle: 0 where it has no gradient for an op of
+   * the row (OnesLike), 1 where it cannot differentiate its own gradient of the op (it has no gradient for TanhGrad, SigmoidGrad,
+   * SqrtGrad or ReluGrad, so those rows check the second order against finite differences only).
+   */
+  record Row(String op, long[][] shapes, double lo, double hi, Fwd fwd, Bwd bwd, Whole grad, Whole grad2,
+      int tfOrders) {
+    @Override
+    public String toString() {
+      return op;
+    }
+  }
+
+  static long[][] s(long[]... shapes) {
+    return shapes;
+  }
+
+  static long[] d(long... dims) {
+    return dims;
+  }
+
+  static Stream<Row> rows() {
+    return Stream.of(
+        new Row("add [3,4]+[4]", s(d(3, 4), d(4)), -2, 2,
+            (tf, x) -> GradFns_Graph.addBroadcast(tf, x.get(0), x.get(1)),
+            (tf, f, dy) -> GradFns_Graph.addBroadcastBackward(tf, (GradFns_Graph.AddBroadcastForward) f, dy),
+            (tf, x) -> GradFns_Graph.addBroadcastGrad(tf, x.get(0), x.get(1)),
+            (tf, x) -> GradFns_Graph.addBroadcastGrad2(tf, x.get(0), x.get(1)), 2),
+        new Row("sub [3,4]-[3,1]", s(d(3, 4), d(3, 1)), -2, 2,
+            (tf, x) -> GradFns_Graph.subColumn(tf, x.get(0), x.get(1)),
+            (tf, f, dy) -> GradFns_Graph.subColumnBackward(tf, (GradFns_Graph.SubColumnForward) f, dy),
+            (tf, x) -> GradFns_Graph.subColumnGrad(tf, x.get(0), x.get(1)),
+            (tf, x) -> GradFns_Graph.subColumnGrad2(tf, x.get(0), x.get(1)), 2),
+        new Row("mul [2,3]*[3]", s(d(2, 3), d(3)), -2, 2,
+            (tf, x) -> GradFns_Graph.mulBroadcast(tf, x.get(0), x.get(1)),
+            (tf, f, dy) -> GradFns_Graph.mulBroadcastBackward(tf, (GradFns_Graph.MulBroadcastForward) f, dy),
+            (tf, x) -> GradFns_Graph.mulBroadcastGrad(tf, x.get(0), x.get(1)),
+            (tf, x) -> GradFns_Graph.mulBroadcastGrad2(tf, x.get(0), x.get(1)), 2),
+        new Row("div [3,4]/[4]", s(d(3, 4), d(4)), 0.5, 2,
+            (tf, x) -> GradFns_Graph.divBroadcast(tf, x.get(0), x.get(1)),
+            (tf, f, dy) -> GradFns_Graph.divBroadcastBackward(tf, (GradFns_Graph.DivBroadcastForward) f, dy),
+            (tf, x) -> GradFns_Graph.divBroadcastGrad(tf, x.get(0), x.get(1)),
+            (tf, x) -> GradFns_Graph.divBroadcastGrad2(tf, x.get(0), x.get(1)), 2),
+        new Row("scalar sides (2 - 1.5x) / (x + 3)", s(d(5)), -1, 2,
+            (tf, x) -> GradFns_Graph.scalarSides(tf, x.get(0)),
+            (tf, f, dy) -> GradFns_Graph.scalarSidesBackward(tf, (GradFns_Graph.ScalarSidesForward) f, dy),
+            (tf, x) -> GradFns_Graph.scalarSidesGrad(tf, x.get(0)),
+            (tf, x) -> GradFns_Graph.scalarSidesGrad2(tf, x.get(0)), 2),
+        new Row("neg", s(d(2, 3)), -2, 2,
+            (tf, x) -> GradFns_Graph.negate(tf, x.get(0)),
+            (tf, f, dy) -> GradFns_Graph.negateBackward(tf, (GradFns_Graph.NegateForward) f, dy),
+            (tf, x) -> GradFns_Graph.negateGrad(tf, x.get(0)),
+            (tf, x) -> GradFns_Graph.negateGrad2(tf, x.get(0)), 2),
+        new Row("matmul [3,4]x[4,2]", s(d(3, 4), d(4, 2)), -1, 1,
+            (tf, x) -> GradFns_Graph.matmul2(tf, x.get(0), x.get(1)),
+            (tf, f, dy) -> GradFns_Graph.matmul2Backward(tf, (GradFns_Graph.Matmul2Forward) f, dy),
+            (tf, x) -> GradFns_Graph.matmul2Grad(tf, x.get(0), x.get(1)),
+            (tf, x) -> GradFns_Graph.matmul2Grad2(tf, x.get(0), x.get(1)), 2),
+        new Row("square", s(d(2, 3)), -2, 2,
+            (tf, x) -> GradFns_Graph.squared(tf, x.get(0)),
+            (tf, f, dy) -> GradFns_Graph.squaredBackward(tf, (GradFns_Graph.SquaredForward) f, dy),
+            (tf, x) -> GradFns_Graph.squaredGrad(tf, x.get(0)),
+            (tf, x) -> GradFns_Graph.squaredGrad2(tf, x.get(0)), 2),
+        new Row("sqrt", s(d(2, 3)), 0.5, 3,
+            (tf, x) -> GradFns_Graph.root(tf, x.get(0)),
+            (tf, f, dy) -> GradFns_Graph.rootBackward(tf, (GradFns_Graph.RootForward) f, dy),
+            (tf, x) -> GradFns_Graph.rootGrad(tf, x.get(0)),
+            (tf, x) -> GradFns_Graph.rootGrad2(tf, x.get(0)), 1),
+        new Row("exp", s(d(2, 3)), -1, 1,
+            (tf, x) -> GradFns_Graph.exponential(tf, x.get(0)),
+            (tf, f, dy) -> GradFns_Graph.exponentialBackward(tf, (GradFns_Graph.ExponentialForward) f, dy),
+            (tf, x) -> GradFns_Graph.exponentialGrad(tf, x.get(0)),
+            (tf, x) -> GradFns_Graph.exponentialGrad2(tf, x.get(0)), 2),
+        new Row("log", s(d(2, 3)), 0.5, 3,
+            (tf, x) -> GradFns_Graph.logarithm(tf, x.get(0)),
+            (tf, f, dy) -> GradFns_Graph.logarithmBackward(tf, (GradFns_Graph.LogarithmForward) f, dy),
+            (tf, x) -> GradFns_Graph.logarithmGrad(tf, x.get(0)),
+            (tf, x) -> GradFns_Graph.logarithmGrad2(tf, x.get(0)), 2),
+        new Row("pow 3", s(d(2, 3)), -1.5, 1.5,
+            (tf, x) -> GradFns_Graph.cube(tf, x.get(0)),
+            (tf, f, dy) -> GradFns_Graph.cubeBackward(tf, (GradFns_Graph.CubeForward) f, dy),
+            (tf, x) -> GradFns_Graph.cubeGrad(tf, x.get(0)),
+            (tf, x) -> GradFns_Graph.cubeGrad2(tf, x.get(0)), 2),
+        new Row("tanh", s(d(2, 3)), -2, 2,
+            (tf, x) -> GradFns_Graph.hyperbolic(tf, x.get(0)),
+            (tf, f, dy) -> GradFns_Graph.hyperbolicBackward(tf, (GradFns_Graph.HyperbolicForward) f, dy),
+            (tf, x) -> GradFns_Graph.hyperbolicGrad(tf, x.get(0)),
+            (tf, x) -> GradFns_Graph.hyperbolicGrad2(tf, x.get(0)), 1),
+        new Row("sigmoid", s(d(2, 3)), -3, 3,
+            (tf, x) -> GradFns_Graph.logistic(tf, x.get(0)),
+            (tf, f, dy) -> GradFns_Graph.logisticBackward(tf, (GradFns_Graph.LogisticForward) f, dy),
+            (tf, x) -> GradFns_Graph.logisticGrad(tf, x.get(0)),
+            (tf, x) -> GradFns_Graph.logisticGrad2(tf, x.get(0)), 1),
+        // Away from the kink at 0, where the derivative jumps and finite differences straddle it.
+        new Row("relu", s(d(2, 3)), 0.2, 2, // sign of inputs is randomized below
+            (tf, x) -> GradFns_Graph.rectified(tf, x.get(0)),
+            (tf, f, dy) -> GradFns_Graph.rectifiedBackward(tf, (GradFns_Graph.RectifiedForward) f, dy),
+            (tf, x) -> GradFns_Graph.rectifiedGrad(tf, x.get(0)),
+            (tf, x) -> GradFns_Graph.rectifiedGrad2(tf, x.get(0)), 1),
+        new Row("softmax [3,5]", s(d(3, 5), d(3, 5)), -2, 2,
+            (tf, x) -> GradFns_Graph.softmaxWeighted(tf, x.get(0), x.get(1)),
+            (tf, f, dy) -> GradFns_Graph.softmaxWeightedBackward(tf, (GradFns_Graph.SoftmaxWeightedForward) f, dy),
+            (tf, x) -> GradFns_Graph.softmaxWeightedGrad(tf, x.get(0), x.get(1)),
+            (tf, x) -> GradFns_Graph.softmaxWeightedGrad2(tf, x.get(0), x.get(1)), 2),
+        new Row("logSoftmax [3,5]", s(d(3, 5), d(3, 5)), -2, 2,
+            (tf, x) -> GradFns_Graph.logSoftmaxWeighted(tf, x.get(0), x.get(1)),
+            (tf, f, dy) -> GradFns_Graph.logSoftmaxWeightedBackward(tf, (GradFns_Graph.LogSoftmaxWeightedForward) f, dy),
+            (tf, x) -> GradFns_Graph.logSoftmaxWeightedGrad(tf, x.get(0), x.get(1)),
+            (tf, x) -> GradFns_Graph.logSoftmaxWeightedGrad2(tf, x.get(0), x.get(1)), 2),
+        new Row("sum all", s(d(2, 3)), -2, 2,
+            (tf, x) -> GradFns_Graph.sumAll(tf, x.get(0)),
+            (tf, f, dy) -> GradFns_Graph.sumAllBackward(tf, (GradFns_Graph.SumAllForward) f, dy),
+            (tf, x) -> GradFns_Graph.sumAllGrad(tf, x.get(0)),
+            (tf, x) -> GradFns_Graph.sumAllGrad2(tf, x.get(0)), 2),
+        new Row("sum axis 1 keepDims", s(d(3, 4)), -2, 2,
+            (tf, x) -> GradFns_Graph.sumRowsKeep(tf, x.get(0)),
+            (tf, f, dy) -> GradFns_Graph.sumRowsKeepBackward(tf, (GradFns_Graph.SumRowsKeepForward) f, dy),
+            (tf, x) -> GradFns_Graph.sumRowsKeepGrad(tf, x.get(0)),
+            (tf, x) -> GradFns_Graph.sumRowsKeepGrad2(tf, x.get(0)), 2),
+        new Row("sum axes {0,2}", s(d(2, 3, 2)), -2, 2,
+            (tf, x) -> GradFns_Graph.sumAxes(tf, x.get(0)),
+            (tf, f, dy) -> GradFns_Graph.sumAxesBackward(tf, (GradFns_Graph.SumAxesForward) f, dy),
+            (tf, x) -> GradFns_Graph.sumAxesGrad(tf, x.get(0)),
+            (tf, x) -> GradFns_Graph.sumAxesGrad2(tf, x.get(0)), 2),
+        new Row("mean all", s(d(2, 3)), -1, 1,
+            (tf, x) -> GradFns_Graph.meanAll(tf, x.get(0)),
+            (tf, f, dy) -> GradFns_Graph.meanAllBackward(tf, (GradFns_Graph.MeanAllForward) f, dy),
+            (tf, x) -> GradFns_Graph.meanAllGrad(tf, x.get(0)),
+            (tf, x) -> GradFns_Graph.meanAllGrad2(tf, x.get(0)), 2),
+        new Row("mean axis 0", s(d(3, 4)), -2, 2,
+            (tf, x) -> GradFns_Graph.meanColumns(tf, x.get(0)),
+            (tf, f, dy) -> GradFns_Graph.meanColumnsBackward(tf, (GradFns_Graph.MeanColumnsForward) f, dy),
+            (tf, x) -> GradFns_Graph.meanColumnsGrad(tf, x.get(0)),
+            (tf, x) -> GradFns_Graph.meanColumnsGrad2(tf, x.get(0)), 2),
+        new Row("reshape [2,6] to [3,4] and [-1,4]", s(d(2, 6)), -2, 2,
+            (tf, x) -> GradFns_Graph.reshaped(tf, x.get(0)),
+            (tf, f, dy) -> GradFns_Graph.reshapedBackward(tf, (GradFns_Graph.ReshapedForward) f, dy),
+            (tf, x) -> GradFns_Graph.reshapedGrad(tf, x.get(0)),
+            (tf, x) -> GradFns_Graph.reshapedGrad2(tf, x.get(0)), 2),
+        new Row("transpose [4,3] then matmul", s(d(4, 3), d(4, 2)), -1, 1,
+            (tf, x) -> GradFns_Graph.transposed(tf, x.get(0), x.get(1)),
+            (tf, f, dy) -> GradFns_Graph.transposedBackward(tf, (GradFns_Graph.TransposedForward) f, dy),
+            (tf, x) -> GradFns_Graph.transposedGrad(tf, x.get(0), x.get(1)),
+            (tf, x) -> GradFns_Graph.transposedGrad2(tf, x.get(0), x.get(1)), 2),
+        new Row("transpose perm (1,2,0)", s(d(2, 3, 2)), -2, 2,
+            (tf, x) -> GradFns_Graph.permuted(tf, x.get(0)),
+            (tf, f, dy) -> GradFns_Graph.permutedBackward(tf, (GradFns_Graph.PermutedForward) f, dy),
+            (tf, x) -> GradFns_Graph.permutedGrad(tf, x.get(0)),
+            (tf, x) -> GradFns_Graph.permutedGrad2(tf, x.get(0)), 2),
+        new Row("ones, zerosLike, onesLike", s(d(3)), -2, 2,
+            (tf, x) -> GradFns_Graph.withConstants(tf, x.get(0)),
+            (tf, f, dy) -> GradFns_Graph.withConstantsBackward(tf, (GradFns_Graph.WithConstantsForward) f, dy),
+            (tf, x) -> GradFns_Graph.withConstantsGrad(tf, x.get(0)),
+            (tf, x) -> GradFns_Graph.withConstantsGrad2(tf, x.get(0)), 0),
+        new Row("value used twice (adjoint accumulation)", s(d(2, 3)), -2, 2,
+            (tf, x) -> GradFns_Graph.usedTwice(tf, x.get(0)),
+            (tf, f, dy) -> GradFns_Graph.usedTwiceBackward(tf, (GradFns_Graph.UsedTwiceForward) f, dy),
+            (tf, x) -> GradFns_Graph.usedTwiceGrad(tf, x.get(0)),
+            (tf, x) -> GradFns_Graph.usedTwiceGrad2(tf, x.get(0)), 1));
+  }
+
+  // Central differences in float32: truncation h^2 f'''/6 and rounding ~1e-7 |f| / h balance near
+  // h = 1e-2 for inputs of size ~1; the tolerance is set for that, not tuned per op.
+  static final double H = 1e-2;
+  static final double FD_TOL = 2e-2;
+  // Against TensorFlow's own gradient graph both sides are exact up to float32 rounding.
+  static final double TF_TOL = 1e-4;
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rows")
+  void firstOrder(Row row) {
+    Random random = new Random(row.op().hashCode());
+    float[][] inputs = inputs(row, random);
+    try (Graph g = new Graph()) {
+      Tf tf = new Tf(g);
+      List<Operand<TFloat32>> xs = placeholders(tf, row);
+      Forward fwd = row.fwd().apply(tf, xs);
+      // A random output adjoint, so that every entry of the Jacobian counts.
+      try (TfSession session = new TfSession(tf)) {
+        float[] out = run(session, xs, inputs, List.of(fwd.output())).get(0);
+        long[] shape = fwd.output().shape().asArray();
+        float[] r = new float[out.length];
+        for (int i = 0; i < r.length; i++) {
+          r[i] = (float) (random.nextDouble() * 2 - 1);
+        }
+        Operand<TFloat32> dy = tf.ops().constant(org.tensorflow.ndarray.Shape.of(runtimeShape(shape, out.length)),
+            org.tensorflow.ndarray.buffer.DataBuffers.of(r, true, false));
+        Gradients grads = row.bwd().apply(tf, fwd, dy);
+        Operand<TFloat32> weighted = tf.sum(tf.mul(fwd.output(), dy));
+        List<Operand<?>> fetches = new ArrayList<>(grads.asList());
+        if (row.tfOrders() >= 1) {
+          fetches.addAll(Arrays.asList(g.addGradients("oracle", new Output<?>[] {fwd.output().asOutput()},
+              outputs(xs), new Output<?>[] {dy.asOutput()})));
+        }
+        List<float[]> values = run(session, xs, inputs, fetches);
+        for (int i = 0; i < xs.size(); i++) {
+          float[] ours = values.get(i);
+          if (row.tfOrders() >= 1) {
+            float[] tfs = values.get(xs.size() + i);
+            assertClose(tfs, ours, TF_TOL, row + ": input " + i + " against Graph.addGradients");
+          }
+          float[] fd = finiteDifferences(session, xs, inputs, weighted, i);
+          assertClose(fd, ours, FD_TOL, row + ": input " + i + " against finite differences");
+        }
+        // The whole-gradient entry point agrees with forward + backward at a ones adjoint.
+        Gradients whole = row.grad().apply(tf, xs);
+        Gradients viaBackward = row.bwd().apply(tf, fwd, tf.onesLike(fwd.output()));
+        List<Operand<?>> both = new ArrayList<>(whole.asList());
+        both.addAll(viaBackward.asList());
+        List<float[]> v = run(session, xs, inputs, both);
+        for (int i = 0; i < xs.size(); i++) {
+          assertClose(v.get(xs.size() + i), v.get(i), 1e-6, row + ": grad against backward");
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rows")
+  void secondOrder(Row row) {
+    Random random = new Random(row.op().hashCode() + 1);
+    float[][] inputs = inputs(row, random);
+    try (Graph g = new Graph()) {
+      Tf tf = new Tf(g);
+      List<Operand<TFloat32>> xs = placeholders(tf, row);
+      Gradients first = row.grad().apply(tf, xs);
+      Gradients second = row.grad2().apply(tf, xs);
+      try (TfSession session = new TfSession(tf)) {
+        for (int i = 0; i < xs.size(); i++) {
+          Operand<TFloat32> summed = tf.sum(first.asList().get(i));
+          float[] ours = run(session, xs, inputs, List.of(second.asList().get(i))).get(0);
+          float[] fd = finiteDifferences(session, xs, inputs, summed, i);
+          assertClose(fd, ours, FD_TOL, row + ": second order, input " + i + " against finite differences");
+          if (row.tfOrders() >= 2) {
+            // TensorFlow's gradient of its own gradient of the forward.
+            Forward fwd = row.fwd().apply(tf, xs);
+            // A constant seed: TensorFlow cannot differentiate through its default OnesLike seed.
+            Operand<TFloat32> ones = tf.ones(fwd.output().shape().asArray());
+            Output<?> tfFirst = g.addGradients("first" + i, new Output<?>[] {fwd.output().asOutput()},
+                new Output<?>[] {xs.get(i).asOutput()}, new Output<?>[] {ones.asOutput()})[0];
+            float[] tfs = new float[ours.length]; // zero where TensorFlow finds no dependence
+            if (!isNull(tfFirst)) {
+              @SuppressWarnings("unchecked")
+              Operand<TFloat32> tfSummed = tf.sum((Output<TFloat32>) tfFirst);
+              try {
+                Output<?> tfSecond = g.addGradients("second" + i, new Output<?>[] {tfSummed.asOutput()},
+                    new Output<?>[] {xs.get(i).asOutput()}, null)[0];
+                if (!isNull(tfSecond)) {
+                  tfs = run(session, xs, inputs, List.of(tfSecond)).get(0);
+                }
+              } catch (org.tensorflow.exceptions.TFInvalidArgumentException unreachable) {
+                assertTrue(unreachable.getMessage().contains("unreachable"), unreachable.getMessage());
+              }
+            }
+            assertClose(tfs, ours, TF_TOL, row + ": second order, input " + i + " against Graph.addGradients");
+          }
+        }
+      }
+    }
+  }
+
+  /** Graph.addGradients answers a null handle for an input the output does not reach. */
+  private static boolean isNull(Output<?> o) {
+    try {
+      o.dataType();
+      return false;
+    } catch (IllegalStateException nullHandle) {
+      return true;
+    }
+  }
+
+  private static long[] runtimeShape(long[] staticShape, int size) {
+    long[] s = staticShape.clone();
+    for (int i = 0; i < s.length; i++) {
+      if (s[i] < 0) {
+        throw new IllegalStateException("test inputs have static shapes");
+      }
+    }
+    assertEquals(size, Arrays.stream(s).reduce(1, (a, b) -> a * b));
+    return s;
+  }
+
+  private static float[][] inputs(Row row, Random random) {
+    float[][] out = new float[row.shapes().length][];
+    for (int i = 0; i < out.length; i++) {
+      int n = (int) Arrays.stream(row.shapes()[i]).reduce(1, (a, b) -> a * b);
+      out[i] = new float[n];
+      for (int j = 0; j < n; j++) {
+        double v = row.lo() + random.nextDouble() * (row.hi() - row.lo());
+        out[i][j] = (float) (row.op().equals("relu") && random.nextBoolean() ? -v : v);
+      }
+    }
+    return out;
+  }
+
+  private static List<Operand<TFloat32>> placeholders(Tf tf, Row row) {
+    List<Operand<TFloat32>> xs = new ArrayList<>();
+    for (int i = 0; i < row.shapes().length; i++) {
+      xs.add(tf.placeholder("x" + i, row.shapes()[i]));
+    }
+    return xs;
+  }
+
+  private static Output<?>[] outputs(List<Operand<TFloat32>> xs) {
+    Output<?>[] out = new Output<?>[xs.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = xs.get(i).asOutput();
+    }
+    return out;
+  }
+
+  private static List<float[]> run(TfSession session, List<Operand<TFloat32>> xs, float[][] inputs,
+      List<? extends Operand<?>> fetches) {
+    Map<Operand<?>, Tensor> feeds = new HashMap<>();
+    List<Tensor> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < xs.size(); i++) {
+        TFloat32 t = Tensors.of(inputs[i], xs.get(i).shape().asArray());
+        open.add(t);
+        feeds.put(xs.get(i), t);
+      }
+      return session.run(feeds, fetches);
+    } finally {
+      open.forEach(Tensor::close);
+    }
+  }
+
+  /** d(scalar)/d(input i), by central differences, one element at a time. */
+  private static float[] finiteDifferences(TfSession session, List<Operand<TFloat32>> xs, float[][] inputs,
+      Operand<TFloat32> scalar, int i) {
+    float[] out = new float[inputs[i].length];
+    for (int j = 0; j < out.length; j++) {
+      float keep = inputs[i][j];
+      inputs[i][j] = (float) (keep + H);
+      double plus = run(session, xs, inputs, List.of(scalar)).get(0)[0];
+      inputs[i][j] = (float) (keep - H);
+      double minus = run(session, xs, inputs, List.of(scalar)).get(0)[0];
+      inputs[i][j] = keep;
+      out[j] = (float) ((plus - minus) / (2 * H));
+    }
+    return out;
+  }
+
+  static void assertClose(float[] expected, float[] actual, double tol, String what) {
+    assertEquals(expected.length, actual.length, what + ": sizes");
+    for (int k = 0; k < expected.length; k++) {
+      double scale = Math.max(1, Math.abs(expected[k]));
+      assertTrue(Math.abs(expected[k] - actual[k]) <= tol * scale,
+          what + ": element " + k + " expected " + expected[k] + " got " + actual[k]
+              + "\n expected " + Arrays.toString(expected) + "\n actual   " + Arrays.toString(actual));
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package dev.leibniz.e2e;
+
+import static dev.leibniz.dsl.Ops.*;
+
+import dev.leibniz.dsl.Call;
+import dev.leibniz.dsl.Tensor;
+
+/** One static @Call per row of the gradient-check table: each op alone, broadcasting included. */
+final class GradFns {
+  private GradFns() {}
+
+  @Call static Tensor addBroadcast(Tensor a, Tensor b) { return add(a, b); }
+  @Call static Tensor subColumn(Tensor a, Tensor b) { return sub(a, b); }
+  @Call static Tensor mulBroadcast(Tensor a, Tensor b) { return mul(a, b); }
+  @Call static Tensor divBroadcast(Tensor a, Tensor b) { return div(a, b); }
+  @Call static Tensor scalarSides(Tensor x) { return div(sub(2.0, mul(x, 1.5)), add(x, 3.0)); }
+  @Call static Tensor negate(Tensor x) { return neg(x); }
+  @Call static Tensor matmul2(Tensor a, Tensor b) { return matmul(a, b); }
+  @Call static Tensor squared(Tensor x) { return square(x); }
+  @Call static Tensor root(Tensor x) { return sqrt(x); }
+  @Call static Tensor exponential(Tensor x) { return exp(x); }
+  @Call static Tensor logarithm(Tensor x) { return log(x); }
+  @Call static Tensor cube(Tensor x) { return pow(x, 3); }
+  @Call static Tensor hyperbolic(Tensor x) { return tanh(x); }
+  @Call static Tensor logistic(Tensor x) { return sigmoid(x); }
+  @Call static Tensor rectified(Tensor x) { return relu(x); }
+  @Call static Tensor softmaxWeighted(Tensor x, Tensor w) { return mul(softmax(x), w); }
+  @Call static Tensor logSoftmaxWeighted(Tensor x, Tensor w) { return mul(logSoftmax(x), w); }
+  @Call static Tensor sumAll(Tensor x) { return sum(square(x)); }
+  @Call static Tensor sumRowsKeep(Tensor x) { return mul(sum(x, 1, true), x); }
+  @Call static Tensor sumAxes(Tensor x) { return square(sum(x, new int[] {0, 2}, false)); }
+  @Call static Tensor meanAll(Tensor x) { return mean(exp(x)); }
+  @Call static Tensor meanColumns(Tensor x) { return square(mean(x, 0)); }
+  @Call static Tensor reshaped(Tensor x) { return mul(reshape(x, 3, 4), reshape(x, -1, 4)); }
+  @Call static Tensor transposed(Tensor x, Tensor y) { return matmul(transpose(x), y); }
+  @Call static Tensor permuted(Tensor x) { return square(transpose(x, 1, 2, 0)); }
+  @Call static Tensor withConstants(Tensor x) { return add(mul(x, ones(2, 3)), mul(zerosLike(x), onesLike(x))); }
+  @Call static Tensor usedTwice(Tensor x) { return mul(tanh(x), add(x, sigmoid(x))); }
+}
