@@ -85,6 +85,11 @@ public final class Tf {
     return weights.computeIfAbsent(v, this::create).value();
   }
 
+  /** For a weight read only inside a branch: its value, or null where @Build did not create it. */
+  public Operand<TFloat32> readIfCreated(Variable v) {
+    return v == null ? null : read(v);
+  }
+
   private Weight create(Variable v) {
     String name = unique(v.name());
     Shape shape = Shape.of(v.shape().dims());
@@ -143,6 +148,9 @@ public final class Tf {
 
   /** Called by generated backward code: adds to the gradient of weight {@code v}. */
   public void addGradient(Variable v, Operand<TFloat32> gradient) {
+    if (v == null) {
+      return; // a weight this configuration's @Build did not create (read only in a branch)
+    }
     gradients.merge(v, gradient, this::add);
   }
 
@@ -405,8 +413,9 @@ public final class Tf {
     return ops.onesLike(x);
   }
 
+  /** Null for null: the gradient slot of a weight this configuration did not create. */
   public Operand<TFloat32> zerosLike(Operand<TFloat32> x) {
-    return ops.zerosLike(x);
+    return x == null ? null : ops.zerosLike(x);
   }
 
   private static int[] toInts(long[] dims) {

@@ -151,15 +151,15 @@ public final class Differentiator {
   }
 
   private void loop(Loop l, Region region) {
-    List<Loop.Carry> live = new ArrayList<>();
+    boolean anyLive = false;
     for (Loop.Carry c : l.carried()) {
-      if (adj.containsKey(c.out())) {
-        live.add(c);
-      }
+      anyLive |= adj.containsKey(c.out());
     }
-    if (live.isEmpty()) {
+    if (!anyLive) {
       return;
     }
+    // Carried values feed each other inside the loop (h into total): all carry a gradient.
+    List<Loop.Carry> live = l.carried();
     var previous = b.at(l.origin().asGradient());
     Set<Integer> free = new LinkedHashSet<>(Blocks.free(l.body()));
     Set<Integer> defined = Blocks.defined(l.body());
@@ -170,7 +170,8 @@ public final class Differentiator {
     }
     Map<Integer, Integer> carrySlots = new LinkedHashMap<>();
     for (Loop.Carry c : live) {
-      carrySlots.put(c.param(), b.node(Structure.SLOT, List.of(adj.remove(c.out())), Attrs.NONE,
+      Integer after = adj.remove(c.out());
+      carrySlots.put(c.param(), b.node(Structure.SLOT, List.of(after != null ? after : ir.zerosLike(c.init())), Attrs.NONE,
           "d" + Structure.capitalize(b.hint(c.out()))));
     }
     Map<Integer, Integer> slots = openSlots(free, region);

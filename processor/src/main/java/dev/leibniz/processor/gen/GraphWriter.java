@@ -152,10 +152,9 @@ public final class GraphWriter {
           savedTop.add(w.id());
         }
       }
+      // Inputs always: an input the output does not depend on gets zeros of its shape.
       for (Node in : fn.inputs()) {
-        if (needed.contains(in.id())) {
-          savedTop.add(in.id());
-        }
+        savedTop.add(in.id());
       }
       collectSaved(fn.body(), null, needed);
     }
@@ -274,8 +273,17 @@ public final class GraphWriter {
       if (info.build() != null && !fn.isStatic()) {
         buildOnce(code);
       }
+      Set<Integer> usedAtTop = new java.util.HashSet<>();
+      for (Stmt s : fn.body().stmts()) {
+        if (s instanceof Node n) {
+          usedAtTop.addAll(n.args());
+        }
+      }
+      usedAtTop.add(fn.result());
       for (Node w : fn.weights()) {
-        code.addStatement("$T $L = tf.read(layer.$L)", TENSOR, name(w.id()), w.attrs().string("field"));
+        // A weight read only inside a branch may not exist in every configuration.
+        code.addStatement("$T $L = tf.$L(layer.$L)", TENSOR, name(w.id()),
+            usedAtTop.contains(w.id()) ? "read" : "readIfCreated", w.attrs().string("field"));
       }
       for (var e : savedLists.entrySet()) {
         code.addStatement("$T $L = new $T<>()", ParameterizedTypeName.get(LIST, typeOf(e.getKey())), e.getValue(), ARRAY_LIST);

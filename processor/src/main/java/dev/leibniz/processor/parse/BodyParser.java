@@ -439,7 +439,9 @@ public final class BodyParser {
             "tensors in a @Call body are inputs, @Weight fields, locals and op results");
       }
     }
-    if (e instanceof LiteralTree lit && lit.getValue() instanceof Number) {
+    boolean numeric = e instanceof LiteralTree lit ? lit.getValue() instanceof Number
+        : (e instanceof BinaryTree || e instanceof UnaryTree) && !mentionsTensor(e);
+    if (numeric) {
       throw report(at, Message.NOT_A_TENSOR, e, "number", "write scalar(" + e + ") for a tensor");
     }
     if (e instanceof BinaryTree bin) {
