@@ -305,7 +305,7 @@ class GradCheckTest {
   }
 
   /** Graph.addGradients answers a null handle for an input the output does not reach. */
-  private static boolean isNull(Output<?> o) {
+  static boolean isNull(Output<?> o) {
     try {
       o.dataType();
       return false;

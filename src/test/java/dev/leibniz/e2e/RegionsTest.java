@@ -1,6 +1,7 @@
 package dev.leibniz.e2e;
 
 import static dev.leibniz.e2e.GradCheckTest.assertClose;
+import static dev.leibniz.e2e.GradCheckTest.isNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -82,15 +83,6 @@ class RegionsTest {
           assertClose(expected, v.get(i), 1e-4, "gradient " + i + " (" + wrt.get(i).op().name() + ")");
         }
       }
-    }
-  }
-
-  private static boolean isNull(Output<?> o) {
-    try {
-      o.dataType();
-      return false;
-    } catch (IllegalStateException nullHandle) {
-      return true;
     }
   }
 }
