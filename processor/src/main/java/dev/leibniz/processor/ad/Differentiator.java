@@ -151,25 +151,21 @@ public final class Differentiator {
   }
 
   private void loop(Loop l, Region region) {
-    boolean anyLive = false;
-    for (Loop.Carry c : l.carried()) {
-      anyLive |= adj.containsKey(c.out());
-    }
-    if (!anyLive) {
+    if (l.carried().stream().noneMatch(c -> adj.containsKey(c.out()))) {
       return;
     }
     // Carried values feed each other inside the loop (h into total): all carry a gradient.
-    List<Loop.Carry> live = l.carried();
+    List<Loop.Carry> carried = l.carried();
     var previous = b.at(l.origin().asGradient());
     Set<Integer> free = new LinkedHashSet<>(Blocks.free(l.body()));
     Set<Integer> defined = Blocks.defined(l.body());
-    for (Loop.Carry c : live) {
+    for (Loop.Carry c : carried) {
       if (!defined.contains(c.result())) {
         free.add(c.result());
       }
     }
     Map<Integer, Integer> carrySlots = new LinkedHashMap<>();
-    for (Loop.Carry c : live) {
+    for (Loop.Carry c : carried) {
       Integer after = adj.remove(c.out());
       carrySlots.put(c.param(), b.node(Structure.SLOT, List.of(after != null ? after : ir.zerosLike(c.init())), Attrs.NONE,
           "d" + Structure.capitalize(b.hint(c.out()))));
@@ -178,12 +174,12 @@ public final class Differentiator {
     Region inner = new Region(region, defined, slots);
 
     b.openBlock();
-    for (Loop.Carry c : live) {
+    for (Loop.Carry c : carried) {
       int slot = carrySlots.get(c.param());
       contribute(c.result(), b.node(Structure.READ, List.of(slot), Attrs.NONE, b.hint(slot)), inner);
     }
     block(l.body(), inner);
-    for (Loop.Carry c : live) {
+    for (Loop.Carry c : carried) {
       Integer g = adj.get(c.param());
       b.append(new SlotWrite(carrySlots.get(c.param()), g != null ? g : ir.zerosLike(c.param()), true));
     }
@@ -191,7 +187,7 @@ public final class Differentiator {
     b.append(new Loop(l.region(), l.var(), l.from(), l.to(), true, List.of(), body, l.origin().asGradient()));
 
     closeSlots(slots);
-    for (Loop.Carry c : live) {
+    for (Loop.Carry c : carried) {
       int slot = carrySlots.get(c.param());
       contribute(c.init(), b.node(Structure.READ, List.of(slot), Attrs.NONE, b.hint(slot)), region);
     }

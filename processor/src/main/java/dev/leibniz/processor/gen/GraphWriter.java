@@ -273,17 +273,12 @@ public final class GraphWriter {
       if (info.build() != null && !fn.isStatic()) {
         buildOnce(code);
       }
-      Set<Integer> usedAtTop = new java.util.HashSet<>();
-      for (Stmt s : fn.body().stmts()) {
-        if (s instanceof Node n) {
-          usedAtTop.addAll(n.args());
-        }
-      }
-      usedAtTop.add(fn.result());
+      Set<Integer> always = Blocks.usedUnconditionally(fn.body());
+      always.add(fn.result());
       for (Node w : fn.weights()) {
         // A weight read only inside a branch may not exist in every configuration.
         code.addStatement("$T $L = tf.$L(layer.$L)", TENSOR, name(w.id()),
-            usedAtTop.contains(w.id()) ? "read" : "readIfCreated", w.attrs().string("field"));
+            always.contains(w.id()) ? "read" : "readIfCreated", w.attrs().string("field"));
       }
       for (var e : savedLists.entrySet()) {
         code.addStatement("$T $L = new $T<>()", ParameterizedTypeName.get(LIST, typeOf(e.getKey())), e.getValue(), ARRAY_LIST);

@@ -52,6 +52,28 @@ public final class Blocks {
     return used;
   }
 
+  /**
+   * Ids the block reads on every path: everywhere except inside {@code if} branches (a loop body
+   * counts, a merge after an {@code if} does not).
+   */
+  public static Set<Integer> usedUnconditionally(Block block) {
+    Set<Integer> used = new LinkedHashSet<>();
+    for (Stmt s : block.stmts()) {
+      if (s instanceof Node n) {
+        used.addAll(n.args());
+      } else if (s instanceof Loop l) {
+        used.addAll(usedUnconditionally(l.body()));
+        for (Loop.Carry c : l.carried()) {
+          used.add(c.init());
+          used.add(c.result());
+        }
+      } else if (s instanceof SlotWrite w) {
+        used.add(w.value());
+      }
+    }
+    return used;
+  }
+
   private static void collectUses(Block block, Set<Integer> used) {
     for (Stmt s : block.stmts()) {
       if (s instanceof Node n) {
