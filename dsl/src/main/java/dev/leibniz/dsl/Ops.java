@@ -130,6 +130,46 @@ public final class Ops {
     throw outsideGraph("logSoftmax");
   }
 
+  // ---- piecewise (sugar over relu: derivatives, and derivatives of those, come for free)
+
+  public static Tensor abs(Tensor x) {
+    throw outsideGraph("abs");
+  }
+
+  /** Elementwise maximum, broadcasting. */
+  public static Tensor maximum(Tensor a, Tensor b) {
+    throw outsideGraph("maximum");
+  }
+
+  public static Tensor maximum(Tensor a, double b) {
+    throw outsideGraph("maximum");
+  }
+
+  /** Elementwise minimum, broadcasting. */
+  public static Tensor minimum(Tensor a, Tensor b) {
+    throw outsideGraph("minimum");
+  }
+
+  public static Tensor minimum(Tensor a, double b) {
+    throw outsideGraph("minimum");
+  }
+
+  /** {@code x} limited to {@code [lo, hi]}; the gradient is zero outside. */
+  public static Tensor clip(Tensor x, double lo, double hi) {
+    throw outsideGraph("clip");
+  }
+
+  // ---- labels
+
+  /**
+   * One-hot rows for class indices: {@code labels} of shape [n] (integers held as floats) gives
+   * [n, k], with k the last dimension of {@code like} (the predictions). Not differentiable in
+   * either input (its gradients are zero).
+   */
+  public static Tensor oneHot(Tensor labels, Tensor like) {
+    throw outsideGraph("oneHot");
+  }
+
   // ---- reductions
 
   /** Sum of all elements: a scalar. */
@@ -172,6 +212,11 @@ public final class Ops {
   /** Same elements in a new shape; one dimension may be -1, inferred from the size. */
   public static Tensor reshape(Tensor x, long... shape) {
     throw outsideGraph("reshape");
+  }
+
+  /** Keeps the first (batch) axis and flattens the others: [n, a, b, ...] -> [n, a * b * ...]. */
+  public static Tensor flatten(Tensor x) {
+    throw outsideGraph("flatten");
   }
 
   /** Reverses the axes (for a matrix: the transpose). */

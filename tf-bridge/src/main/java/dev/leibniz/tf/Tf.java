@@ -38,6 +38,7 @@ public final class Tf {
   private final Map<Variable, Weight> weights = new IdentityHashMap<>();
   private final Map<Variable, Operand<TFloat32>> gradients = new IdentityHashMap<>();
   private final Map<String, Integer> usedNames = new LinkedHashMap<>();
+  private final List<State> states = new ArrayList<>();
 
   /** A weight's variable in this graph, its value as read, and its initializer. */
   public record Weight(Variable variable, String name, Operand<?> handle, Operand<TFloat32> value, Op init) {}
@@ -137,13 +138,60 @@ public final class Tf {
     return List.copyOf(weights.values());
   }
 
-  /** One op that sets every weight to its initial value. */
+  /**
+   * A variable that is not a weight of the model: an optimizer's slot, a metric's running total.
+   * {@code reset} sets it back to its initial value.
+   */
+  public record State(String name, Operand<?> handle, Operand<TFloat32> value, Op reset) {}
+
+  /** A new {@link State} of {@code shape} filled with {@code initial}, set by {@link #initializer()}. */
+  public State state(String name, long[] shape, float initial) {
+    String unique = unique(name);
+    Shape s = Shape.of(shape);
+    Operand<?> handle = ops.withName(unique).varHandleOp(TFloat32.class, s, VarHandleOp.sharedName(unique));
+    Op reset = ops.withName(unique + "_init").assignVariableOp(handle,
+        ops.fill(ops.constant(toInts(shape)), ops.constant(initial)));
+    Operand<TFloat32> value = ops.withName(unique + "_read").readVariableOp(handle, TFloat32.class);
+    State state = new State(unique, handle, value, reset);
+    states.add(state);
+    return state;
+  }
+
+  /** The states created so far, in order. */
+  public List<State> states() {
+    return List.copyOf(states);
+  }
+
+  /** One op that sets every weight and every state to its initial value. */
   public Op initializer() {
     List<Op> inits = new ArrayList<>();
     for (Weight w : weights.values()) {
       inits.add(w.init());
     }
-    return ops.withControlDependencies(inits).noOp();
+    for (State st : states) {
+      inits.add(st.reset());
+    }
+    return group(inits);
+  }
+
+  /**
+   * TensorFlow's fused ResourceApplyAdagradV2 ({@code accum += g^2; var -= lr g / (sqrt(accum) + eps)}),
+   * which TensorFlow Java has no wrapper for.
+   */
+  public Op resourceApplyAdagradV2(Operand<?> var, Operand<?> accum, Operand<TFloat32> lr, Operand<TFloat32> epsilon,
+      Operand<TFloat32> grad) {
+    var scope = ops.scope();
+    var op = graph.opBuilder("ResourceApplyAdagradV2", scope.makeOpName("ResourceApplyAdagradV2"), scope)
+        .addInput(var.asOutput()).addInput(accum.asOutput()).addInput(lr.asOutput())
+        .addInput(epsilon.asOutput()).addInput(grad.asOutput())
+        .setAttr("T", org.tensorflow.proto.DataType.DT_FLOAT)
+        .build();
+    return ops.withControlDependencyOps(List.of(op)).noOp();
+  }
+
+  /** One op that runs all of {@code steps}. */
+  public Op group(List<Op> steps) {
+    return ops.withControlDependencies(steps).noOp();
   }
 
   /** Called by generated backward code: adds to the gradient of weight {@code v}. */
@@ -169,7 +217,7 @@ public final class Tf {
         steps.add(ops.train.resourceApplyGradientDescent(w.handle(), alpha, g));
       }
     }
-    return ops.withControlDependencies(steps).noOp();
+    return group(steps);
   }
 
   // ---------------------------------------------------------------- arithmetic
@@ -294,7 +342,8 @@ public final class Tf {
       for (int i = 0; i < rank; i++) {
         dims.add(reduced[i] ? ops.constant(new int[] {1}) : ops.slice(shapeX, ops.constant(new int[] {i}), ops.constant(new int[] {1})));
       }
-      kept = rank == 0 ? dy : ops.reshape(dy, ops.concat(dims, ops.constant(0)));
+      // ConcatV2 needs two or more pieces: a rank-1 shape is its one piece.
+      kept = rank == 0 ? dy : ops.reshape(dy, rank == 1 ? dims.get(0) : ops.concat(dims, ops.constant(0)));
     }
     return broadcastLike(kept, x);
   }
@@ -346,6 +395,38 @@ public final class Tf {
 
   public Operand<TFloat32> reshape(Operand<TFloat32> x, long[] shape) {
     return ops.reshape(x, ops.constant(shape));
+  }
+
+  /** [n, a, b, ...] to [n, a * b * ...]; the batch axis may be unknown, the others are known. */
+  public Operand<TFloat32> flatten(Operand<TFloat32> x) {
+    long[] dims = x.shape().asArray();
+    if (x.shape().isUnknown() || dims.length < 1) {
+      throw new IllegalArgumentException("flatten needs a known rank of 1 or more, got shape " + x.shape());
+    }
+    long features = 1;
+    for (int i = 1; i < dims.length; i++) {
+      if (dims[i] < 0) {
+        throw new IllegalArgumentException("flatten needs every dimension but the first known, got shape " + x.shape());
+      }
+      features *= dims[i];
+    }
+    if (dims.length == 2) {
+      return x;
+    }
+    return ops.reshape(x, ops.constant(new long[] {-1, features}));
+  }
+
+  /** One-hot rows of {@code labels} (class indices held as floats), as wide as the last axis of {@code like}. */
+  public Operand<TFloat32> oneHot(Operand<TFloat32> labels, Operand<TFloat32> like) {
+    long[] dims = like.shape().asArray();
+    if (like.shape().isUnknown() || dims.length == 0) {
+      throw new IllegalArgumentException("oneHot needs predictions of known rank 1 or more, got shape " + like.shape());
+    }
+    int last = dims.length - 1;
+    Operand<TInt32> depth = dims[last] >= 0
+        ? ops.constant((int) dims[last])
+        : ops.gather(ops.shape(like), ops.constant(last), ops.constant(0));
+    return ops.oneHot(ops.dtypes.cast(labels, TInt32.class), depth, ops.constant(1f), ops.constant(0f));
   }
 
   /** {@code a} in the run-time shape of {@code like}. */

@@ -64,6 +64,7 @@ public final class GraphWriter {
         .addJavadoc("Forward and backward graphs of {@link $T}, written by Leibniz from $L.\n"
             + "Generated code: do not edit; change $L and recompile.\n", owner, file, file)
         .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    Bindings.add(type, info, graph, owner, plans);
     for (FnPlan plan : plans) {
       new FnWriter(info, owner, plan).write(type);
     }
@@ -455,7 +456,7 @@ public final class GraphWriter {
         for (If.Merge m : f.merges()) {
           code.addStatement("$T $L", typeOf(m.out()), name(m.out()));
         }
-        code.beginControlFlow("if ($L)", f.condition().code());
+        code.beginControlFlow("if ($L)", expression(f.condition().code()));
         restore(f.region() + "then");
         block(f.then());
         for (If.Merge m : f.merges()) {

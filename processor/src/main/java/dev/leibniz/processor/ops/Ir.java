@@ -72,6 +72,10 @@ public final class Ir {
     return node(Activations.SIGMOID_GRAD, Attrs.NONE, y, dy);
   }
 
+  public int relu(int x) {
+    return node(Activations.RELU, Attrs.NONE, x);
+  }
+
   public int reluGrad(int dy, int x) {
     return node(Activations.RELU_GRAD, Attrs.NONE, dy, x);
   }

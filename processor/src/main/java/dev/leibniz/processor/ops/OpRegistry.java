@@ -20,10 +20,12 @@ public final class OpRegistry {
     all.addAll(Arithmetic.dsl());
     all.addAll(Elementwise.dsl());
     all.addAll(Activations.dsl());
+    all.addAll(Piecewise.dsl());
     all.addAll(MatMul.dsl());
     all.addAll(Reductions.dsl());
     all.addAll(ShapeOps.dsl());
     all.addAll(Softmax.dsl());
+    all.addAll(OneHot.dsl());
     all.addAll(Constants.dsl());
     for (DslOp op : all) {
       DSL.put(op.name(), op);

@@ -53,6 +53,25 @@ final class ShapeOps {
   static final Rule RESHAPE_LIKE = op("reshapeLike", 2, Rule::sameAsSecond, "tf.reshapeLike($0, $1)",
       (ir, n, g) -> new int[] {ir.reshapeLike(g, n.arg(0)), Op.ZERO});
 
+  /** [batch, everything else]: the product of the other dimensions, or -1 where one is unknown. */
+  static StaticShape flattened(List<StaticShape> in, Attrs attrs) {
+    StaticShape x = in.get(0);
+    if (!x.knownRank()) {
+      return StaticShape.ofRank(2);
+    }
+    if (x.rank() < 1) {
+      throw new ShapeException("flatten keeps the first (batch) axis, so it needs rank 1 or more, got a scalar");
+    }
+    long features = 1;
+    for (int i = 1; i < x.rank(); i++) {
+      features = x.dim(i) < 0 || features < 0 ? -1 : features * x.dim(i);
+    }
+    return new StaticShape(List.of(x.dim(0), features));
+  }
+
+  static final Rule FLATTEN = op("flatten", 1, ShapeOps::flattened, "tf.flatten($0)",
+      (ir, n, g) -> new int[] {ir.reshapeLike(g, n.arg(0))});
+
   static StaticShape transposed(List<StaticShape> in, Attrs attrs) {
     StaticShape x = in.get(0);
     if (!x.knownRank()) {
@@ -110,6 +129,7 @@ final class ShapeOps {
   static List<DslOp> dsl() {
     return List.of(
         DslOp.of("reshape", a -> a.builder().node(RESHAPE, Attrs.of("shape", a.ints(1)), "reshape", a.tensor(0))),
+        Elementwise.unary("flatten", FLATTEN),
         DslOp.of("transpose", a -> a.builder().node(TRANSPOSE,
             a.count() == 1 ? Attrs.NONE : Attrs.of("perm", a.ints(1)), "transpose", a.tensor(0))));
   }

@@ -66,7 +66,9 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeMirror;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
@@ -874,18 +876,34 @@ public final class BodyParser {
       }
       VariableElement field = info.fields().get(name);
       if (field != null && !info.weights().containsKey(name) && (field.asType().getKind().isPrimitive()
-          || field.asType().toString().startsWith("java.lang."))) {
+          || field.asType().toString().startsWith("java.lang.") || isEnum(field.asType()))) {
         return configField(at, field);
       }
       if (field != null && info.weights().containsKey(name)) {
         throw report(at, Message.NOT_A_NUMBER, e);
       }
     }
+    if (e instanceof MemberSelectTree select) {
+      TypeElement type = resolveType(select.getExpression().toString());
+      if (type != null && type.getKind() == ElementKind.ENUM && hasConstant(type, select.getIdentifier().toString())) {
+        return JavaExpr.code("$T{" + type.getQualifiedName() + "}." + select.getIdentifier(), false);
+      }
+    }
     if (isTensorExpression(at)) {
       throw report(at, Message.NOT_A_NUMBER, e);
     }
     throw report(at, Message.UNSUPPORTED_EXPRESSION, "`" + e + "`",
-        "numbers here are literals, final number fields, number locals and loop indices");
+        "numbers here are literals, final number, boolean or enum fields, enum constants (Type.NAME),"
+            + " number locals and loop indices");
+  }
+
+  private static boolean isEnum(TypeMirror type) {
+    return type instanceof DeclaredType d && d.asElement().getKind() == ElementKind.ENUM;
+  }
+
+  private static boolean hasConstant(TypeElement type, String name) {
+    return type.getEnclosedElements().stream()
+        .anyMatch(m -> m.getKind() == ElementKind.ENUM_CONSTANT && m.getSimpleName().contentEquals(name));
   }
 
   private JavaExpr configField(TreePath at, VariableElement field) {

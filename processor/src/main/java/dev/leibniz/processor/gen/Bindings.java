@@ -1,0 +1,137 @@
+package dev.leibniz.processor.gen;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.leibniz.processor.check.Annotations;
+import dev.leibniz.processor.check.ClassInfo;
+import dev.leibniz.processor.check.DeclarationCheck;
+import dev.leibniz.processor.ir.Fn;
+import dev.leibniz.processor.ops.Structure;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
+
+/**
+ * The constants that let the runtime hold a compiled class without reflection: {@code LAYER}
+ * (the instance {@code @Call}, as a {@code LayerGraph}) and one {@code FunctionGraph} per static
+ * {@code @Call} function, named in upper snake case ({@code meanSquaredError} ->
+ * {@code MEAN_SQUARED_ERROR}). Each forwards to the generated static methods.
+ */
+final class Bindings {
+  static final ClassName LAYER_GRAPH = ClassName.get("dev.leibniz.tf", "LayerGraph");
+  static final ClassName FUNCTION_GRAPH = ClassName.get("dev.leibniz.tf", "FunctionGraph");
+  static final ClassName VARIABLE = ClassName.get("dev.leibniz.dsl", "Variable");
+  static final TypeName TENSORS = ParameterizedTypeName.get(GraphWriter.LIST, GraphWriter.TENSOR);
+
+  private Bindings() {}
+
+  static void add(TypeSpec.Builder type, ClassInfo info, ClassName graph, ClassName owner, List<FnPlan> plans) {
+    Fn layerCall = layerCall(plans);
+    Set<String> taken = new HashSet<>();
+    if (layerCall != null) {
+      type.addField(layer(info, graph, owner, layerCall));
+      taken.add("LAYER");
+    }
+    for (FnPlan plan : plans) {
+      Fn fn = plan.forward();
+      String constant = upperSnake(fn.name());
+      if (fn.isStatic() && taken.add(constant)) {
+        type.addField(function(graph, fn, constant));
+      }
+    }
+  }
+
+  /** The instance {@code @Call} named "call", or the only instance one. */
+  private static Fn layerCall(List<FnPlan> plans) {
+    List<Fn> instance = plans.stream().map(FnPlan::forward).filter(f -> !f.isStatic()).toList();
+    for (Fn fn : instance) {
+      if (fn.name().equals("call")) {
+        return fn;
+      }
+    }
+    return instance.size() == 1 ? instance.get(0) : null;
+  }
+
+  private static FieldSpec layer(ClassInfo info, ClassName graph, ClassName owner, Fn fn) {
+    String cap = Structure.capitalize(fn.name());
+    List<String> weights = info.weights().keySet().stream().map(w -> "layer." + w).toList();
+    List<String> sublayers = new ArrayList<>();
+    for (VariableElement f : info.fields().values()) {
+      if (f.asType() instanceof DeclaredType d && Annotations.isLayerType(d.asElement())
+          && !DeclarationCheck.isPrivate(f) && !f.getModifiers().contains(Modifier.STATIC)) {
+        sublayers.add("layer." + f.getSimpleName());
+      }
+    }
+    TypeSpec impl = TypeSpec.anonymousClassBuilder("")
+        .addSuperinterface(ParameterizedTypeName.get(LAYER_GRAPH, owner))
+        .addMethod(inputs(fn))
+        .addMethod(MethodSpec.methodBuilder("call").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+            .returns(GraphWriter.FORWARD).addParameter(GraphWriter.TF, "tf").addParameter(owner, "layer")
+            .addParameter(TENSORS, "inputs")
+            .addStatement("return $T.$L(tf, layer$L)", graph, fn.name(), inputArgs(fn)).build())
+        .addMethod(MethodSpec.methodBuilder("backward").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+            .returns(TENSORS).addParameter(GraphWriter.TF, "tf").addParameter(owner, "layer")
+            .addParameter(GraphWriter.FORWARD, "forward").addParameter(GraphWriter.TENSOR, "dOutput")
+            .addStatement("return $T.$LBackward(tf, layer, ($T) forward, dOutput).asList()", graph, fn.name(),
+                graph.nestedClass(cap + "Forward")).build())
+        .addMethod(MethodSpec.methodBuilder("weights").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+            .returns(ParameterizedTypeName.get(GraphWriter.LIST, VARIABLE)).addParameter(owner, "layer")
+            .addStatement("return $T.created($L)", LAYER_GRAPH, String.join(", ", weights)).build())
+        .addMethod(MethodSpec.methodBuilder("sublayers").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+            .returns(ParameterizedTypeName.get(GraphWriter.LIST, ClassName.OBJECT)).addParameter(owner, "layer")
+            .addStatement("return $T.present($L)", LAYER_GRAPH, String.join(", ", sublayers)).build())
+        .build();
+    return FieldSpec.builder(ParameterizedTypeName.get(LAYER_GRAPH, owner), "LAYER",
+            Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("{@link $T#$L} as one object, for models that hold this layer.\n", owner, fn.name())
+        .initializer("$L", impl).build();
+  }
+
+  private static FieldSpec function(ClassName graph, Fn fn, String constant) {
+    String cap = Structure.capitalize(fn.name());
+    TypeSpec impl = TypeSpec.anonymousClassBuilder("")
+        .addSuperinterface(FUNCTION_GRAPH)
+        .addMethod(MethodSpec.methodBuilder("name").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+            .returns(String.class).addStatement("return $S", fn.name()).build())
+        .addMethod(inputs(fn))
+        .addMethod(MethodSpec.methodBuilder("call").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+            .returns(GraphWriter.FORWARD).addParameter(GraphWriter.TF, "tf").addParameter(TENSORS, "inputs")
+            .addStatement("return $T.$L(tf$L)", graph, fn.name(), inputArgs(fn)).build())
+        .addMethod(MethodSpec.methodBuilder("backward").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+            .returns(TENSORS).addParameter(GraphWriter.TF, "tf").addParameter(GraphWriter.FORWARD, "forward")
+            .addParameter(GraphWriter.TENSOR, "dOutput")
+            .addStatement("return $T.$LBackward(tf, ($T) forward, dOutput).asList()", graph, fn.name(),
+                graph.nestedClass(cap + "Forward")).build())
+        .build();
+    return FieldSpec.builder(FUNCTION_GRAPH, constant, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("{@link #$L} as one object.\n", fn.name())
+        .initializer("$L", impl).build();
+  }
+
+  private static MethodSpec inputs(Fn fn) {
+    return MethodSpec.methodBuilder("inputs").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(int.class).addStatement("return $L", fn.inputs().size()).build();
+  }
+
+  private static CodeBlock inputArgs(Fn fn) {
+    CodeBlock.Builder args = CodeBlock.builder();
+    for (int i = 0; i < fn.inputs().size(); i++) {
+      args.add(", inputs.get($L)", i);
+    }
+    return args.build();
+  }
+
+  static String upperSnake(String camel) {
+    return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+  }
+}

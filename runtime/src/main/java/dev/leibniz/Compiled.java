@@ -1,0 +1,67 @@
+package dev.leibniz;
+
+import dev.leibniz.dsl.Variable;
+import dev.leibniz.tf.LayerGraph;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Finds a layer's generated graph: {@code <package>.<Outer_>Name_Graph.LAYER}, written by the
+ * processor. This is the one reflective lookup of the runtime, once per class (cached); every
+ * graph is then built by plain calls.
+ */
+final class Compiled {
+  private Compiled() {}
+
+  private static final ClassValue<Object> GRAPHS = new ClassValue<>() {
+    @Override
+    protected Object computeValue(Class<?> type) {
+      String name = graphName(type);
+      try {
+        Class<?> graph = Class.forName(name, true, type.getClassLoader());
+        return graph.getField("LAYER").get(null);
+      } catch (ClassNotFoundException | NoSuchFieldException e) {
+        return new IllegalArgumentException(type.getName() + " is not a compiled layer: no " + name + ".LAYER was"
+            + " found. Annotate the class with @Layer (or @Model), give it a @Call method that takes tensors, and"
+            + " compile it with the Leibniz processor on javac's path (dev.leibniz:leibniz-processor)");
+      } catch (IllegalAccessException e) {
+        return new IllegalStateException("cannot read " + name + ".LAYER: " + e.getMessage());
+      }
+    }
+  };
+
+  @SuppressWarnings("unchecked")
+  static LayerGraph<Object> of(Object layer) {
+    Object graph = GRAPHS.get(layer.getClass());
+    if (graph instanceof RuntimeException e) {
+      throw e;
+    }
+    return (LayerGraph<Object>) graph;
+  }
+
+  static String graphName(Class<?> type) {
+    StringBuilder simple = new StringBuilder(type.getSimpleName());
+    for (Class<?> outer = type.getEnclosingClass(); outer != null; outer = outer.getEnclosingClass()) {
+      simple.insert(0, outer.getSimpleName() + "_");
+    }
+    String pkg = type.getPackageName();
+    return (pkg.isEmpty() ? "" : pkg + ".") + simple + "_Graph";
+  }
+
+  /** The weights of {@code layer} and of its sublayers, depth first. */
+  static List<Variable> weights(Object layer) {
+    List<Variable> out = new ArrayList<>();
+    LayerGraph<Object> graph = of(layer);
+    out.addAll(graph.weights(layer));
+    for (Object sub : graph.sublayers(layer)) {
+      out.addAll(weights(sub));
+    }
+    return out;
+  }
+
+  /** Keras's default layer name: the class name in snake case ("Dense" -> "dense"). */
+  static String kerasName(Object layer) {
+    return layer.getClass().getSimpleName().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+  }
+}

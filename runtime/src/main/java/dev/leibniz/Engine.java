@@ -1,0 +1,214 @@
+package dev.leibniz;
+
+import dev.leibniz.dsl.Variable;
+import dev.leibniz.losses.Loss;
+import dev.leibniz.metrics.Metric;
+import dev.leibniz.metrics.Metrics;
+import dev.leibniz.optimizers.Optimizer;
+import dev.leibniz.tf.Tf;
+import dev.leibniz.tf.TfSession;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * One model's TensorFlow graph and session: input placeholders, the forward, and when compiled
+ * the targets, losses, generated backward, optimizer update and metric updates, so that a
+ * training step is one session run. Built lazily, when the first data shows the input shapes.
+ */
+final class Engine implements AutoCloseable {
+  /** What {@code compile} configured. */
+  record Training(Optimizer optimizer, List<Loss> losses, float[] lossWeights, List<Object> metrics) {}
+
+  private record MetricSlot(String name, Metric metric, List<Tf.State> totals, List<Op> updates) {}
+
+  final Graph graph = new Graph();
+  final Tf tf;
+  final TfSession session;
+  final List<long[]> inputShapes;
+  final List<Operand<TFloat32>> inputs = new ArrayList<>();
+  final List<Operand<TFloat32>> outputs;
+  final List<Net.Applied> applied = new ArrayList<>();
+  final Training training;
+  final List<Operand<TFloat32>> targets = new ArrayList<>();
+  private Operand<TFloat32> loss;
+  private Op trainOp;
+  private Op evalOp;
+  private Op resetMetrics;
+  private final List<MetricSlot> metrics = new ArrayList<>();
+  private final Map<Variable, Operand<TFloat32>> assignFeeds = new IdentityHashMap<>();
+  private final Map<Variable, Op> assigns = new IdentityHashMap<>();
+
+  Engine(Net net, List<long[]> inputShapes, Training training, int threads, long seed) {
+    this.inputShapes = List.copyOf(inputShapes);
+    this.training = training;
+    this.tf = new Tf(graph, seed);
+    try {
+      for (int i = 0; i < inputShapes.size(); i++) {
+        inputs.add(tf.placeholder("input_" + i, batched(inputShapes.get(i))));
+      }
+      Net.Built built = net.forward(tf, inputs, applied);
+      this.outputs = built.outputs();
+      if (training != null) {
+        buildTraining(built);
+      }
+      for (Tf.Weight w : tf.weights()) {
+        Operand<TFloat32> feed = tf.ops().withName(w.name() + "_value")
+            .placeholder(TFloat32.class, Placeholder.shape(Shape.of(w.variable().shape().dims())));
+        assignFeeds.put(w.variable(), feed);
+        assigns.put(w.variable(), tf.ops().withName(w.name() + "_assign").assignVariableOp(w.handle(), feed));
+      }
+      this.session = new TfSession(tf, threads);
+      session.initialize(tf);
+    } catch (RuntimeException e) {
+      graph.close();
+      throw e;
+    }
+  }
+
+  private void buildTraining(Net.Built built) {
+    List<Operand<TFloat32>> dOutputs = new ArrayList<>();
+    Operand<TFloat32> total = null;
+    List<Op> updates = new ArrayList<>();
+    for (int i = 0; i < outputs.size(); i++) {
+      Operand<TFloat32> out = outputs.get(i);
+      Loss l = training.losses().get(i);
+      long[] outShape = out.shape().asArray();
+      Operand<TFloat32> target = l.sparse()
+          ? tf.placeholder("target_" + i, -1)
+          : tf.placeholder("target_" + i, outShape);
+      targets.add(target);
+      Loss.Built lb = l.build(tf, target, out, tf.scalar(training.lossWeights()[i]));
+      Operand<TFloat32> weighted = tf.mul(lb.value(), tf.scalar(training.lossWeights()[i]));
+      total = total == null ? weighted : tf.add(total, weighted);
+      dOutputs.add(lb.dPredictions());
+      long units = outShape.length == 0 ? 1 : outShape[outShape.length - 1];
+      for (Object spec : training.metrics()) {
+        Metric m = spec instanceof Metric metric ? metric : Metrics.get((String) spec, l, units);
+        String name = outputs.size() == 1 ? m.name() : "output_" + i + "_" + m.name();
+        List<Tf.State> totals = new ArrayList<>();
+        List<Op> metricUpdates = new ArrayList<>();
+        for (Operand<TFloat32> stat : m.statistics(tf, target, out)) {
+          if (stat.shape().hasUnknownDimension()) {
+            throw new IllegalStateException("metric " + m.name() + " gave a statistic of unknown shape " + stat.shape());
+          }
+          Tf.State st = tf.state("metric_" + name, stat.shape().asArray(), 0);
+          totals.add(st);
+          metricUpdates.add(tf.ops().assignAddVariableOp(st.handle(), stat));
+        }
+        updates.addAll(metricUpdates);
+        metrics.add(new MetricSlot(name, m, totals, metricUpdates));
+      }
+    }
+    this.loss = total;
+    built.backward(tf, dOutputs);
+    Op apply = training.optimizer().apply(tf);
+    List<Op> step = new ArrayList<>(updates);
+    step.add(apply);
+    this.trainOp = tf.group(step);
+    this.evalOp = tf.group(updates);
+    List<Op> resets = new ArrayList<>();
+    for (MetricSlot m : metrics) {
+      m.totals().forEach(s -> resets.add(s.reset()));
+    }
+    this.resetMetrics = tf.group(resets);
+  }
+
+  static long[] batched(long[] sampleShape) {
+    long[] shape = new long[sampleShape.length + 1];
+    shape[0] = -1;
+    System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
+    return shape;
+  }
+
+  private Map<Operand<?>, Tensor> feeds(List<TFloat32> x, List<TFloat32> y) {
+    Map<Operand<?>, Tensor> feeds = new HashMap<>();
+    for (int i = 0; i < x.size(); i++) {
+      feeds.put(inputs.get(i), x.get(i));
+    }
+    for (int i = 0; y != null && i < y.size(); i++) {
+      feeds.put(targets.get(i), y.get(i));
+    }
+    return feeds;
+  }
+
+  /** One training step: forward, loss, backward, update and metric updates in one run; the batch loss. */
+  float trainStep(List<TFloat32> x, List<TFloat32> y) {
+    return session.run(feeds(x, y), List.of(loss), trainOp).get(0)[0];
+  }
+
+  /** The loss of a batch, with metric updates and no training. */
+  float evalStep(List<TFloat32> x, List<TFloat32> y) {
+    return session.run(feeds(x, y), List.of(loss), evalOp).get(0)[0];
+  }
+
+  List<float[]> predict(List<TFloat32> x) {
+    return session.run(feeds(x, null), outputs);
+  }
+
+  void resetMetrics() {
+    session.run(Map.of(), List.of(), resetMetrics);
+  }
+
+  /** Each metric's value from the totals since the last reset, in compile order. */
+  Map<String, Double> metricResults() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (MetricSlot m : metrics) {
+      List<float[]> totals = session.run(Map.of(), m.totals().stream().map(Tf.State::value).toList());
+      out.put(m.name(), m.metric().result(totals));
+    }
+    return out;
+  }
+
+  List<Tf.Weight> weights() {
+    return tf.weights();
+  }
+
+  Map<Variable, float[]> weightValues() {
+    Map<Variable, float[]> out = new IdentityHashMap<>();
+    List<Tf.Weight> ws = tf.weights();
+    List<float[]> values = session.run(Map.of(), ws.stream().map(Tf.Weight::value).toList());
+    for (int i = 0; i < ws.size(); i++) {
+      out.put(ws.get(i).variable(), values.get(i));
+    }
+    return out;
+  }
+
+  /** Sets the weights found in {@code values}; the others keep their values. */
+  void setWeightValues(Map<Variable, float[]> values) {
+    Map<Operand<?>, Tensor> feeds = new HashMap<>();
+    List<Op> ops = new ArrayList<>();
+    List<Tensor> open = new ArrayList<>();
+    try {
+      for (Tf.Weight w : tf.weights()) {
+        float[] v = values.get(w.variable());
+        if (v == null) {
+          continue;
+        }
+        TFloat32 t = dev.leibniz.tf.Tensors.of(v, w.variable().shape().dims());
+        open.add(t);
+        feeds.put(assignFeeds.get(w.variable()), t);
+        ops.add(assigns.get(w.variable()));
+      }
+      session.run(feeds, List.of(), ops.toArray(new Op[0]));
+    } finally {
+      open.forEach(Tensor::close);
+    }
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    graph.close();
+  }
+}

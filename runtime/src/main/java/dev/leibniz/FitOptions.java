@@ -1,0 +1,99 @@
+package dev.leibniz;
+
+import dev.leibniz.callbacks.Callback;
+import dev.leibniz.data.Data;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Keras's {@code fit} arguments: {@code FitOptions.epochs(5).batchSize(128).validationSplit(0.2)}.
+ * Defaults as Keras: batch 32, shuffle each epoch, progress printed (one line per epoch).
+ */
+public final class FitOptions {
+  int epochs = 1;
+  int batchSize = 32;
+  boolean shuffle = true;
+  List<Data> validationX;
+  List<Data> validationY;
+  double validationSplit;
+  final List<Callback> callbacks = new ArrayList<>();
+  int verbose = 1;
+  PrintStream out = System.out;
+  long seed = 1;
+
+  private FitOptions() {}
+
+  public static FitOptions epochs(int epochs) {
+    if (epochs < 1) {
+      throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
+    }
+    FitOptions o = new FitOptions();
+    o.epochs = epochs;
+    return o;
+  }
+
+  public FitOptions batchSize(int batchSize) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
+    }
+    this.batchSize = batchSize;
+    return this;
+  }
+
+  public FitOptions shuffle(boolean shuffle) {
+    this.shuffle = shuffle;
+    return this;
+  }
+
+  /** Evaluated at the end of every epoch; logged with "val_" names. */
+  public FitOptions validationData(Data x, Data y) {
+    return validationData(List.of(x), List.of(y));
+  }
+
+  public FitOptions validationData(float[][] x, float[][] y) {
+    return validationData(Data.of(x), Data.of(y));
+  }
+
+  public FitOptions validationData(float[][] x, int[] labels) {
+    return validationData(Data.of(x), Data.labels(labels));
+  }
+
+  public FitOptions validationData(List<Data> x, List<Data> y) {
+    this.validationX = List.copyOf(x);
+    this.validationY = List.copyOf(y);
+    return this;
+  }
+
+  /** Holds out the last {@code fraction} of the samples (before shuffling) for validation, as Keras. */
+  public FitOptions validationSplit(double fraction) {
+    if (!(fraction >= 0 && fraction < 1)) {
+      throw new IllegalArgumentException("validationSplit must be in [0, 1), got " + fraction);
+    }
+    this.validationSplit = fraction;
+    return this;
+  }
+
+  public FitOptions callbacks(Callback... callbacks) {
+    this.callbacks.addAll(List.of(callbacks));
+    return this;
+  }
+
+  /** 0: quiet; 1 or 2: one line per epoch. */
+  public FitOptions verbose(int verbose) {
+    this.verbose = verbose;
+    return this;
+  }
+
+  /** Where progress goes (System.out by default). */
+  public FitOptions printTo(PrintStream out) {
+    this.out = out;
+    return this;
+  }
+
+  /** The seed of the shuffling. */
+  public FitOptions seed(long seed) {
+    this.seed = seed;
+    return this;
+  }
+}

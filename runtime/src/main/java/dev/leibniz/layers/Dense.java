@@ -1,0 +1,83 @@
+package dev.leibniz.layers;
+
+import static dev.leibniz.dsl.Ops.add;
+import static dev.leibniz.dsl.Ops.addWeight;
+import static dev.leibniz.dsl.Ops.matmul;
+
+import dev.leibniz.dsl.Activations;
+import dev.leibniz.dsl.Build;
+import dev.leibniz.dsl.Call;
+import dev.leibniz.dsl.Init;
+import dev.leibniz.dsl.Layer;
+import dev.leibniz.dsl.Shape;
+import dev.leibniz.dsl.Tensor;
+import dev.leibniz.dsl.Variable;
+import dev.leibniz.dsl.Weight;
+import java.util.Objects;
+
+/**
+ * Keras's {@code Dense}: {@code activation(inputs x kernel + bias)} on rank-2 inputs
+ * {@code [batch, features]}. The kernel is {@code [features, units]}, created from the first
+ * input's shape; Glorot-uniform kernel and zero bias by default, as in Keras.
+ */
+@Layer
+public final class Dense {
+  final int units;
+  final boolean useBias;
+  final Init kernelInitializer;
+  final Init biasInitializer;
+  final Activation activation;
+
+  @Weight Variable kernel;
+  @Weight Variable bias;
+
+  public Dense(int units, Activations activation, boolean useBias, Init kernelInitializer, Init biasInitializer) {
+    if (units <= 0) {
+      throw new IllegalArgumentException("Dense needs a positive number of units, got " + units);
+    }
+    this.units = units;
+    this.useBias = useBias;
+    this.kernelInitializer = Objects.requireNonNull(kernelInitializer, "kernelInitializer");
+    this.biasInitializer = Objects.requireNonNull(biasInitializer, "biasInitializer");
+    this.activation = new Activation(activation);
+  }
+
+  public Dense(int units, Activations activation) {
+    this(units, activation, true, Init.GLOROT_UNIFORM, Init.ZEROS);
+  }
+
+  /** With a Keras activation name: {@code new Dense(512, "relu")}. */
+  public Dense(int units, String activation) {
+    this(units, Activations.of(activation));
+  }
+
+  /** Linear (no activation). */
+  public Dense(int units) {
+    this(units, Activations.LINEAR);
+  }
+
+  public int units() {
+    return units;
+  }
+
+  @Build
+  void build(Shape input) {
+    if (input.rank() != 2 || input.last() < 0) {
+      throw new IllegalArgumentException("Dense expects rank-2 input [batch, features] with known features, got"
+          + " shape " + input + "; put a Flatten before it for images");
+    }
+    kernel = addWeight("kernel", Shape.of(input.last(), units), kernelInitializer);
+    if (useBias) {
+      bias = addWeight("bias", Shape.of(units), biasInitializer);
+    }
+  }
+
+  @Call
+  Tensor call(Tensor inputs) {
+    Tensor y = matmul(inputs, kernel);
+    if (useBias) {
+      y = add(y, bias);
+    }
+    return activation.call(y);
+  }
+}

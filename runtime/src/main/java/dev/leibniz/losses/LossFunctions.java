@@ -1,0 +1,99 @@
+package dev.leibniz.losses;
+
+import static dev.leibniz.dsl.Ops.abs;
+import static dev.leibniz.dsl.Ops.clip;
+import static dev.leibniz.dsl.Ops.div;
+import static dev.leibniz.dsl.Ops.exp;
+import static dev.leibniz.dsl.Ops.log;
+import static dev.leibniz.dsl.Ops.logSoftmax;
+import static dev.leibniz.dsl.Ops.maximum;
+import static dev.leibniz.dsl.Ops.mean;
+import static dev.leibniz.dsl.Ops.mul;
+import static dev.leibniz.dsl.Ops.neg;
+import static dev.leibniz.dsl.Ops.oneHot;
+import static dev.leibniz.dsl.Ops.relu;
+import static dev.leibniz.dsl.Ops.sqrt;
+import static dev.leibniz.dsl.Ops.square;
+import static dev.leibniz.dsl.Ops.sub;
+import static dev.leibniz.dsl.Ops.sum;
+import static dev.leibniz.dsl.Ops.add;
+
+import dev.leibniz.dsl.Call;
+import dev.leibniz.dsl.Tensor;
+
+/**
+ * The losses, written in the DSL so that their gradients are generated like a model's
+ * ({@code LossFunctions_Graph}). Each takes targets and predictions of shape
+ * {@code [batch, ...]} and returns the mean over the batch of the per-sample loss (Keras's
+ * "sum over batch size" reduction). Formulas follow Keras 3, with its epsilon of 1e-7 where
+ * probabilities are clipped before a log.
+ */
+public final class LossFunctions {
+  private LossFunctions() {}
+
+  static final double EPSILON = 1e-7;
+
+  @Call
+  static Tensor meanSquaredError(Tensor yTrue, Tensor yPred) {
+    return mean(square(sub(yPred, yTrue)));
+  }
+
+  /** Targets one-hot (or any distribution), predictions probabilities (renormalized, clipped). */
+  @Call
+  static Tensor categoricalCrossentropy(Tensor yTrue, Tensor yPred) {
+    Tensor p = clip(div(yPred, sum(yPred, -1, true)), EPSILON, 1 - EPSILON);
+    return neg(mean(sum(mul(yTrue, log(p)), -1)));
+  }
+
+  /** Targets one-hot, predictions unnormalized log-probabilities: stable through logSoftmax. */
+  @Call
+  static Tensor categoricalCrossentropyFromLogits(Tensor yTrue, Tensor logits) {
+    return neg(mean(sum(mul(yTrue, logSoftmax(logits)), -1)));
+  }
+
+  /** Targets class indices {@code [batch]}, predictions probabilities {@code [batch, classes]}. */
+  @Call
+  static Tensor sparseCategoricalCrossentropy(Tensor labels, Tensor yPred) {
+    return categoricalCrossentropy(oneHot(labels, yPred), yPred);
+  }
+
+  @Call
+  static Tensor sparseCategoricalCrossentropyFromLogits(Tensor labels, Tensor logits) {
+    return categoricalCrossentropyFromLogits(oneHot(labels, logits), logits);
+  }
+
+  /** Targets 0 or 1, predictions probabilities (clipped to [1e-7, 1 - 1e-7]); mean over the last axis. */
+  @Call
+  static Tensor binaryCrossentropy(Tensor yTrue, Tensor yPred) {
+    Tensor p = clip(yPred, EPSILON, 1 - EPSILON);
+    Tensor perValue = add(mul(yTrue, log(p)), mul(sub(1, yTrue), log(sub(1, p))));
+    return neg(mean(perValue));
+  }
+
+  /** From logits x, stably: relu(x) - x z + log(1 + exp(-|x|)). */
+  @Call
+  static Tensor binaryCrossentropyFromLogits(Tensor yTrue, Tensor logits) {
+    Tensor perValue = add(sub(relu(logits), mul(logits, yTrue)), log(add(1, exp(neg(abs(logits))))));
+    return mean(perValue);
+  }
+
+  /** sum(t log(t / p)) over the last axis, both clipped to [1e-7, 1]. */
+  @Call
+  static Tensor klDivergence(Tensor yTrue, Tensor yPred) {
+    Tensor t = clip(yTrue, EPSILON, 1);
+    Tensor p = clip(yPred, EPSILON, 1);
+    return mean(sum(mul(t, log(div(t, p))), -1));
+  }
+
+  /** Minus the cosine of the angle between target and prediction rows (Keras's loss: -1 is best). */
+  @Call
+  static Tensor cosineSimilarity(Tensor yTrue, Tensor yPred) {
+    return neg(mean(sum(mul(l2Normalize(yTrue), l2Normalize(yPred)), -1)));
+  }
+
+  /** x / sqrt(max(sum(x^2), 1e-12)) over the last axis. */
+  @Call
+  static Tensor l2Normalize(Tensor x) {
+    return div(x, sqrt(maximum(sum(square(x), -1, true), 1e-12)));
+  }
+}

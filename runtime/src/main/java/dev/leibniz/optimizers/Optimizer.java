@@ -1,0 +1,70 @@
+package dev.leibniz.optimizers;
+
+import dev.leibniz.tf.Tf;
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Op;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * An optimizer: builds, once per training graph, the update of every trainable weight from its
+ * generated gradient, with TensorFlow's fused resource apply ops. Its slots (momentum,
+ * accumulators, step count) are variables of that graph, set to their initial values when the
+ * graph is initialized.
+ */
+public abstract class Optimizer {
+  protected final float learningRate;
+
+  protected Optimizer(float learningRate) {
+    if (!(learningRate > 0) || !Float.isFinite(learningRate)) {
+      throw new IllegalArgumentException("the learning rate must be a positive number, got " + learningRate);
+    }
+    this.learningRate = learningRate;
+  }
+
+  /** The Keras name: "sgd", "rmsprop", "adam", "adagrad". */
+  public abstract String name();
+
+  public float learningRate() {
+    return learningRate;
+  }
+
+  /** One op that updates every trainable weight that has a gradient in {@code tf}. */
+  public Op apply(Tf tf) {
+    Operand<TFloat32> lr = tf.scalar(learningRate);
+    Step step = begin(tf);
+    List<Op> updates = new ArrayList<>();
+    for (Tf.Weight w : tf.weights()) {
+      Operand<TFloat32> g = tf.gradient(w.variable());
+      if (g != null && w.variable().trainable()) {
+        updates.add(update(tf, step, w, g, lr));
+      }
+    }
+    return step.finish(tf, tf.group(updates));
+  }
+
+  /** Per-step values shared by all weights (Adam's bias corrections), and what runs after the updates. */
+  protected interface Step {
+    default Op finish(Tf tf, Op updates) {
+      return updates;
+    }
+  }
+
+  protected Step begin(Tf tf) {
+    return new Step() {};
+  }
+
+  /** The update of one weight. */
+  protected abstract Op update(Tf tf, Step step, Tf.Weight weight, Operand<TFloat32> gradient, Operand<TFloat32> lr);
+
+  /** A slot variable of {@code weight}, shaped like it. */
+  protected static Tf.State slot(Tf tf, Tf.Weight weight, String slot, float initial) {
+    return tf.state(weight.name() + "_" + slot, weight.variable().shape().dims(), initial);
+  }
+
+  @Override
+  public String toString() {
+    return name() + "(learningRate=" + learningRate + ")";
+  }
+}

@@ -1,0 +1,40 @@
+package dev.leibniz.optimizers;
+
+import java.util.Locale;
+
+/** The optimizers by Keras name, with Keras's default learning rates. */
+public final class Optimizers {
+  private Optimizers() {}
+
+  public static SGD sgd(float learningRate) {
+    return new SGD(learningRate);
+  }
+
+  public static SGD sgd(float learningRate, float momentum, boolean nesterov) {
+    return new SGD(learningRate, momentum, nesterov);
+  }
+
+  public static RMSprop rmsprop(float learningRate) {
+    return new RMSprop(learningRate);
+  }
+
+  public static Adam adam(float learningRate) {
+    return new Adam(learningRate);
+  }
+
+  public static Adagrad adagrad(float learningRate) {
+    return new Adagrad(learningRate);
+  }
+
+  /** "sgd" (0.01), "rmsprop" (0.001), "adam" (0.001) or "adagrad" (0.001), with Keras's defaults. */
+  public static Optimizer get(String name) {
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "sgd" -> sgd(0.01f);
+      case "rmsprop" -> rmsprop(0.001f);
+      case "adam" -> adam(0.001f);
+      case "adagrad" -> adagrad(0.001f);
+      default -> throw new IllegalArgumentException("unknown optimizer \"" + name
+          + "\"; expected one of [sgd, rmsprop, adam, adagrad]");
+    };
+  }
+}

@@ -1,0 +1,41 @@
+package dev.leibniz.optimizers;
+
+import dev.leibniz.tf.Tf;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Op;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * RMSprop as Keras 3 computes it (TensorFlow's fused ResourceApplyRMSProp):
+ * {@code ms = rho ms + (1 - rho) g^2; mom = momentum mom + lr g / sqrt(ms + eps); w -= mom}.
+ * Keras defaults: learning rate 0.001, rho 0.9, momentum 0, epsilon 1e-7.
+ */
+public final class RMSprop extends Optimizer {
+  private final float rho;
+  private final float momentum;
+  private final float epsilon;
+
+  public RMSprop(float learningRate, float rho, float momentum, float epsilon) {
+    super(learningRate);
+    this.rho = rho;
+    this.momentum = momentum;
+    this.epsilon = epsilon;
+  }
+
+  public RMSprop(float learningRate) {
+    this(learningRate, 0.9f, 0f, 1e-7f);
+  }
+
+  @Override
+  public String name() {
+    return "rmsprop";
+  }
+
+  @Override
+  protected Op update(Tf tf, Step step, Tf.Weight w, Operand<TFloat32> g, Operand<TFloat32> lr) {
+    Tf.State ms = slot(tf, w, "rms", 0);
+    Tf.State mom = slot(tf, w, "momentum", 0);
+    return tf.ops().train.resourceApplyRmsProp(w.handle(), ms.handle(), mom.handle(), lr, tf.scalar(rho),
+        tf.scalar(momentum), tf.scalar(epsilon), g);
+  }
+}

@@ -1,0 +1,45 @@
+package dev.leibniz.optimizers;
+
+import dev.leibniz.tf.Tf;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.train.ResourceApplyKerasMomentum;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Stochastic gradient descent, with Keras's momentum: {@code v = momentum v - lr g; w += v}
+ * (Nesterov: {@code w += momentum v - lr g}). Without momentum: {@code w -= lr g}.
+ * Keras defaults: learning rate 0.01, momentum 0.
+ */
+public final class SGD extends Optimizer {
+  private final float momentum;
+  private final boolean nesterov;
+
+  public SGD(float learningRate, float momentum, boolean nesterov) {
+    super(learningRate);
+    if (momentum < 0 || momentum >= 1) {
+      throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+    }
+    this.momentum = momentum;
+    this.nesterov = nesterov;
+  }
+
+  public SGD(float learningRate) {
+    this(learningRate, 0, false);
+  }
+
+  @Override
+  public String name() {
+    return "sgd";
+  }
+
+  @Override
+  protected Op update(Tf tf, Step step, Tf.Weight w, Operand<TFloat32> g, Operand<TFloat32> lr) {
+    if (momentum == 0 && !nesterov) {
+      return tf.ops().train.resourceApplyGradientDescent(w.handle(), lr, g);
+    }
+    Tf.State velocity = slot(tf, w, "momentum", 0);
+    return tf.ops().train.resourceApplyKerasMomentum(w.handle(), velocity.handle(), lr, g, tf.scalar(momentum),
+        ResourceApplyKerasMomentum.useNesterov(nesterov));
+  }
+}

@@ -1,0 +1,53 @@
+package dev.leibniz.tf;
+
+import dev.leibniz.dsl.Variable;
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The {@code call} of a {@code @Layer} or {@code @Model} class as one object the runtime can hold:
+ * generated as {@code <Name>_Graph.LAYER}. It forwards to the generated static methods, so a
+ * {@code Sequential} or functional model calls any compiled layer without reflection.
+ *
+ * @param <L> the layer class
+ */
+public interface LayerGraph<L> {
+  /** How many tensor inputs the {@code @Call} takes. */
+  int inputs();
+
+  /** Builds the forward graph (running {@code @Build} first if the layer has no weights yet). */
+  Forward call(Tf tf, L layer, List<Operand<TFloat32>> inputs);
+
+  /** Builds the backward graph: input gradients, in order; weight gradients go to {@code tf}. */
+  List<Operand<TFloat32>> backward(Tf tf, L layer, Forward forward, Operand<TFloat32> dOutput);
+
+  /** The layer's own {@code @Weight}s that {@code @Build} created, in declaration order. */
+  List<Variable> weights(L layer);
+
+  /** The layer's sublayer fields (layers it calls), in declaration order. */
+  List<Object> sublayers(L layer);
+
+  /** The weights that exist (a weight {@code @Build} skipped for this configuration is null). */
+  static List<Variable> created(Variable... weights) {
+    List<Variable> out = new ArrayList<>();
+    for (Variable w : weights) {
+      if (w != null) {
+        out.add(w);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** The sublayer fields that are set. */
+  static List<Object> present(Object... sublayers) {
+    List<Object> out = new ArrayList<>();
+    for (Object s : sublayers) {
+      if (s != null) {
+        out.add(s);
+      }
+    }
+    return List.copyOf(out);
+  }
+}
