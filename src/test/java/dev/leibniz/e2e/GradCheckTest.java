@@ -137,7 +137,7 @@ class GradCheckTest {
             (tf, x) -> GradFns_Graph.logisticGrad(tf, x.get(0)),
             (tf, x) -> GradFns_Graph.logisticGrad2(tf, x.get(0)), 1),
         // Away from the kink at 0, where the derivative jumps and finite differences straddle it.
-        new Row("relu", s(d(2, 3)), 0.2, 2, // sign of inputs is randomized below
+        new Row("relu (±inputs)", s(d(2, 3)), 0.2, 2, // sign of inputs is randomized below
             (tf, x) -> GradFns_Graph.rectified(tf, x.get(0)),
             (tf, f, dy) -> GradFns_Graph.rectifiedBackward(tf, (GradFns_Graph.RectifiedForward) f, dy),
             (tf, x) -> GradFns_Graph.rectifiedGrad(tf, x.get(0)),
@@ -197,6 +197,32 @@ class GradCheckTest {
             (tf, f, dy) -> GradFns_Graph.withConstantsBackward(tf, (GradFns_Graph.WithConstantsForward) f, dy),
             (tf, x) -> GradFns_Graph.withConstantsGrad(tf, x.get(0)),
             (tf, x) -> GradFns_Graph.withConstantsGrad2(tf, x.get(0)), 0),
+        new Row("abs (±inputs)", s(d(2, 3)), 0.2, 2,
+            (tf, x) -> GradFns_Graph.absolute(tf, x.get(0)),
+            (tf, f, dy) -> GradFns_Graph.absoluteBackward(tf, (GradFns_Graph.AbsoluteForward) f, dy),
+            (tf, x) -> GradFns_Graph.absoluteGrad(tf, x.get(0)),
+            (tf, x) -> GradFns_Graph.absoluteGrad2(tf, x.get(0)), 1),
+        new Row("maximum, minimum with numbers (±inputs)", s(d(2, 3)), 0.2, 2,
+            (tf, x) -> GradFns_Graph.maxMin(tf, x.get(0)),
+            (tf, f, dy) -> GradFns_Graph.maxMinBackward(tf, (GradFns_Graph.MaxMinForward) f, dy),
+            (tf, x) -> GradFns_Graph.maxMinGrad(tf, x.get(0)),
+            (tf, x) -> GradFns_Graph.maxMinGrad2(tf, x.get(0)), 1),
+        new Row("clip, inputs outside and inside the bounds (±inputs)", s(d(3, 4)), 0.2, 2,
+            (tf, x) -> GradFns_Graph.clipped(tf, x.get(0)),
+            (tf, f, dy) -> GradFns_Graph.clippedBackward(tf, (GradFns_Graph.ClippedForward) f, dy),
+            (tf, x) -> GradFns_Graph.clippedGrad(tf, x.get(0)),
+            (tf, x) -> GradFns_Graph.clippedGrad2(tf, x.get(0)), 1),
+        new Row("flatten [2,3,2]", s(d(2, 3, 2)), -2, 2,
+            (tf, x) -> GradFns_Graph.flattened(tf, x.get(0)),
+            (tf, f, dy) -> GradFns_Graph.flattenedBackward(tf, (GradFns_Graph.FlattenedForward) f, dy),
+            (tf, x) -> GradFns_Graph.flattenedGrad(tf, x.get(0)),
+            (tf, x) -> GradFns_Graph.flattenedGrad2(tf, x.get(0)), 2),
+        // Labels in [0.2, 0.9) all cast to class 0; the gradient of the labels is zero. TensorFlow has no OneHot gradient.
+        new Row("oneHot [3] like [3,4]", s(d(3), d(3, 4)), 0.2, 0.9,
+            (tf, x) -> GradFns_Graph.oneHotWeighted(tf, x.get(0), x.get(1)),
+            (tf, f, dy) -> GradFns_Graph.oneHotWeightedBackward(tf, (GradFns_Graph.OneHotWeightedForward) f, dy),
+            (tf, x) -> GradFns_Graph.oneHotWeightedGrad(tf, x.get(0), x.get(1)),
+            (tf, x) -> GradFns_Graph.oneHotWeightedGrad2(tf, x.get(0), x.get(1)), 0),
         new Row("value used twice (adjoint accumulation)", s(d(2, 3)), -2, 2,
             (tf, x) -> GradFns_Graph.usedTwice(tf, x.get(0)),
             (tf, f, dy) -> GradFns_Graph.usedTwiceBackward(tf, (GradFns_Graph.UsedTwiceForward) f, dy),
@@ -332,7 +358,7 @@ class GradCheckTest {
       out[i] = new float[n];
       for (int j = 0; j < n; j++) {
         double v = row.lo() + random.nextDouble() * (row.hi() - row.lo());
-        out[i][j] = (float) (row.op().equals("relu") && random.nextBoolean() ? -v : v);
+        out[i][j] = (float) (row.op().contains("±") && random.nextBoolean() ? -v : v);
       }
     }
     return out;

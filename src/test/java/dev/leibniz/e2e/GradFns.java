@@ -35,5 +35,11 @@ final class GradFns {
   @Call static Tensor transposed(Tensor x, Tensor y) { return matmul(transpose(x), y); }
   @Call static Tensor permuted(Tensor x) { return square(transpose(x, 1, 2, 0)); }
   @Call static Tensor withConstants(Tensor x) { return add(mul(x, ones(2, 3)), mul(zerosLike(x), onesLike(x))); }
+  @Call static Tensor absolute(Tensor x) { return mul(abs(x), x); }
+  @Call static Tensor maxMin(Tensor x) { return add(maximum(x, 0.1), mul(minimum(x, -0.1), x)); }
+  // Inputs are at least 0.2 from zero: every one is outside [-0.1, 0.1] and inside [-5, 5], away from the kinks.
+  @Call static Tensor clipped(Tensor x) { return add(mul(clip(x, -0.1, 0.1), x), square(clip(x, -5, 5))); }
+  @Call static Tensor flattened(Tensor x) { return square(flatten(x)); }
+  @Call static Tensor oneHotWeighted(Tensor labels, Tensor x) { return mul(oneHot(labels, x), square(x)); }
   @Call static Tensor usedTwice(Tensor x) { return mul(tanh(x), add(x, sigmoid(x))); }
 }

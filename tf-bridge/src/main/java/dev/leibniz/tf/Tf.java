@@ -35,7 +35,8 @@ public final class Tf {
   private final Graph graph;
   private final Ops ops;
   private final long seed;
-  private final Map<Variable, Weight> weights = new IdentityHashMap<>();
+  // Insertion-ordered (Variable compares by identity): weights() lists them in the order first read.
+  private final Map<Variable, Weight> weights = new LinkedHashMap<>();
   private final Map<Variable, Operand<TFloat32>> gradients = new IdentityHashMap<>();
   private final Map<String, Integer> usedNames = new LinkedHashMap<>();
   private final List<State> states = new ArrayList<>();
