@@ -30,7 +30,7 @@ public final class Activation {
   }
 
   @Call
-  Tensor call(Tensor x) {
+  public Tensor call(Tensor x) {
     Tensor y = x;
     if (activation == Activations.RELU) {
       y = relu(x);

@@ -73,7 +73,7 @@ public final class Dense {
   }
 
   @Call
-  Tensor call(Tensor inputs) {
+  public Tensor call(Tensor inputs) {
     Tensor y = matmul(inputs, kernel);
     if (useBias) {
       y = add(y, bias);

@@ -10,7 +10,7 @@ import dev.leibniz.dsl.Tensor;
 @Layer
 public final class Flatten {
   @Call
-  Tensor call(Tensor x) {
+  public Tensor call(Tensor x) {
     return flatten(x);
   }
 }

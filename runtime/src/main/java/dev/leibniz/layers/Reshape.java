@@ -37,7 +37,7 @@ public final class Reshape {
   }
 
   @Call
-  Tensor call(Tensor x) {
+  public Tensor call(Tensor x) {
     Tensor y = x;
     if (rank == 1) {
       y = reshape(x, -1, d0);
