@@ -30,7 +30,7 @@ final class Engine implements AutoCloseable {
   /** What {@code compile} configured. */
   record Training(Optimizer optimizer, List<Loss> losses, float[] lossWeights, List<Object> metrics) {}
 
-  private record MetricSlot(String name, Metric metric, List<Tf.State> totals, List<Op> updates) {}
+  private record MetricSlot(String name, Metric metric, List<Tf.State> totals) {}
 
   final Graph graph = new Graph();
   final Tf tf;
@@ -97,17 +97,15 @@ final class Engine implements AutoCloseable {
         Metric m = spec instanceof Metric metric ? metric : Metrics.get((String) spec, l, units);
         String name = outputs.size() == 1 ? m.name() : "output_" + i + "_" + m.name();
         List<Tf.State> totals = new ArrayList<>();
-        List<Op> metricUpdates = new ArrayList<>();
         for (Operand<TFloat32> stat : m.statistics(tf, target, out)) {
           if (stat.shape().hasUnknownDimension()) {
             throw new IllegalStateException("metric " + m.name() + " gave a statistic of unknown shape " + stat.shape());
           }
           Tf.State st = tf.state("metric_" + name, stat.shape().asArray(), 0);
           totals.add(st);
-          metricUpdates.add(tf.ops().assignAddVariableOp(st.handle(), stat));
+          updates.add(tf.ops().assignAddVariableOp(st.handle(), stat));
         }
-        updates.addAll(metricUpdates);
-        metrics.add(new MetricSlot(name, m, totals, metricUpdates));
+        metrics.add(new MetricSlot(name, m, totals));
       }
     }
     this.loss = total;
@@ -162,10 +160,18 @@ final class Engine implements AutoCloseable {
 
   /** Each metric's value from the totals since the last reset, in compile order. */
   Map<String, Double> metricResults() {
+    if (metrics.isEmpty()) {
+      return Map.of();
+    }
+    List<Operand<TFloat32>> fetches = new ArrayList<>();
+    metrics.forEach(m -> m.totals().forEach(t -> fetches.add(t.value())));
+    List<float[]> totals = session.run(Map.of(), fetches); // one run for every metric's totals
     Map<String, Double> out = new LinkedHashMap<>();
+    int at = 0;
     for (MetricSlot m : metrics) {
-      List<float[]> totals = session.run(Map.of(), m.totals().stream().map(Tf.State::value).toList());
-      out.put(m.name(), m.metric().result(totals));
+      int n = m.totals().size();
+      out.put(m.name(), m.metric().result(totals.subList(at, at + n)));
+      at += n;
     }
     return out;
   }

@@ -20,6 +20,11 @@ public final class Data {
   private final boolean labels;
 
   private Data(float[] values, long[] sampleShape, boolean labels, String what) {
+    this(values, sampleShape, labels, what, true);
+  }
+
+  /** {@code checkFinite}: false only for values taken from a Data that was checked already. */
+  private Data(float[] values, long[] sampleShape, boolean labels, String what, boolean checkFinite) {
     this.values = values;
     this.sampleShape = sampleShape.clone();
     long size = 1;
@@ -36,7 +41,7 @@ public final class Data {
     }
     this.count = values.length / sampleSize;
     this.labels = labels;
-    for (int i = 0; i < values.length; i++) {
+    for (int i = 0; checkFinite && i < values.length; i++) {
       if (!Float.isFinite(values[i])) {
         throw new IllegalArgumentException(what + " holds " + values[i] + " at sample " + i / sampleSize
             + " (value " + i % sampleSize + " of it); inputs and targets must be finite numbers");
@@ -104,7 +109,7 @@ public final class Data {
   /** Samples {@code from} (inclusive) to {@code to}. */
   public Data slice(int from, int to) {
     Objects.checkFromToIndex(from, to, count);
-    return new Data(Arrays.copyOfRange(values, from * sampleSize, to * sampleSize), sampleShape, labels, "data");
+    return new Data(Arrays.copyOfRange(values, from * sampleSize, to * sampleSize), sampleShape, labels, "data", false);
   }
 
   /** The samples {@code order[from..to)} as one tensor {@code [to - from, sampleShape...]}; the caller closes it. */

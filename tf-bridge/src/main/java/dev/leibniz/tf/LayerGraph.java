@@ -1,8 +1,9 @@
 package dev.leibniz.tf;
 
 import dev.leibniz.dsl.Variable;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 
@@ -31,23 +32,11 @@ public interface LayerGraph<L> {
 
   /** The weights that exist (a weight {@code @Build} skipped for this configuration is null). */
   static List<Variable> created(Variable... weights) {
-    List<Variable> out = new ArrayList<>();
-    for (Variable w : weights) {
-      if (w != null) {
-        out.add(w);
-      }
-    }
-    return List.copyOf(out);
+    return Arrays.stream(weights).filter(Objects::nonNull).toList();
   }
 
   /** The sublayer fields that are set. */
   static List<Object> present(Object... sublayers) {
-    List<Object> out = new ArrayList<>();
-    for (Object s : sublayers) {
-      if (s != null) {
-        out.add(s);
-      }
-    }
-    return List.copyOf(out);
+    return Arrays.stream(sublayers).filter(Objects::nonNull).toList();
   }
 }

@@ -93,12 +93,18 @@ public final class Tf {
   }
 
   private Weight create(Variable v) {
-    String name = unique(v.name());
     Shape shape = Shape.of(v.shape().dims());
-    Operand<?> handle = ops.withName(name).varHandleOp(TFloat32.class, shape, VarHandleOp.sharedName(name));
-    Op init = ops.withName(name + "_init").assignVariableOp(handle, initialValue(v.init(), shape, weights.size()));
-    Operand<TFloat32> value = ops.withName(name + "_read").readVariableOp(handle, TFloat32.class);
-    return new Weight(v, name, handle, value, init);
+    State r = resource(v.name(), shape, initialValue(v.init(), shape, weights.size()));
+    return new Weight(v, r.name(), r.handle(), r.value(), r.reset());
+  }
+
+  /** A resource variable under a unique name, with the op that assigns {@code initial} and its read. */
+  private State resource(String name, Shape shape, Operand<TFloat32> initial) {
+    String unique = unique(name);
+    Operand<?> handle = ops.withName(unique).varHandleOp(TFloat32.class, shape, VarHandleOp.sharedName(unique));
+    Op init = ops.withName(unique + "_init").assignVariableOp(handle, initial);
+    Operand<TFloat32> value = ops.withName(unique + "_read").readVariableOp(handle, TFloat32.class);
+    return new State(unique, handle, value, init);
   }
 
   private String unique(String name) {
@@ -147,13 +153,7 @@ public final class Tf {
 
   /** A new {@link State} of {@code shape} filled with {@code initial}, set by {@link #initializer()}. */
   public State state(String name, long[] shape, float initial) {
-    String unique = unique(name);
-    Shape s = Shape.of(shape);
-    Operand<?> handle = ops.withName(unique).varHandleOp(TFloat32.class, s, VarHandleOp.sharedName(unique));
-    Op reset = ops.withName(unique + "_init").assignVariableOp(handle,
-        ops.fill(ops.constant(toInts(shape)), ops.constant(initial)));
-    Operand<TFloat32> value = ops.withName(unique + "_read").readVariableOp(handle, TFloat32.class);
-    State state = new State(unique, handle, value, reset);
+    State state = resource(name, Shape.of(shape), ops.fill(ops.constant(toInts(shape)), ops.constant(initial)));
     states.add(state);
     return state;
   }
