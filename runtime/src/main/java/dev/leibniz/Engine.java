@@ -16,9 +16,7 @@ import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Tensor;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
-import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -46,8 +44,8 @@ final class Engine implements AutoCloseable {
   private Op evalOp;
   private Op resetMetrics;
   private final List<MetricSlot> metrics = new ArrayList<>();
-  private final Map<Variable, Operand<TFloat32>> assignFeeds = new IdentityHashMap<>();
-  private final Map<Variable, Op> assigns = new IdentityHashMap<>();
+  /** The optimizer's slots and step count: what a checkpoint saves besides the weights. */
+  private List<Tf.State> optimizerStates = List.of();
 
   Engine(Net net, List<long[]> inputShapes, Training training, int threads, long seed) {
     this.inputShapes = List.copyOf(inputShapes);
@@ -61,12 +59,6 @@ final class Engine implements AutoCloseable {
       this.outputs = built.outputs();
       if (training != null) {
         buildTraining(built);
-      }
-      for (Tf.Weight w : tf.weights()) {
-        Operand<TFloat32> feed = tf.ops().withName(w.name() + "_value")
-            .placeholder(TFloat32.class, Placeholder.shape(Shape.of(w.variable().shape().dims())));
-        assignFeeds.put(w.variable(), feed);
-        assigns.put(w.variable(), tf.ops().withName(w.name() + "_assign").assignVariableOp(w.handle(), feed));
       }
       this.session = new TfSession(tf, threads);
       session.initialize(tf);
@@ -110,7 +102,10 @@ final class Engine implements AutoCloseable {
     }
     this.loss = total;
     built.backward(tf, dOutputs);
+    int before = tf.states().size();
     Op apply = training.optimizer().apply(tf);
+    List<Tf.State> all = tf.states();
+    this.optimizerStates = all.subList(before, all.size());
     List<Op> step = new ArrayList<>(updates);
     step.add(apply);
     this.trainOp = tf.group(step);
@@ -180,10 +175,14 @@ final class Engine implements AutoCloseable {
     return tf.weights();
   }
 
+  List<Tf.State> optimizerStates() {
+    return optimizerStates;
+  }
+
   Map<Variable, float[]> weightValues() {
-    Map<Variable, float[]> out = new IdentityHashMap<>();
     List<Tf.Weight> ws = tf.weights();
-    List<float[]> values = session.run(Map.of(), ws.stream().map(Tf.Weight::value).toList());
+    List<float[]> values = values(ws.stream().map(Tf.Weight::state).toList());
+    Map<Variable, float[]> out = new IdentityHashMap<>();
     for (int i = 0; i < ws.size(); i++) {
       out.put(ws.get(i).variable(), values.get(i));
     }
@@ -192,23 +191,32 @@ final class Engine implements AutoCloseable {
 
   /** Sets the weights found in {@code values}; the others keep their values. */
   void setWeightValues(Map<Variable, float[]> values) {
+    Map<Tf.State, float[]> byState = new LinkedHashMap<>();
+    for (Tf.Weight w : tf.weights()) {
+      if (values.containsKey(w.variable())) {
+        byState.put(w.state(), values.get(w.variable()));
+      }
+    }
+    assign(byState);
+  }
+
+  /** The current values of {@code states}, read in one run. */
+  List<float[]> values(List<Tf.State> states) {
+    return session.run(Map.of(), states.stream().map(Tf.State::value).toList());
+  }
+
+  /** Sets each state to its value, in one run. */
+  void assign(Map<Tf.State, float[]> values) {
     Map<Operand<?>, Tensor> feeds = new HashMap<>();
     List<Op> ops = new ArrayList<>();
-    List<Tensor> open = new ArrayList<>();
     try {
-      for (Tf.Weight w : tf.weights()) {
-        float[] v = values.get(w.variable());
-        if (v == null) {
-          continue;
-        }
-        TFloat32 t = dev.leibniz.tf.Tensors.of(v, w.variable().shape().dims());
-        open.add(t);
-        feeds.put(assignFeeds.get(w.variable()), t);
-        ops.add(assigns.get(w.variable()));
-      }
+      values.forEach((state, v) -> {
+        feeds.put(state.feed(), dev.leibniz.tf.Tensors.of(v, state.shape()));
+        ops.add(state.assign());
+      });
       session.run(feeds, List.of(), ops.toArray(new Op[0]));
     } finally {
-      open.forEach(Tensor::close);
+      feeds.values().forEach(Tensor::close);
     }
   }
 

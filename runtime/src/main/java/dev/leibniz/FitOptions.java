@@ -12,6 +12,7 @@ import java.util.List;
  */
 public final class FitOptions {
   int epochs = 1;
+  int initialEpoch;
   int batchSize = 32;
   boolean shuffle = true;
   List<Data> validationX;
@@ -31,6 +32,19 @@ public final class FitOptions {
     FitOptions o = new FitOptions();
     o.epochs = epochs;
     return o;
+  }
+
+  /**
+   * The epoch to start at, as Keras's {@code initial_epoch}: training runs epochs
+   * {@code initialEpoch + 1} to {@code epochs}. With {@code Checkpoint.epoch()} it resumes a run,
+   * shuffling each epoch as the uninterrupted run would have.
+   */
+  public FitOptions initialEpoch(int initialEpoch) {
+    if (initialEpoch < 0 || initialEpoch >= epochs) {
+      throw new IllegalArgumentException("initialEpoch must be in [0, epochs = " + epochs + "), got " + initialEpoch);
+    }
+    this.initialEpoch = initialEpoch;
+    return this;
   }
 
   public FitOptions batchSize(int batchSize) {
@@ -91,7 +105,7 @@ public final class FitOptions {
     return this;
   }
 
-  /** The seed of the shuffling. */
+  /** The seed of the shuffling; each epoch's order depends only on it and the epoch's number. */
   public FitOptions seed(long seed) {
     this.seed = seed;
     return this;

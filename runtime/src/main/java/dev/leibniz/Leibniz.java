@@ -1,13 +1,19 @@
 package dev.leibniz;
 
 import dev.leibniz.tf.Forward;
+import dev.leibniz.saving.SavedModel;
 import dev.leibniz.tf.LayerGraph;
 import dev.leibniz.tf.Tf;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 
-/** Entry points: a trainable {@link Model} from a compiled {@code @Model} (or {@code @Layer}) object. */
+/**
+ * Entry points: a trainable {@link Model} from a compiled {@code @Model} (or {@code @Layer})
+ * object, and a SavedModel (any with a serving signature) loaded for prediction.
+ */
 public final class Leibniz {
   private Leibniz() {}
 
@@ -53,5 +59,15 @@ public final class Leibniz {
         };
       }
     };
+  }
+
+  /** The SavedModel in {@code dir} (tag "serve", signature "serving_default"), to predict with. */
+  public static SavedModel load(Path dir) throws IOException {
+    return SavedModel.load(dir);
+  }
+
+  /** As {@link #load(Path)}, with another signature. */
+  public static SavedModel load(Path dir, String signature) throws IOException {
+    return SavedModel.load(dir, signature);
   }
 }

@@ -8,14 +8,18 @@ import dev.leibniz.losses.Losses;
 import dev.leibniz.metrics.Metric;
 import dev.leibniz.optimizers.Optimizer;
 import dev.leibniz.optimizers.Optimizers;
+import dev.leibniz.saving.Checkpoint;
 import dev.leibniz.tf.Tf;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.tensorflow.types.TFloat32;
 
@@ -32,6 +36,7 @@ public abstract class Model implements AutoCloseable {
   private int threads;
   private long seed = 42;
   private boolean stopTraining;
+  private int epochsTrained;
   private String name;
 
   Model() {}
@@ -202,13 +207,14 @@ public abstract class Model implements AutoCloseable {
 
     int count = trainX.get(0).count();
     int steps = (count + options.batchSize - 1) / options.batchSize;
-    Random random = new Random(options.seed);
     History history = new History();
     stopTraining = false;
     options.callbacks.forEach(c -> c.onTrainBegin(this));
-    for (int epoch = 0; epoch < options.epochs && !stopTraining; epoch++) {
+    for (int epoch = options.initialEpoch; epoch < options.epochs && !stopTraining; epoch++) {
       long start = System.nanoTime();
-      int[] order = options.shuffle ? permutation(count, random) : null;
+      // from the seed and the epoch alone, so that a run resumed at initialEpoch shuffles as the uninterrupted one
+      int[] order = options.shuffle ? permutation(count, new SplittableRandom(options.seed + 0x9E3779B97F4A7C15L * epoch))
+          : null;
       e.resetMetrics();
       double lossSum = 0;
       for (int s = 0; s < steps; s++) {
@@ -237,6 +243,7 @@ public abstract class Model implements AutoCloseable {
         run(e, valX, valY, options.batchSize).forEach((k, v) -> logs.put("val_" + k, v));
       }
       double seconds = (System.nanoTime() - start) / 1e9;
+      epochsTrained = epoch + 1;
       history.record(logs);
       if (options.verbose > 0) {
         options.out.println(progress(epoch, options.epochs, steps, seconds, logs));
@@ -379,6 +386,92 @@ public abstract class Model implements AutoCloseable {
     e.setWeightValues(byVariable);
   }
 
+  // ---------------------------------------------------------------- export, checkpoints
+
+  /**
+   * Writes the model as a TensorFlow SavedModel: signature {@code serving_default}, tag
+   * {@code serve}, inputs {@code input_0, input_1, ...} and outputs {@code output_0, ...} (as
+   * Keras's {@code model.export}), any batch size. {@code dir} is replaced atomically.
+   */
+  public void export(Path dir) throws IOException {
+    Engine e = requireBuilt("export it");
+    export(dir, Export.defaultNames("input", e.inputs.size()), Export.defaultNames("output", e.outputs.size()));
+  }
+
+  /** As {@link #export(Path)}, with the signature's input and output names. */
+  public void export(Path dir, List<String> inputNames, List<String> outputNames) throws IOException {
+    Engine e = requireBuilt("export it");
+    Export.write(net(), e.inputShapes, e.weightValues(), dir, inputNames, outputNames);
+  }
+
+  /** The epochs {@code fit} has completed (or the restored checkpoint's count). */
+  public int epochsTrained() {
+    return epochsTrained;
+  }
+
+  /**
+   * Saves every weight, the optimizer's state and {@link #epochsTrained} to {@code file},
+   * atomically: if the save fails or the process dies mid-write, the previous file is intact.
+   */
+  public void saveCheckpoint(Path file) throws IOException {
+    Engine e = requireBuilt("save a checkpoint");
+    List<Tf.Weight> ws = e.weights();
+    List<Tf.State> weightStates = ws.stream().map(Tf.Weight::state).toList();
+    List<Tf.State> optimizer = e.optimizerStates();
+    List<Tf.State> all = new ArrayList<>(weightStates);
+    all.addAll(optimizer);
+    List<float[]> values = e.values(all);
+    List<Checkpoint.Entry> entries = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      entries.add(new Checkpoint.Entry(all.get(i).name(), all.get(i).shape(), values.get(i)));
+    }
+    new Checkpoint(epochsTrained, training == null ? null : training.optimizer().name(), e.inputShapes,
+        entries.subList(0, ws.size()), entries.subList(ws.size(), entries.size())).write(file);
+  }
+
+  /**
+   * Restores a checkpoint's weights and, when the model is compiled with the same kind of
+   * optimizer, its optimizer state; builds the model first if needed. Resume training with
+   * {@code FitOptions.initialEpoch(checkpoint.epoch())}.
+   */
+  public Checkpoint loadCheckpoint(Path file) throws IOException {
+    Checkpoint c = Checkpoint.read(file);
+    String what = "checkpoint " + file;
+    Engine e = engine == null ? engine(c.inputShapes()) : engine;
+    checkShapes(e.inputShapes, c.inputShapes(), "built");
+    Map<Tf.State, float[]> values = new LinkedHashMap<>();
+    matchEntries(what, "weights", e.weights().stream().map(Tf.Weight::state).toList(), c.weights(), values);
+    if (training != null && !c.optimizerState().isEmpty()) {
+      if (!c.optimizer().equals(training.optimizer().name())) {
+        throw new IllegalArgumentException(what + " holds the state of optimizer " + c.optimizer()
+            + ", but the model is compiled with " + training.optimizer().name());
+      }
+      matchEntries(what, "optimizer state", e.optimizerStates(), c.optimizerState(), values);
+    }
+    e.assign(values);
+    epochsTrained = c.epoch();
+    return c;
+  }
+
+  private static void matchEntries(String what, String kind, List<Tf.State> states, List<Checkpoint.Entry> entries,
+      Map<Tf.State, float[]> values) {
+    Map<String, Checkpoint.Entry> byName = new LinkedHashMap<>();
+    entries.forEach(en -> byName.put(en.name(), en));
+    List<String> expected = states.stream().map(Tf.State::name).toList();
+    if (!byName.keySet().equals(new java.util.LinkedHashSet<>(expected))) {
+      throw new IllegalArgumentException(what + " does not fit this model: its " + kind + " are " + byName.keySet()
+          + ", the model's are " + expected);
+    }
+    for (Tf.State s : states) {
+      Checkpoint.Entry en = byName.get(s.name());
+      if (!Arrays.equals(en.shape(), s.shape())) {
+        throw new IllegalArgumentException(what + " does not fit this model: " + s.name() + " has shape "
+            + Arrays.toString(en.shape()) + " there, " + Arrays.toString(s.shape()) + " in the model");
+      }
+      values.put(s, en.values());
+    }
+  }
+
   /** The table Keras's {@code summary()} prints: layers, output shapes, parameter counts. */
   public String summary() {
     Engine e = requireBuilt("summarize it (Keras needs an input shape too)");
@@ -495,7 +588,7 @@ public abstract class Model implements AutoCloseable {
     tensors.forEach(TFloat32::close);
   }
 
-  private static int[] permutation(int n, Random random) {
+  private static int[] permutation(int n, SplittableRandom random) {
     int[] p = new int[n];
     for (int i = 0; i < n; i++) {
       p[i] = i;

@@ -12,6 +12,7 @@ import dev.leibniz.data.Mnist;
 import dev.leibniz.layers.Dense;
 import dev.leibniz.optimizers.Optimizers;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
@@ -37,20 +38,20 @@ public final class MnistMlp {
     return Data.of(images.values(), 28 * 28);
   }
 
-  public static Result train(Data trainX, Data trainY, Data testX, Data testY, int epochs, boolean verbose) {
-    try (Model model = model()) {
-      model.compile(Optimizers.rmsprop(1e-3f), "sparse_categorical_crossentropy", "accuracy");
-      History history = model.fit(trainX, trainY, FitOptions.epochs(epochs).batchSize(128).verbose(verbose ? 1 : 0));
-      if (verbose) {
-        System.out.print(model.summary());
-      }
-      return new Result(history, model.evaluate(testX, testY, 128));
+  /** Compiles and trains {@code model} (from {@link #model()}), then evaluates it; the caller closes the model. */
+  public static Result train(Model model, Data trainX, Data trainY, Data testX, Data testY, int epochs,
+      boolean verbose) {
+    model.compile(Optimizers.rmsprop(1e-3f), "sparse_categorical_crossentropy", "accuracy");
+    History history = model.fit(trainX, trainY, FitOptions.epochs(epochs).batchSize(128).verbose(verbose ? 1 : 0));
+    if (verbose) {
+      System.out.print(model.summary());
     }
+    return new Result(history, model.evaluate(testX, testY, 128));
   }
 
-  public static Result train(Mnist mnist, int epochs, boolean verbose) {
-    return train(flat(mnist.trainImages()), mnist.trainLabels(), flat(mnist.testImages()), mnist.testLabels(), epochs,
-        verbose);
+  public static Result train(Model model, Mnist mnist, int epochs, boolean verbose) {
+    return train(model, flat(mnist.trainImages()), mnist.trainLabels(), flat(mnist.testImages()), mnist.testLabels(),
+        epochs, verbose);
   }
 
   /**
@@ -77,21 +78,29 @@ public final class MnistMlp {
     return new Data[] {Data.of(x, 784), Data.labels(y)};
   }
 
+  /** Arguments: the MNIST folder, and where to export the trained model (default target/mnist-mlp/1). */
   public static void main(String[] args) throws IOException {
     Path folder = Path.of(args.length > 0 ? args[0] : "../shared/datasets/mnist");
-    Result result;
-    if (Mnist.isPresent(folder)) {
-      Mnist mnist = Mnist.load(folder);
-      System.out.printf("MNIST from %s: %d training and %d test images%n", folder, mnist.trainImages().count(),
-          mnist.testImages().count());
-      result = train(mnist, 5, true);
-    } else {
-      System.out.printf("No MNIST files in %s: training on generated data instead (10 noisy prototypes)%n",
-          folder.toAbsolutePath());
-      Data[] train = generated(6000, 1);
-      Data[] test = generated(1000, 2);
-      result = train(train[0], train[1], test[0], test[1], 5, true);
+    Path export = Path.of(args.length > 1 ? args[1] : "target/mnist-mlp/1");
+    try (Model model = model()) {
+      Result result;
+      if (Mnist.isPresent(folder)) {
+        Mnist mnist = Mnist.load(folder);
+        System.out.printf("MNIST from %s: %d training and %d test images%n", folder, mnist.trainImages().count(),
+            mnist.testImages().count());
+        result = train(model, mnist, 5, true);
+      } else {
+        System.out.printf("No MNIST files in %s: training on generated data instead (10 noisy prototypes)%n",
+            folder.toAbsolutePath());
+        Data[] train = generated(6000, 1);
+        Data[] test = generated(1000, 2);
+        result = train(model, train[0], train[1], test[0], test[1], 5, true);
+      }
+      System.out.printf("test_acc: %.4f  test_loss: %.4f%n", result.test().get("accuracy"), result.test().get("loss"));
+      Files.createDirectories(export.toAbsolutePath().getParent());
+      model.export(export);
+      System.out.printf("SavedModel written to %s (signature serving_default: input_0 [-1, 784] -> output_0 [-1, 10])%n",
+          export);
     }
-    System.out.printf("test_acc: %.4f  test_loss: %.4f%n", result.test().get("accuracy"), result.test().get("loss"));
   }
 }

@@ -11,11 +11,9 @@ import java.util.Map;
  * the model gets back the weights of its best epoch when training stops.
  */
 public final class EarlyStopping implements Callback {
-  private final String monitor;
-  private final double minDelta;
+  private final Monitor monitor;
   private final int patience;
   private final boolean restoreBestWeights;
-  private final boolean higherIsBetter;
   private double best;
   private int wait;
   private int bestEpoch;
@@ -23,12 +21,9 @@ public final class EarlyStopping implements Callback {
   private List<float[]> bestWeights;
 
   public EarlyStopping(String monitor, double minDelta, int patience, boolean restoreBestWeights) {
-    this.monitor = monitor;
-    this.minDelta = Math.abs(minDelta);
+    this.monitor = new Monitor(monitor, minDelta);
     this.patience = patience;
     this.restoreBestWeights = restoreBestWeights;
-    String m = monitor.replaceFirst("^val_", "");
-    this.higherIsBetter = m.contains("acc") || m.equals("auc") || m.equals("precision") || m.equals("recall");
   }
 
   /** Monitors "val_loss". */
@@ -38,7 +33,7 @@ public final class EarlyStopping implements Callback {
 
   @Override
   public void onTrainBegin(Model model) {
-    best = higherIsBetter ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+    best = monitor.worst();
     wait = 0;
     stoppedEpoch = -1;
     bestWeights = null;
@@ -46,13 +41,8 @@ public final class EarlyStopping implements Callback {
 
   @Override
   public void onEpochEnd(Model model, int epoch, Map<String, Double> logs) {
-    Double value = logs.get(monitor);
-    if (value == null) {
-      throw new IllegalArgumentException("EarlyStopping monitors \"" + monitor + "\", which this fit does not log;"
-          + " it logs " + logs.keySet() + (monitor.startsWith("val_") ? " (give validation data for val_ values)" : ""));
-    }
-    boolean improved = higherIsBetter ? value - minDelta > best : value + minDelta < best;
-    if (improved) {
+    double value = monitor.value(logs, "EarlyStopping");
+    if (monitor.improves(value, best)) {
       best = value;
       bestEpoch = epoch;
       wait = 0;

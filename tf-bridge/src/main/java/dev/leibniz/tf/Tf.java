@@ -40,18 +40,44 @@ public final class Tf {
   private final Map<Variable, Operand<TFloat32>> gradients = new IdentityHashMap<>();
   private final Map<String, Integer> usedNames = new LinkedHashMap<>();
   private final List<State> states = new ArrayList<>();
+  private final boolean referenceVariables;
 
-  /** A weight's variable in this graph, its value as read, and its initializer. */
-  public record Weight(Variable variable, String name, Operand<?> handle, Operand<TFloat32> value, Op init) {}
+  /** A weight: the DSL variable and its variable in this graph. */
+  public record Weight(Variable variable, State state) {
+    public String name() {
+      return state.name();
+    }
+
+    public Operand<?> handle() {
+      return state.handle();
+    }
+
+    public Operand<TFloat32> value() {
+      return state.value();
+    }
+  }
 
   public Tf(Graph graph, long seed) {
-    this.graph = Objects.requireNonNull(graph, "graph");
-    this.ops = Ops.create(graph);
-    this.seed = seed;
+    this(graph, seed, false);
   }
 
   public Tf(Graph graph) {
     this(graph, 42);
+  }
+
+  private Tf(Graph graph, long seed, boolean referenceVariables) {
+    this.graph = Objects.requireNonNull(graph, "graph");
+    this.ops = Ops.create(graph);
+    this.seed = seed;
+    this.referenceVariables = referenceVariables;
+  }
+
+  /**
+   * A graph for export: its weights are reference variables (VariableV2), the only kind
+   * TensorFlow Java's SavedModel exporter saves. Set them with {@link State#assign}; no training ops.
+   */
+  public static Tf forExport(Graph graph) {
+    return new Tf(graph, 42, true);
   }
 
   public Graph graph() {
@@ -65,8 +91,14 @@ public final class Tf {
 
   // ---------------------------------------------------------------- inputs and weights
 
+  /** A float input named {@code name} (or {@code name_1}, ... where taken). */
   public Operand<TFloat32> placeholder(String name, long... shape) {
-    return ops.withName(name).placeholder(TFloat32.class, Placeholder.shape(Shape.of(shape)));
+    return ops.withName(unique(name)).placeholder(TFloat32.class, Placeholder.shape(Shape.of(shape)));
+  }
+
+  /** {@code x} under the name {@code name} (or {@code name_1}, ... where taken): an output of an exported graph. */
+  public Operand<TFloat32> named(String name, Operand<TFloat32> x) {
+    return ops.withName(unique(name)).identity(x);
   }
 
   /** The static shape TensorFlow knows for {@code x}, for {@code @Build}. */
@@ -94,17 +126,25 @@ public final class Tf {
 
   private Weight create(Variable v) {
     Shape shape = Shape.of(v.shape().dims());
-    State r = resource(v.name(), shape, initialValue(v.init(), shape, weights.size()));
-    return new Weight(v, r.name(), r.handle(), r.value(), r.reset());
+    return new Weight(v, variable(v.name(), shape, initialValue(v.init(), shape, weights.size())));
   }
 
-  /** A resource variable under a unique name, with the op that assigns {@code initial} and its read. */
-  private State resource(String name, Shape shape, Operand<TFloat32> initial) {
+  /**
+   * A variable under a unique name: a resource variable (a reference variable for export), its
+   * read, the op that sets it to {@code initial}, and a placeholder with the op that assigns it.
+   */
+  private State variable(String name, Shape shape, Operand<TFloat32> initial) {
     String unique = unique(name);
+    Operand<TFloat32> feed = ops.withName(unique + "_value").placeholder(TFloat32.class, Placeholder.shape(shape));
+    if (referenceVariables) {
+      Operand<TFloat32> ref = ops.withName(unique).variable(shape, TFloat32.class);
+      return new State(unique, shape.asArray(), ref, ops.withName(unique + "_read").identity(ref),
+          ops.withName(unique + "_init").assign(ref, initial), feed, ops.withName(unique + "_assign").assign(ref, feed));
+    }
     Operand<?> handle = ops.withName(unique).varHandleOp(TFloat32.class, shape, VarHandleOp.sharedName(unique));
-    Op init = ops.withName(unique + "_init").assignVariableOp(handle, initial);
-    Operand<TFloat32> value = ops.withName(unique + "_read").readVariableOp(handle, TFloat32.class);
-    return new State(unique, handle, value, init);
+    return new State(unique, shape.asArray(), handle, ops.withName(unique + "_read").readVariableOp(handle, TFloat32.class),
+        ops.withName(unique + "_init").assignVariableOp(handle, initial), feed,
+        ops.withName(unique + "_assign").assignVariableOp(handle, feed));
   }
 
   private String unique(String name) {
@@ -146,14 +186,15 @@ public final class Tf {
   }
 
   /**
-   * A variable that is not a weight of the model: an optimizer's slot, a metric's running total.
-   * {@code reset} sets it back to its initial value.
+   * A variable of the graph: a weight's, an optimizer's slot, a metric's running total.
+   * {@code reset} sets it back to its initial value; {@code assign} sets it to what is fed to {@code feed}.
    */
-  public record State(String name, Operand<?> handle, Operand<TFloat32> value, Op reset) {}
+  public record State(String name, long[] shape, Operand<?> handle, Operand<TFloat32> value, Op reset,
+      Operand<TFloat32> feed, Op assign) {}
 
-  /** A new {@link State} of {@code shape} filled with {@code initial}, set by {@link #initializer()}. */
+  /** A new state (not a weight) of {@code shape} filled with {@code initial}, set by {@link #initializer()}. */
   public State state(String name, long[] shape, float initial) {
-    State state = resource(name, Shape.of(shape), ops.fill(ops.constant(toInts(shape)), ops.constant(initial)));
+    State state = variable(name, Shape.of(shape), ops.fill(ops.constant(toInts(shape)), ops.constant(initial)));
     states.add(state);
     return state;
   }
@@ -167,7 +208,7 @@ public final class Tf {
   public Op initializer() {
     List<Op> inits = new ArrayList<>();
     for (Weight w : weights.values()) {
-      inits.add(w.init());
+      inits.add(w.state().reset());
     }
     for (State st : states) {
       inits.add(st.reset());

@@ -1,0 +1,96 @@
+package dev.leibniz;
+
+import dev.leibniz.dsl.Variable;
+import dev.leibniz.saving.AtomicFiles;
+import dev.leibniz.tf.Tf;
+import dev.leibniz.tf.Tensors;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.Signature;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Writes a model as a SavedModel: a graph of its forward alone, built again with reference
+ * variables (TensorFlow Java's exporter saves no resource variables) set to the trained values,
+ * with signature {@code serving_default} under tag {@code serve} and a dynamic batch dimension.
+ */
+final class Export {
+  static final String SIGNATURE = Signature.DEFAULT_KEY;
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9.][A-Za-z0-9_.\\-]*");
+
+  private Export() {}
+
+  static void write(Net net, List<long[]> inputShapes, Map<Variable, float[]> values, Path dir,
+      List<String> inputNames, List<String> outputNames) throws IOException {
+    checkNames(inputNames, inputShapes.size(), "input");
+    try (Graph graph = new Graph()) {
+      Tf tf = Tf.forExport(graph);
+      List<Operand<TFloat32>> inputs = new ArrayList<>();
+      Signature.Builder signature = Signature.builder().key(SIGNATURE).methodName("tensorflow/serving/predict");
+      for (int i = 0; i < inputShapes.size(); i++) {
+        Operand<TFloat32> input = tf.placeholder(inputNames.get(i), Engine.batched(inputShapes.get(i)));
+        inputs.add(input);
+        signature.input(inputNames.get(i), input);
+      }
+      List<Operand<TFloat32>> outputs = net.forward(tf, inputs, new ArrayList<>()).outputs();
+      checkNames(outputNames, outputs.size(), "output");
+      for (int i = 0; i < outputs.size(); i++) {
+        signature.output(outputNames.get(i), tf.named(outputNames.get(i), outputs.get(i)));
+      }
+      try (Session session = new Session(graph)) {
+        Session.Runner runner = session.runner();
+        List<TFloat32> open = new ArrayList<>();
+        try {
+          for (Tf.Weight w : tf.weights()) {
+            float[] v = values.get(w.variable());
+            if (v == null) {
+              throw new IllegalStateException("weight " + w.name() + " has no trained value to export");
+            }
+            TFloat32 t = Tensors.of(v, w.state().shape());
+            open.add(t);
+            runner.feed(w.state().feed(), t).addTarget(w.state().assign());
+          }
+          runner.run().close();
+        } finally {
+          open.forEach(TFloat32::close);
+        }
+        Signature built = signature.build();
+        AtomicFiles.writeDirectory(dir, temp ->
+            SavedModelBundle.exporter(temp.toString()).withSession(session).withSignature(built).export());
+      }
+    }
+  }
+
+  static List<String> defaultNames(String prefix, int n) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      names.add(prefix + "_" + i);
+    }
+    return names;
+  }
+
+  private static void checkNames(List<String> names, int expected, String what) {
+    if (names.size() != expected) {
+      throw new IllegalArgumentException("the model has " + expected + " " + what + "(s), got " + names.size()
+          + " " + what + " names " + names);
+    }
+    if (new HashSet<>(names).size() != names.size()) {
+      throw new IllegalArgumentException(what + " names must differ, got " + names);
+    }
+    for (String n : names) {
+      if (n == null || !NAME.matcher(n).matches()) {
+        throw new IllegalArgumentException("the " + what + " name \"" + n + "\" is not a TensorFlow name: use letters,"
+            + " digits, '_', '.' and '-', starting with a letter, digit or '.'");
+      }
+    }
+  }
+}

@@ -1,0 +1,34 @@
+"""Cross-checks a Leibniz SavedModel with TensorFlow for Python (not a dependency of the build).
+
+    pip install tensorflow-cpu
+    python scripts/check_savedmodel.py target/mnist-mlp/1 ../shared/datasets/mnist
+
+Loads the directory with tf.saved_model.load, prints the serving signature and, given the MNIST
+folder, the test accuracy of its predictions (MnistMlp prints the same number from Java).
+"""
+import gzip
+import struct
+import sys
+
+import numpy as np
+import tensorflow as tf
+
+
+def idx(path):
+    data = open(path, "rb").read()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    rank = data[3]
+    dims = struct.unpack(">" + "I" * rank, data[4:4 + 4 * rank])
+    return np.frombuffer(data[4 + 4 * rank:], dtype=np.uint8).reshape(dims)
+
+
+model = tf.saved_model.load(sys.argv[1])
+serve = model.signatures["serving_default"]
+print("inputs:", serve.structured_input_signature[1])
+print("outputs:", serve.structured_outputs)
+if len(sys.argv) > 2:
+    x = idx(sys.argv[2] + "/t10k-images-idx3-ubyte.gz").reshape(-1, 784).astype("float32") / 255
+    y = idx(sys.argv[2] + "/t10k-labels-idx1-ubyte.gz")
+    p = serve(input_0=tf.constant(x))["output_0"].numpy()
+    print("test accuracy: %.4f" % (p.argmax(axis=1) == y).mean())
