@@ -61,7 +61,9 @@ final class Compiled {
   }
 
   /** Keras's default layer name: the class name in snake case ("Dense" -> "dense"). */
+  /** Keras's {@code to_snake_case}: Dense -> dense, Conv2D -> conv2d, MaxPooling2D -> max_pooling2d, SimpleRNN -> simple_rnn. */
   static String kerasName(Object layer) {
-    return layer.getClass().getSimpleName().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+    return layer.getClass().getSimpleName().replaceAll("(.)([A-Z][a-z]+)", "$1_$2")
+        .replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
   }
 }

@@ -18,6 +18,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.Tensor;
 import org.tensorflow.op.Op;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
 
 /**
  * One model's TensorFlow graph and session: input placeholders, the forward, and when compiled
@@ -38,6 +39,7 @@ final class Engine implements AutoCloseable {
   final List<Operand<TFloat32>> outputs;
   final List<Net.Applied> applied = new ArrayList<>();
   final Training training;
+  private final long seed;
   final List<Operand<TFloat32>> targets = new ArrayList<>();
   private Operand<TFloat32> loss;
   private Op trainOp;
@@ -48,6 +50,7 @@ final class Engine implements AutoCloseable {
   private List<Tf.State> optimizerStates = List.of();
 
   Engine(Net net, List<long[]> inputShapes, Training training, int threads, long seed) {
+    this.seed = seed;
     this.inputShapes = List.copyOf(inputShapes);
     this.training = training;
     this.tf = new Tf(graph, seed);
@@ -108,6 +111,7 @@ final class Engine implements AutoCloseable {
     this.optimizerStates = all.subList(before, all.size());
     List<Op> step = new ArrayList<>(updates);
     step.add(apply);
+    step.addAll(tf.nn().updates()); // moving statistics (batch normalization)
     this.trainOp = tf.group(step);
     this.evalOp = tf.group(updates);
     List<Op> resets = new ArrayList<>();
@@ -135,9 +139,28 @@ final class Engine implements AutoCloseable {
     return feeds;
   }
 
-  /** One training step: forward, loss, backward, update and metric updates in one run; the batch loss. */
-  float trainStep(List<TFloat32> x, List<TFloat32> y) {
-    return session.run(feeds(x, y), List.of(loss), trainOp).get(0)[0];
+  /**
+   * One training step: forward, loss, backward, update and metric updates in one run; the batch
+   * loss. The graph's training flag is 1, and its random ops draw from (seed, step).
+   */
+  float trainStep(List<TFloat32> x, List<TFloat32> y, long step) {
+    Map<Operand<?>, Tensor> feeds = feeds(x, y);
+    List<Tensor> open = new ArrayList<>();
+    try {
+      if (tf.nn().trainingFlag() != null) {
+        TFloat32 one = TFloat32.scalarOf(1f);
+        open.add(one);
+        feeds.put(tf.nn().trainingFlag(), one);
+      }
+      if (tf.nn().randomSeedFeed() != null) {
+        TInt64 seed = TInt64.vectorOf(this.seed, step);
+        open.add(seed);
+        feeds.put(tf.nn().randomSeedFeed(), seed);
+      }
+      return session.run(feeds, List.of(loss), trainOp).get(0)[0];
+    } finally {
+      open.forEach(Tensor::close);
+    }
   }
 
   /** The loss of a batch, with metric updates and no training. */

@@ -224,7 +224,7 @@ public abstract class Model implements AutoCloseable {
         List<TFloat32> by = batch(trainY, order, from, to);
         float loss;
         try {
-          loss = e.trainStep(bx, by);
+          loss = e.trainStep(bx, by, (long) epoch * steps + s);
         } finally {
           close(bx);
           close(by);

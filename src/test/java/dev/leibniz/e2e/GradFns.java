@@ -3,6 +3,7 @@ package dev.leibniz.e2e;
 import static dev.leibniz.dsl.Ops.*;
 
 import dev.leibniz.dsl.Call;
+import dev.leibniz.dsl.Padding;
 import dev.leibniz.dsl.Tensor;
 
 /** One static @Call per row of the gradient-check table: each op alone, broadcasting included. */
@@ -42,4 +43,20 @@ final class GradFns {
   @Call static Tensor flattened(Tensor x) { return square(flatten(x)); }
   @Call static Tensor oneHotWeighted(Tensor labels, Tensor x) { return mul(oneHot(labels, x), square(x)); }
   @Call static Tensor usedTwice(Tensor x) { return mul(tanh(x), add(x, sigmoid(x))); }
+
+  // ---- convnets, selection, indexing, training mode
+  @Call static Tensor convValid(Tensor x, Tensor k) { return conv2d(x, k); }
+  @Call static Tensor convSameStrided(Tensor x, Tensor k) { return conv2d(x, k, 2, 1, Padding.SAME); }
+  @Call static Tensor maxPooled(Tensor x) { return maxPool(x, 2); }
+  @Call static Tensor maxPooledSame(Tensor x) { return square(maxPool(x, 3, 2, 2, 1, Padding.SAME)); }
+  @Call static Tensor avgPooled(Tensor x) { return square(avgPool(x, 2)); }
+  @Call static Tensor avgPooledSame(Tensor x) { return square(avgPool(x, 3, 3, 2, 2, Padding.SAME)); }
+  @Call static Tensor biased(Tensor x, Tensor b) { return square(biasAdd(x, b)); }
+  @Call static Tensor droppedOut(Tensor x) { return mul(dropout(x, 0.4), x); }
+  @Call static Tensor selected(Tensor a, Tensor b) { return where(greater(a, 0.0), square(a), mul(b, a)); }
+  @Call static Tensor selectedLess(Tensor a) { return where(less(a, 0.0), 2.0, mul(a, a)); }
+  @Call static Tensor gathered(Tensor params, Tensor ids) { return square(gather(params, ids)); }
+  @Call static Tensor concatenated(Tensor a, Tensor b) { return mul(concat(a, b, 1), concat(b, a, -1)); }
+  @Call static Tensor sliced(Tensor x) { return square(slice(x, 1, 1, 3)); }
+  @Call static Tensor taken(Tensor x) { return mul(take(x, 1, 2), take(x, 1, 0)); }
 }

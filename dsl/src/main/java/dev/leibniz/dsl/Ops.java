@@ -219,6 +219,11 @@ public final class Ops {
     throw outsideGraph("flatten");
   }
 
+  /** Keeps the last axis and merges the others: [a, b, ..., c] -> [a * b * ..., c] (per-channel statistics). */
+  public static Tensor mergeLeading(Tensor x) {
+    throw outsideGraph("mergeLeading");
+  }
+
   /** Reverses the axes (for a matrix: the transpose). */
   public static Tensor transpose(Tensor x) {
     throw outsideGraph("transpose");
@@ -227,6 +232,122 @@ public final class Ops {
   /** Permutes the axes: output axis i is input axis {@code perm[i]}. */
   public static Tensor transpose(Tensor x, int... perm) {
     throw outsideGraph("transpose");
+  }
+
+  // ---- selection and indexing
+
+  /** Where {@code mask} is nonzero {@code a}, else {@code b} (broadcasting); the mask gets no gradient. */
+  public static Tensor where(Tensor mask, Tensor a, Tensor b) {
+    throw outsideGraph("where");
+  }
+
+  public static Tensor where(Tensor mask, Tensor a, double b) {
+    throw outsideGraph("where");
+  }
+
+  public static Tensor where(Tensor mask, double a, Tensor b) {
+    throw outsideGraph("where");
+  }
+
+  /** 1 where {@code a > b}, else 0 (broadcasting): a mask for {@link #where}, with no gradient. */
+  public static Tensor greater(Tensor a, Tensor b) {
+    throw outsideGraph("greater");
+  }
+
+  public static Tensor greater(Tensor a, double b) {
+    throw outsideGraph("greater");
+  }
+
+  /** 1 where {@code a < b}, else 0. */
+  public static Tensor less(Tensor a, Tensor b) {
+    throw outsideGraph("less");
+  }
+
+  public static Tensor less(Tensor a, double b) {
+    throw outsideGraph("less");
+  }
+
+  /**
+   * Rows of {@code params} picked by {@code ids} (integers held as floats) along axis 0:
+   * {@code params [n, d...]}, {@code ids [s...]} gives {@code [s..., d...]}. An embedding lookup.
+   */
+  public static Tensor gather(Tensor params, Tensor ids) {
+    throw outsideGraph("gather");
+  }
+
+  /** Both tensors side by side along {@code axis}; the other dimensions must agree. */
+  public static Tensor concat(Tensor a, Tensor b, int axis) {
+    throw outsideGraph("concat");
+  }
+
+  /** Positions {@code begin} (inclusive) to {@code end} of {@code axis}, the other axes whole. */
+  public static Tensor slice(Tensor x, int axis, int begin, int end) {
+    throw outsideGraph("slice");
+  }
+
+  /** Position {@code index} of {@code axis}, which is dropped: {@code take(seq, 1, t)} is {@code seq[:, t]}. */
+  public static Tensor take(Tensor x, int axis, int index) {
+    throw outsideGraph("take");
+  }
+
+  // ---- convolutions and pools (NHWC: [batch, height, width, channels])
+
+  /** 2-D convolution of {@code x [n, h, w, c]} with {@code kernel [kh, kw, c, filters]}. */
+  public static Tensor conv2d(Tensor x, Tensor kernel, int strideH, int strideW, Padding padding) {
+    throw outsideGraph("conv2d");
+  }
+
+  /** With strides 1 and no padding. */
+  public static Tensor conv2d(Tensor x, Tensor kernel) {
+    throw outsideGraph("conv2d");
+  }
+
+  /** Max over {@code poolH x poolW} windows moved by the strides. */
+  public static Tensor maxPool(Tensor x, int poolH, int poolW, int strideH, int strideW, Padding padding) {
+    throw outsideGraph("maxPool");
+  }
+
+  /** Max over {@code pool x pool} windows, stride {@code pool}, no padding (Keras's MaxPooling2D(pool)). */
+  public static Tensor maxPool(Tensor x, int pool) {
+    throw outsideGraph("maxPool");
+  }
+
+  /** Mean over windows; with SAME padding the mean counts only positions inside the input. */
+  public static Tensor avgPool(Tensor x, int poolH, int poolW, int strideH, int strideW, Padding padding) {
+    throw outsideGraph("avgPool");
+  }
+
+  public static Tensor avgPool(Tensor x, int pool) {
+    throw outsideGraph("avgPool");
+  }
+
+  /** {@code x + bias} with {@code bias} over the last (channel) axis. */
+  public static Tensor biasAdd(Tensor x, Tensor bias) {
+    throw outsideGraph("biasAdd");
+  }
+
+  // ---- training and inference
+
+  /** 1 in the training steps of {@code fit}, 0 in evaluate, predict and exported models. */
+  public static Tensor training() {
+    throw outsideGraph("training");
+  }
+
+  /**
+   * In training steps, zeroes each element with probability {@code rate} and scales the rest by
+   * {@code 1 / (1 - rate)}; elsewhere {@code x} unchanged (Keras's Dropout). A new mask every step.
+   */
+  public static Tensor dropout(Tensor x, double rate) {
+    throw outsideGraph("dropout");
+  }
+
+  /**
+   * Returns {@code value}; in training steps also moves the non-trainable weight {@code moving}
+   * toward it: {@code moving = momentum * moving + (1 - momentum) * value} (batch normalization's
+   * moving statistics). Gradients pass to {@code value}.
+   */
+  public static Tensor movingAverage(Tensor moving, Tensor value, double momentum) {
+    throw outsideGraph("movingAverage");
   }
 
   // ---- constants

@@ -4,13 +4,15 @@ import dev.leibniz.FitOptions;
 import dev.leibniz.Model;
 import dev.leibniz.data.Data;
 import dev.leibniz.data.Mnist;
+import dev.leibniz.optimizers.Optimizer;
 import dev.leibniz.optimizers.Optimizers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Throughput of the MNIST MLP (784-512-10, RMSprop, batch 128): training samples per second
+ * Throughput of the MNIST MLP (784-512-10, RMSprop, batch 128) and of the MNIST convnet (Adam,
+ * batch 128): training samples per second
  * (one session run per step: forward, loss, backward, update, metrics) and predict samples per
  * second. Arguments: the MNIST folder (generated data if absent), and the TensorFlow thread
  * count (0: all cores). Prints medians over repeated epochs; not a test.
@@ -33,10 +35,17 @@ public final class Benchmark {
       x = g[0];
       y = g[1];
     }
-    try (Model model = MnistMlp.model().threads(threads)) {
-      model.compile(Optimizers.rmsprop(1e-3f), "sparse_categorical_crossentropy", "accuracy");
+    measure("MNIST MLP 784-512-10, RMSprop", MnistMlp.model().threads(threads), Optimizers.rmsprop(1e-3f), x, y,
+        threads, 5);
+    measure("MNIST convnet (conv 32, pool, conv 64, pool, dropout, dense 10), Adam", MnistConvnet.model().threads(threads),
+        Optimizers.adam(1e-3f), Data.of(x.values(), 28, 28, 1), y, threads, 3);
+  }
+
+  /** Median training and predict throughput over {@code repeats} epochs, after one warm-up epoch. */
+  private static void measure(String name, Model model, Optimizer optimizer, Data x, Data y, int threads, int repeats) {
+    try (model) {
+      model.compile(optimizer, "sparse_categorical_crossentropy", "accuracy");
       model.fit(x, y, FitOptions.epochs(1).batchSize(128).verbose(0)); // warm-up
-      int repeats = 5;
       double[] train = new double[repeats];
       double[] predict = new double[repeats];
       for (int r = 0; r < repeats; r++) {
@@ -47,11 +56,10 @@ public final class Benchmark {
         model.predict(x, 128);
         predict[r] = x.count() / ((System.nanoTime() - t1) / 1e9);
       }
-      System.out.printf("MNIST MLP 784-512-10, RMSprop, batch 128, %d samples, threads %s%n", x.count(),
-          threads == 0 ? "all" : threads);
-      System.out.printf("train:   %,.0f samples/s (median of %d epochs; %.2f ms/step)%n", median(train), repeats,
+      System.out.printf("%s, batch 128, %d samples, threads %s%n", name, x.count(), threads == 0 ? "all" : threads);
+      System.out.printf("  train:   %,.0f samples/s (median of %d epochs; %.2f ms/step)%n", median(train), repeats,
           128 * 1000 / median(train));
-      System.out.printf("predict: %,.0f samples/s (median of %d passes, batch 128)%n", median(predict), repeats);
+      System.out.printf("  predict: %,.0f samples/s (median of %d passes, batch 128)%n", median(predict), repeats);
     }
   }
 

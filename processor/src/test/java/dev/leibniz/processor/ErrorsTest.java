@@ -76,6 +76,32 @@ class ErrorsTest {
   }
 
   @Test
+  void convolutionShapesAreCheckedAtCompileTime() {
+    JavaFileObject src = layer("ConvLayer", String.join("\n",
+        "  @Call Tensor call(@Dims({-1, 28, 28, 1}) Tensor x) {",
+        "    Tensor y = conv2d(x, ones(3, 3, 2, 8));",
+        "    Tensor z = maxPool(conv2d(x, ones(3, 3, 1, 8)), 30);",
+        "    return add(y, z);",
+        "  }"));
+    Compilation c = compile(src);
+    assertThat(c).hadErrorContaining("[leibniz.ShapeMismatch] conv2d of an input with 1 channels [?, 28, 28, 1] and a"
+        + " kernel for 2 channels [3, 3, 2, 8]").inFile(src).onLineContaining("Tensor y = conv2d(");
+    assertThat(c).hadErrorContaining("[leibniz.ShapeMismatch] pooling with VALID padding needs inputs at least as large"
+        + " as its window: 26 < 30").inFile(src).onLineContaining("Tensor z = maxPool(");
+  }
+
+  @Test
+  void movingAverageNeedsAWeightField() {
+    JavaFileObject src = layer("MovingLayer", String.join("\n",
+        "  @Call Tensor call(Tensor x) {",
+        "    return movingAverage(mean(x, 0), x, 0.9);",
+        "  }"));
+    assertThat(compile(src)).hadErrorContaining("movingAverage updates a @Weight field (a non-trainable moving"
+        + " statistic); pass the field itself as its first argument")
+        .inFile(src).onLineContaining("return movingAverage(");
+  }
+
+  @Test
   void weightNotCreatedByBuild() {
     JavaFileObject src = JavaFileObjects.forSourceString("test.NoBias", String.join("\n",
         "package test;",

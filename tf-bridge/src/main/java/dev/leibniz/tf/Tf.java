@@ -41,6 +41,7 @@ public final class Tf {
   private final Map<String, Integer> usedNames = new LinkedHashMap<>();
   private final List<State> states = new ArrayList<>();
   private final boolean referenceVariables;
+  private final Nn nn;
 
   /** A weight: the DSL variable and its variable in this graph. */
   public record Weight(Variable variable, State state) {
@@ -70,6 +71,25 @@ public final class Tf {
     this.ops = Ops.create(graph);
     this.seed = seed;
     this.referenceVariables = referenceVariables;
+    this.nn = new Nn(this);
+  }
+
+  /** Convolutions, pools, and the ops that differ between training and inference. */
+  public Nn nn() {
+    return nn;
+  }
+
+  long seed() {
+    return seed;
+  }
+
+  boolean isForExport() {
+    return referenceVariables;
+  }
+
+  /** The weight of {@code v} in this graph, after it was read. */
+  Weight weight(Variable v) {
+    return weights.get(v);
   }
 
   /**
@@ -458,6 +478,15 @@ public final class Tf {
     return ops.reshape(x, ops.constant(new long[] {-1, features}));
   }
 
+  /** [a, b, ..., c] to [a * b * ..., c]; the last dimension must be known. */
+  public Operand<TFloat32> mergeLeading(Operand<TFloat32> x) {
+    long[] dims = x.shape().asArray();
+    if (x.shape().isUnknown() || dims.length < 1 || dims[dims.length - 1] < 0) {
+      throw new IllegalArgumentException("mergeLeading needs a known last dimension, got shape " + x.shape());
+    }
+    return dims.length == 2 ? x : ops.reshape(x, ops.constant(new long[] {-1, dims[dims.length - 1]}));
+  }
+
   /** One-hot rows of {@code labels} (class indices held as floats), as wide as the last axis of {@code like}. */
   public Operand<TFloat32> oneHot(Operand<TFloat32> labels, Operand<TFloat32> like) {
     long[] dims = like.shape().asArray();
@@ -516,6 +545,88 @@ public final class Tf {
     Shape sa = a.shape();
     Shape sb = b.shape();
     return !sa.isUnknown() && !sb.isUnknown() && !sa.hasUnknownDimension() && sa.equals(sb);
+  }
+
+  // ---------------------------------------------------------------- selection and indexing
+
+  /** Where {@code mask} is nonzero {@code a}, else {@code b}, broadcasting all three. */
+  public Operand<TFloat32> where(Operand<TFloat32> mask, Operand<TFloat32> a, Operand<TFloat32> b) {
+    return ops.select(ops.math.notEqual(mask, ops.constant(0f)), a, b);
+  }
+
+  /** 1 where a > b, else 0. */
+  public Operand<TFloat32> greater(Operand<TFloat32> a, Operand<TFloat32> b) {
+    return ops.dtypes.cast(ops.math.greater(a, b), TFloat32.class);
+  }
+
+  /** 1 where a < b, else 0. */
+  public Operand<TFloat32> less(Operand<TFloat32> a, Operand<TFloat32> b) {
+    return ops.dtypes.cast(ops.math.less(a, b), TFloat32.class);
+  }
+
+  /** Rows of {@code params} (axis 0) at {@code ids}, integers held as floats. */
+  public Operand<TFloat32> gather(Operand<TFloat32> params, Operand<TFloat32> ids) {
+    return ops.gather(params, ops.dtypes.cast(ids, TInt32.class), ops.constant(0));
+  }
+
+  /** The gradient of gather for its params ({@code like}): g summed into the rows it came from. */
+  public Operand<TFloat32> gatherGrad(Operand<TFloat32> g, Operand<TFloat32> ids, Operand<TFloat32> like) {
+    Operand<TInt32> rows = ops.gather(ops.shape(like), ops.constant(0), ops.constant(0));
+    return ops.math.unsortedSegmentSum(g, ops.dtypes.cast(ids, TInt32.class), rows);
+  }
+
+  public Operand<TFloat32> concat(Operand<TFloat32> a, Operand<TFloat32> b, int axis) {
+    return ops.concat(List.of(a, b), ops.constant(axis));
+  }
+
+  /** The piece of {@code g} (the gradient of concat(a, b)) over a (part 0) or b (part 1). */
+  public Operand<TFloat32> concatPart(Operand<TFloat32> g, Operand<TFloat32> a, Operand<TFloat32> b, int axis,
+      int part) {
+    int at = axis < 0 ? axis + rankOf(g) : axis;
+    Operand<TInt32> ax = ops.constant(new int[] {at});
+    Operand<TInt32> one = ops.constant(new int[] {1});
+    Operand<TInt32> sizes = ops.concat(List.of(ops.slice(ops.shape(a), ax, one), ops.slice(ops.shape(b), ax, one)),
+        ops.constant(0));
+    return ops.splitV(g, sizes, ops.constant(at), 2L).output().get(part);
+  }
+
+  /** Positions [begin, end) of {@code axis}. */
+  public Operand<TFloat32> slice(Operand<TFloat32> x, int axis, long begin, long end) {
+    int rank = rankOf(x);
+    int a = axis < 0 ? axis + rank : axis;
+    int[] from = new int[rank]; // int32: TensorFlow's own Slice gradient expects it
+    int[] size = new int[rank];
+    java.util.Arrays.fill(size, -1);
+    from[a] = Math.toIntExact(begin);
+    size[a] = Math.toIntExact(end - begin);
+    return ops.slice(x, ops.constant(from), ops.constant(size));
+  }
+
+  /** Position {@code index} of {@code axis}, the axis dropped. */
+  public Operand<TFloat32> take(Operand<TFloat32> x, int axis, long index) {
+    int a = axis < 0 ? axis + rankOf(x) : axis;
+    return ops.squeeze(slice(x, a, index, index + 1), org.tensorflow.op.core.Squeeze.axis(List.of((long) a)));
+  }
+
+  /** The gradient of slice: g padded with zeros back to the shape of {@code like} along {@code axis}. */
+  public Operand<TFloat32> sliceGrad(Operand<TFloat32> g, Operand<TFloat32> like, int axis, long begin, long end) {
+    int rank = rankOf(like);
+    int a = axis < 0 ? axis + rank : axis;
+    long total = like.shape().get(a);
+    if (total < 0) {
+      throw new IllegalArgumentException("the gradient of a slice along axis " + a + " needs that axis's size known,"
+          + " got shape " + like.shape());
+    }
+    long[][] pads = new long[rank][2];
+    pads[a][0] = begin;
+    pads[a][1] = total - end;
+    return ops.pad(g, ops.constant(pads), ops.constant(0f));
+  }
+
+  /** The gradient of take: g with the axis put back, zero elsewhere along it. */
+  public Operand<TFloat32> takeGrad(Operand<TFloat32> g, Operand<TFloat32> like, int axis, long index) {
+    int a = axis < 0 ? axis + rankOf(like) : axis;
+    return sliceGrad(ops.expandDims(g, ops.constant(a)), like, a, index, index + 1);
   }
 
   // ---------------------------------------------------------------- constants

@@ -1,9 +1,11 @@
 package dev.leibniz.tf;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
+import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
@@ -43,14 +45,20 @@ public final class TfSession implements AutoCloseable {
   public List<float[]> run(Map<Operand<?>, Tensor> feeds, List<? extends Operand<?>> fetches, Op... targets) {
     Session.Runner runner = session.runner();
     feeds.forEach(runner::feed);
-    fetches.forEach(runner::fetch);
+    // Each output fetched once (TensorFlow refuses a result with two of the same name).
+    Map<Output<?>, Integer> index = new HashMap<>();
+    for (Operand<?> f : fetches) {
+      if (index.putIfAbsent(f.asOutput(), index.size()) == null) {
+        runner.fetch(f);
+      }
+    }
     for (Op t : targets) {
       runner.addTarget(t);
     }
     List<float[]> out = new ArrayList<>();
     try (Result result = runner.run()) {
-      for (int i = 0; i < fetches.size(); i++) {
-        out.add(Tensors.toFloats(result.get(i)));
+      for (Operand<?> f : fetches) {
+        out.add(Tensors.toFloats(result.get(index.get(f.asOutput()))));
       }
     }
     return out;

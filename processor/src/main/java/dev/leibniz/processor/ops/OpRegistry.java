@@ -27,6 +27,13 @@ public final class OpRegistry {
     all.addAll(Softmax.dsl());
     all.addAll(OneHot.dsl());
     all.addAll(Constants.dsl());
+    all.addAll(Select.dsl());
+    all.addAll(Gather.dsl());
+    all.addAll(Slicing.dsl());
+    all.addAll(Conv.dsl());
+    all.addAll(Pooling.dsl());
+    all.addAll(BiasAdd.dsl());
+    all.addAll(Modes.dsl());
     for (DslOp op : all) {
       DSL.put(op.name(), op);
     }

@@ -62,14 +62,34 @@ final class ShapeOps {
     if (x.rank() < 1) {
       throw new ShapeException("flatten keeps the first (batch) axis, so it needs rank 1 or more, got a scalar");
     }
-    long features = 1;
-    for (int i = 1; i < x.rank(); i++) {
-      features = x.dim(i) < 0 || features < 0 ? -1 : features * x.dim(i);
+    return new StaticShape(List.of(x.dim(0), product(x, 1, x.rank())));
+  }
+
+  /** The product of dimensions [from, to), or -1 where one is unknown. */
+  private static long product(StaticShape x, int from, int to) {
+    long p = 1;
+    for (int i = from; i < to; i++) {
+      p = x.dim(i) < 0 || p < 0 ? -1 : p * x.dim(i);
     }
-    return new StaticShape(List.of(x.dim(0), features));
+    return p;
   }
 
   static final Rule FLATTEN = op("flatten", 1, ShapeOps::flattened, "tf.flatten($0)",
+      (ir, n, g) -> new int[] {ir.reshapeLike(g, n.arg(0))});
+
+  /** [a, b, ..., c] to [a * b * ..., c]: the last axis kept, the others merged (for per-channel statistics). */
+  static StaticShape mergedLeading(List<StaticShape> in, Attrs attrs) {
+    StaticShape x = in.get(0);
+    if (!x.knownRank()) {
+      return StaticShape.ofRank(2);
+    }
+    if (x.rank() < 1) {
+      throw new ShapeException("mergeLeading keeps the last axis, so it needs rank 1 or more, got a scalar");
+    }
+    return new StaticShape(List.of(product(x, 0, x.rank() - 1), x.dim(-1)));
+  }
+
+  static final Rule MERGE_LEADING = op("mergeLeading", 1, ShapeOps::mergedLeading, "tf.mergeLeading($0)",
       (ir, n, g) -> new int[] {ir.reshapeLike(g, n.arg(0))});
 
   static StaticShape transposed(List<StaticShape> in, Attrs attrs) {
@@ -130,6 +150,7 @@ final class ShapeOps {
     return List.of(
         DslOp.of("reshape", a -> a.builder().node(RESHAPE, Attrs.of("shape", a.ints(1)), "reshape", a.tensor(0))),
         Elementwise.unary("flatten", FLATTEN),
+        Elementwise.unary("mergeLeading", MERGE_LEADING),
         DslOp.of("transpose", a -> a.builder().node(TRANSPOSE,
             a.count() == 1 ? Attrs.NONE : Attrs.of("perm", a.ints(1)), "transpose", a.tensor(0))));
   }

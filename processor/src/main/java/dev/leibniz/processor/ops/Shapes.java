@@ -104,4 +104,11 @@ final class Shapes {
           + " with shape " + s);
     }
   }
+
+  static void requireAtLeastRank(StaticShape s, int rank, String op, String what) {
+    if (s.knownRank() && s.rank() < rank) {
+      throw new ShapeException(op + " needs " + what + " of rank " + rank + " or more, got rank " + s.rank()
+          + " with shape " + s);
+    }
+  }
 }

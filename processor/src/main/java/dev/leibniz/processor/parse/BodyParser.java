@@ -140,8 +140,12 @@ public final class BodyParser {
     }
     int result = body(new TreePath(path, tree.getBody()), true);
     Block body = b.finish();
+    // Weights are read in declaration order, so that a model's weight list is the order its fields are written in.
+    List<String> declared = List.copyOf(info.weights().keySet());
+    List<Node> weights = weightNodes.stream()
+        .sorted(java.util.Comparator.comparingInt(n -> declared.indexOf(n.attrs().string("field")))).toList();
     return new Fn(method.getSimpleName().toString(), method.getModifiers().contains(Modifier.STATIC),
-        inputs, names, List.copyOf(weightNodes), body, result, origin(path));
+        inputs, names, weights, body, result, origin(path));
   }
 
   /** The shape an input's {@code @Dims} declares, else unknown. */

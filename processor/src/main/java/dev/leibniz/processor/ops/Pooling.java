@@ -1,0 +1,84 @@
+package dev.leibniz.processor.ops;
+
+import static dev.leibniz.processor.ops.Rule.op;
+
+import dev.leibniz.processor.ir.Attrs;
+import dev.leibniz.processor.ir.JavaExpr;
+import dev.leibniz.processor.ir.Op;
+import dev.leibniz.processor.ir.StaticShape;
+import java.util.List;
+
+/**
+ * maxPool and avgPool (NHWC) with their gradients. maxPoolGrad is linear in dy and piecewise
+ * constant in x and y; its derivative in dy is TensorFlow's MaxPoolGradGrad, whose own is
+ * maxPoolGrad again. avgPoolGrad is linear, with avgPool as its derivative. Attributes:
+ * "window" [h, w], "strides" [h, w], "padding".
+ */
+final class Pooling {
+  private Pooling() {}
+
+  static StaticShape pooled(List<StaticShape> in, Attrs attrs) {
+    StaticShape x = in.get(0);
+    Shapes.requireRank(x, 4, "pooling", "its input [batch, height, width, channels]");
+    if (!x.knownRank()) {
+      return StaticShape.ofRank(4);
+    }
+    List<JavaExpr> window = attrs.exprs("window");
+    List<JavaExpr> strides = attrs.exprs("strides");
+    String p = Conv.padding(attrs);
+    return StaticShape.of(x.dim(0), Conv.spatial(x.dim(1), size(window.get(0)), strides.get(0), p, "pooling"),
+        Conv.spatial(x.dim(2), size(window.get(1)), strides.get(1), p, "pooling"), x.dim(3));
+  }
+
+  private static long size(JavaExpr e) {
+    return e.isConstant() ? (long) e.value().getAsDouble() : -1;
+  }
+
+  /** The window, strides and padding, as the bridge's trailing arguments. */
+  static String config(Attrs attrs) {
+    List<JavaExpr> w = attrs.exprs("window");
+    return w.get(0).code() + ", " + w.get(1).code() + ", " + Conv.config(attrs);
+  }
+
+  private static Rule pool(String name, int arity, Rule.ShapeRule shape, Rule.VjpRule vjp) {
+    return op(name, arity, shape,
+        (args, attrs) -> "tf.nn()." + name + "(" + String.join(", ", args) + ", " + config(attrs) + ")", vjp);
+  }
+
+  static final Rule MAX_POOL = pool("maxPool", 1, Pooling::pooled,
+      (ir, n, g) -> new int[] {ir.node(Pooling.MAX_POOL_GRAD, n.attrs(), n.arg(0), n.id(), g)});
+
+  /** maxPoolGrad(x, y, dy). */
+  static final Rule MAX_POOL_GRAD = pool("maxPoolGrad", 3, Rule::sameAsFirst,
+      (ir, n, g) -> new int[] {Op.ZERO, Op.ZERO, ir.node(Pooling.MAX_POOL_GRAD_GRAD, n.attrs(), n.arg(0), n.arg(1), g)});
+
+  /** maxPoolGradGrad(x, y, g): g read at each window's max, shaped like y. */
+  static final Rule MAX_POOL_GRAD_GRAD = pool("maxPoolGradGrad", 3, Rule::sameAsSecond,
+      (ir, n, g) -> new int[] {Op.ZERO, Op.ZERO, ir.node(Pooling.MAX_POOL_GRAD, n.attrs(), n.arg(0), n.arg(1), g)});
+
+  static final Rule AVG_POOL = pool("avgPool", 1, Pooling::pooled,
+      (ir, n, g) -> new int[] {ir.node(Pooling.AVG_POOL_GRAD, n.attrs(), n.arg(0), g)});
+
+  /** avgPoolGrad(like x, dy). */
+  static final Rule AVG_POOL_GRAD = pool("avgPoolGrad", 2, Rule::sameAsFirst,
+      (ir, n, g) -> new int[] {Op.ZERO, ir.node(Pooling.AVG_POOL, n.attrs(), g)});
+
+  /** pool(x, size): size x size windows, stride size, VALID; or pool(x, ph, pw, sh, sw, padding). */
+  private static DslOp dsl(String name, Rule rule) {
+    return DslOp.of(name, a -> {
+      Attrs attrs;
+      if (a.count() == 2) {
+        JavaExpr size = a.ints(1, 2).get(0);
+        List<JavaExpr> square = List.of(size, size);
+        attrs = Attrs.of("window", square, "strides", square, "padding", Conv.VALID);
+      } else {
+        attrs = Conv.stridesAndPadding(a, 3).with("window", a.ints(1, 3));
+      }
+      return a.builder().node(rule, attrs, name, a.tensor(0));
+    });
+  }
+
+  static List<DslOp> dsl() {
+    return List.of(dsl("maxPool", MAX_POOL), dsl("avgPool", AVG_POOL));
+  }
+}

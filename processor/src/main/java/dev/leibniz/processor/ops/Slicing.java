@@ -1,0 +1,146 @@
+package dev.leibniz.processor.ops;
+
+import static dev.leibniz.processor.ops.Rule.op;
+
+import dev.leibniz.processor.ir.Attrs;
+import dev.leibniz.processor.ir.JavaExpr;
+import dev.leibniz.processor.ir.Op;
+import dev.leibniz.processor.ir.ShapeException;
+import dev.leibniz.processor.ir.StaticShape;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * slice (positions [begin, end) of one axis), take (one position, the axis dropped: a time step
+ * of a sequence) and concat of two tensors, with their gradients: sliceGrad and takeGrad pad
+ * with zeros, concatPart cuts the gradient of a concat back into its pieces. Each gradient is
+ * linear, and its derivative is the forward op again, so the family is closed under
+ * differentiation. Begin, end and index may be loop indices (known when the graph is built).
+ */
+final class Slicing {
+  private Slicing() {}
+
+  private static int axis(Attrs attrs, StaticShape x, String op) {
+    List<Integer> a = Shapes.axes(List.of(attrs.expr("axis")), x, op);
+    return a == null ? -1 : a.get(0);
+  }
+
+  static StaticShape sliced(List<StaticShape> in, Attrs attrs) {
+    StaticShape x = in.get(0);
+    if (!x.knownRank()) {
+      return StaticShape.UNKNOWN;
+    }
+    int a = axis(attrs, x, "slice");
+    JavaExpr begin = attrs.expr("begin");
+    JavaExpr end = attrs.expr("end");
+    List<Long> dims = new ArrayList<>(x.dims());
+    if (a < 0) {
+      return StaticShape.ofRank(x.rank());
+    }
+    if (begin.isConstant() && end.isConstant()) {
+      long b = (long) begin.value().getAsDouble();
+      long e = (long) end.value().getAsDouble();
+      if (b < 0 || e < b || (x.dim(a) >= 0 && e > x.dim(a))) {
+        throw new ShapeException("slice [" + b + ", " + e + ") of axis " + a + " of " + x + " is out of range");
+      }
+      dims.set(a, e - b);
+    } else {
+      dims.set(a, -1L);
+    }
+    return new StaticShape(dims);
+  }
+
+  static StaticShape taken(List<StaticShape> in, Attrs attrs) {
+    StaticShape x = in.get(0);
+    if (!x.knownRank()) {
+      return StaticShape.UNKNOWN;
+    }
+    int a = axis(attrs, x, "take");
+    if (a < 0) {
+      return StaticShape.ofRank(x.rank() - 1);
+    }
+    JavaExpr index = attrs.expr("index");
+    if (index.isConstant() && x.dim(a) >= 0 && (index.value().getAsDouble() < 0
+        || index.value().getAsDouble() >= x.dim(a))) {
+      throw new ShapeException("take " + index + " of axis " + a + " of " + x + " is out of range");
+    }
+    List<Long> dims = new ArrayList<>(x.dims());
+    dims.remove(a);
+    return new StaticShape(dims);
+  }
+
+  static StaticShape concatenated(List<StaticShape> in, Attrs attrs) {
+    StaticShape x = in.get(0);
+    StaticShape y = in.get(1);
+    if (!x.knownRank() || !y.knownRank()) {
+      return x.knownRank() ? StaticShape.ofRank(x.rank()) : y.knownRank() ? StaticShape.ofRank(y.rank())
+          : StaticShape.UNKNOWN;
+    }
+    if (x.rank() != y.rank()) {
+      throw new ShapeException("concat of tensors of different ranks: " + x + " and " + y);
+    }
+    int a = axis(attrs, x, "concat");
+    List<Long> dims = new ArrayList<>();
+    for (int i = 0; i < x.rank(); i++) {
+      if (i == a) {
+        dims.add(x.dim(i) < 0 || y.dim(i) < 0 ? -1 : x.dim(i) + y.dim(i));
+      } else if (!StaticShape.compatible(x.dim(i), y.dim(i))) {
+        throw new ShapeException("concat along axis " + a + " needs the other dimensions equal, got " + x + " and " + y);
+      } else {
+        dims.add(Math.max(x.dim(i), y.dim(i)));
+      }
+    }
+    return new StaticShape(dims);
+  }
+
+  static final Rule SLICE = op("slice", 1, Slicing::sliced,
+      (args, attrs) -> "tf.slice(" + args.get(0) + ", " + attrs.expr("axis").code() + ", " + attrs.expr("begin").code()
+          + ", " + attrs.expr("end").code() + ")",
+      (ir, n, g) -> new int[] {ir.node(Slicing.SLICE_GRAD, n.attrs(), g, n.arg(0))});
+
+  /** sliceGrad(g, like). */
+  static final Rule SLICE_GRAD = op("sliceGrad", 2, Rule::sameAsSecond,
+      (args, attrs) -> "tf.sliceGrad(" + args.get(0) + ", " + args.get(1) + ", " + attrs.expr("axis").code() + ", "
+          + attrs.expr("begin").code() + ", " + attrs.expr("end").code() + ")",
+      (ir, n, g) -> new int[] {ir.node(Slicing.SLICE, n.attrs(), g), Op.ZERO});
+
+  static final Rule TAKE = op("take", 1, Slicing::taken,
+      (args, attrs) -> "tf.take(" + args.get(0) + ", " + attrs.expr("axis").code() + ", " + attrs.expr("index").code()
+          + ")",
+      (ir, n, g) -> new int[] {ir.node(Slicing.TAKE_GRAD, n.attrs(), g, n.arg(0))});
+
+  /** takeGrad(g, like). */
+  static final Rule TAKE_GRAD = op("takeGrad", 2, Rule::sameAsSecond,
+      (args, attrs) -> "tf.takeGrad(" + args.get(0) + ", " + args.get(1) + ", " + attrs.expr("axis").code() + ", "
+          + attrs.expr("index").code() + ")",
+      (ir, n, g) -> new int[] {ir.node(Slicing.TAKE, n.attrs(), g), Op.ZERO});
+
+  static final Rule CONCAT = op("concat", 2, Slicing::concatenated,
+      (args, attrs) -> "tf.concat(" + args.get(0) + ", " + args.get(1) + ", " + attrs.expr("axis").code() + ")",
+      (ir, n, g) -> new int[] {
+          ir.node(Slicing.CONCAT_PART, n.attrs().with("part", 0), g, n.arg(0), n.arg(1)),
+          ir.node(Slicing.CONCAT_PART, n.attrs().with("part", 1), g, n.arg(0), n.arg(1))});
+
+  /** concatPart(g, a, b): the piece of g over a (part 0) or b (part 1). */
+  static final Rule CONCAT_PART = op("concatPart", 3,
+      (in, attrs) -> attrs.integer("part") == 0 ? in.get(1) : in.get(2),
+      (args, attrs) -> "tf.concatPart(" + String.join(", ", args) + ", " + attrs.expr("axis").code() + ", "
+          + attrs.integer("part") + ")",
+      (ir, n, g) -> {
+        Attrs axis = Attrs.of("axis", n.attrs().expr("axis"));
+        int whole = n.attrs().integer("part") == 0
+            ? ir.node(Slicing.CONCAT, axis, g, ir.zerosLike(n.arg(2)))
+            : ir.node(Slicing.CONCAT, axis, ir.zerosLike(n.arg(1)), g);
+        return new int[] {whole, Op.ZERO, Op.ZERO};
+      });
+
+  static List<DslOp> dsl() {
+    return List.of(
+        DslOp.of("slice", a -> a.builder().node(SLICE, Attrs.of("axis", a.ints(1, 2).get(0), "begin",
+            a.ints(2, 3).get(0), "end", a.ints(3, 4).get(0)), "slice", a.tensor(0))),
+        DslOp.of("take", a -> a.builder().node(TAKE, Attrs.of("axis", a.ints(1, 2).get(0), "index",
+            a.ints(2, 3).get(0)), "take", a.tensor(0))),
+        DslOp.of("concat", a -> a.builder().node(CONCAT, Attrs.of("axis", a.ints(2, 3).get(0)), "concat",
+            a.tensor(0), a.tensor(1))));
+  }
+}

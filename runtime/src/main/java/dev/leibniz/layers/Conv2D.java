@@ -1,0 +1,83 @@
+package dev.leibniz.layers;
+
+import static dev.leibniz.dsl.Ops.addWeight;
+import static dev.leibniz.dsl.Ops.biasAdd;
+import static dev.leibniz.dsl.Ops.conv2d;
+
+import dev.leibniz.dsl.Activations;
+import dev.leibniz.dsl.Build;
+import dev.leibniz.dsl.Call;
+import dev.leibniz.dsl.Init;
+import dev.leibniz.dsl.Layer;
+import dev.leibniz.dsl.Padding;
+import dev.leibniz.dsl.Shape;
+import dev.leibniz.dsl.Tensor;
+import dev.leibniz.dsl.Variable;
+import dev.leibniz.dsl.Weight;
+import java.util.Objects;
+
+/**
+ * Keras's {@code Conv2D} on NHWC images {@code [batch, height, width, channels]}: a kernel
+ * {@code [kh, kw, channels, filters]} (Glorot uniform), a bias per filter (zeros), strides,
+ * padding and an activation.
+ */
+@Layer
+public final class Conv2D {
+  final int filters;
+  final int kernelH;
+  final int kernelW;
+  final int strideH;
+  final int strideW;
+  final Padding padding;
+  final boolean useBias;
+  final Activation activation;
+
+  @Weight Variable kernel;
+  @Weight Variable bias;
+
+  public Conv2D(int filters, int kernelH, int kernelW, int strideH, int strideW, Padding padding,
+      Activations activation, boolean useBias) {
+    if (filters <= 0 || kernelH <= 0 || kernelW <= 0 || strideH <= 0 || strideW <= 0) {
+      throw new IllegalArgumentException("Conv2D needs positive filters, kernel size and strides, got filters "
+          + filters + ", kernel " + kernelH + "x" + kernelW + ", strides " + strideH + "x" + strideW);
+    }
+    this.filters = filters;
+    this.kernelH = kernelH;
+    this.kernelW = kernelW;
+    this.strideH = strideH;
+    this.strideW = strideW;
+    this.padding = Objects.requireNonNull(padding, "padding");
+    this.useBias = useBias;
+    this.activation = new Activation(activation);
+  }
+
+  /** {@code new Conv2D(32, 3, "relu")}: a square kernel, strides 1, valid padding. */
+  public Conv2D(int filters, int kernelSize, String activation) {
+    this(filters, kernelSize, kernelSize, 1, 1, Padding.VALID, Activations.of(activation), true);
+  }
+
+  public Conv2D(int filters, int kernelSize) {
+    this(filters, kernelSize, "linear");
+  }
+
+  @Build
+  void build(Shape input) {
+    if (input.rank() != 4 || input.last() < 0) {
+      throw new IllegalArgumentException("Conv2D expects images [batch, height, width, channels] with known channels,"
+          + " got shape " + input + "; reshape 28x28 images with Reshape(28, 28, 1)");
+    }
+    kernel = addWeight("kernel", Shape.of(kernelH, kernelW, input.last(), filters), Init.GLOROT_UNIFORM);
+    if (useBias) {
+      bias = addWeight("bias", Shape.of(filters), Init.ZEROS);
+    }
+  }
+
+  @Call
+  public Tensor call(Tensor x) {
+    Tensor y = conv2d(x, kernel, strideH, strideW, padding);
+    if (useBias) {
+      y = biasAdd(y, bias);
+    }
+    return activation.call(y);
+  }
+}

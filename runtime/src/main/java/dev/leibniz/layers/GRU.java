@@ -1,0 +1,71 @@
+package dev.leibniz.layers;
+
+import static dev.leibniz.dsl.Ops.add;
+import static dev.leibniz.dsl.Ops.addWeight;
+import static dev.leibniz.dsl.Ops.matmul;
+import static dev.leibniz.dsl.Ops.mul;
+import static dev.leibniz.dsl.Ops.sigmoid;
+import static dev.leibniz.dsl.Ops.slice;
+import static dev.leibniz.dsl.Ops.sub;
+import static dev.leibniz.dsl.Ops.take;
+import static dev.leibniz.dsl.Ops.tanh;
+
+import dev.leibniz.dsl.Build;
+import dev.leibniz.dsl.Call;
+import dev.leibniz.dsl.Init;
+import dev.leibniz.dsl.Layer;
+import dev.leibniz.dsl.Shape;
+import dev.leibniz.dsl.Tensor;
+import dev.leibniz.dsl.Variable;
+import dev.leibniz.dsl.Weight;
+
+/**
+ * Keras's {@code GRU} (its default {@code reset_after=True} form) over sequences
+ * {@code [batch, steps, features]} of a fixed length, returning the last {@code h}. Gates in
+ * Keras's order (update z, reset r, candidate) in one kernel {@code [features, 3 units]}:
+ * {@code hh = tanh(x Wh + bh + r (h Uh + uh))}, {@code h = z h + (1 - z) hh}.
+ */
+@Layer
+public final class GRU {
+  final int units;
+  final int steps;
+
+  @Weight Variable kernel;
+  @Weight Variable recurrentKernel;
+  @Weight Variable inputBias;
+  @Weight Variable recurrentBias;
+
+  public GRU(int units, int steps) {
+    Recurrence.check("GRU", units, steps);
+    this.units = units;
+    this.steps = steps;
+  }
+
+  @Build
+  void build(Shape input) {
+    Recurrence.checkInput("GRU", input, steps);
+    kernel = addWeight("kernel", Shape.of(input.last(), 3L * units), Init.GLOROT_UNIFORM);
+    recurrentKernel = addWeight("recurrent_kernel", Shape.of(units, 3L * units), Init.GLOROT_UNIFORM);
+    inputBias = addWeight("input_bias", Shape.of(3L * units), Init.ZEROS);
+    recurrentBias = addWeight("recurrent_bias", Shape.of(3L * units), Init.ZEROS);
+  }
+
+  @Call
+  public Tensor call(Tensor x) {
+    // The first step, from h = 0: h U is zero, so the recurrent side is its bias alone.
+    Tensor xz = add(matmul(take(x, 1, 0), kernel), inputBias);
+    Tensor z = sigmoid(add(slice(xz, 1, 0, units), slice(recurrentBias, 0, 0, units)));
+    Tensor r = sigmoid(add(slice(xz, 1, units, 2 * units), slice(recurrentBias, 0, units, 2 * units)));
+    Tensor hh = tanh(add(slice(xz, 1, 2 * units, 3 * units), mul(r, slice(recurrentBias, 0, 2 * units, 3 * units))));
+    Tensor h = mul(sub(1.0, z), hh);
+    for (int t = 1; t < steps; t++) {
+      xz = add(matmul(take(x, 1, t), kernel), inputBias);
+      Tensor hz = add(matmul(h, recurrentKernel), recurrentBias);
+      z = sigmoid(add(slice(xz, 1, 0, units), slice(hz, 1, 0, units)));
+      r = sigmoid(add(slice(xz, 1, units, 2 * units), slice(hz, 1, units, 2 * units)));
+      hh = tanh(add(slice(xz, 1, 2 * units, 3 * units), mul(r, slice(hz, 1, 2 * units, 3 * units))));
+      h = add(mul(z, h), mul(sub(1.0, z), hh));
+    }
+    return h;
+  }
+}

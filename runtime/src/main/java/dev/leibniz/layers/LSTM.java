@@ -1,0 +1,67 @@
+package dev.leibniz.layers;
+
+import static dev.leibniz.dsl.Ops.add;
+import static dev.leibniz.dsl.Ops.addWeight;
+import static dev.leibniz.dsl.Ops.matmul;
+import static dev.leibniz.dsl.Ops.mul;
+import static dev.leibniz.dsl.Ops.sigmoid;
+import static dev.leibniz.dsl.Ops.slice;
+import static dev.leibniz.dsl.Ops.take;
+import static dev.leibniz.dsl.Ops.tanh;
+
+import dev.leibniz.dsl.Build;
+import dev.leibniz.dsl.Call;
+import dev.leibniz.dsl.Init;
+import dev.leibniz.dsl.Layer;
+import dev.leibniz.dsl.Shape;
+import dev.leibniz.dsl.Tensor;
+import dev.leibniz.dsl.Variable;
+import dev.leibniz.dsl.Weight;
+
+/**
+ * Keras's {@code LSTM} over sequences {@code [batch, steps, features]} of a fixed length,
+ * returning the last output {@code h}. Gates in Keras's order (input, forget, cell, output) in
+ * one kernel {@code [features, 4 units]}; the forget gate's bias starts at 1 (Keras's
+ * {@code unit_forget_bias}).
+ */
+@Layer
+public final class LSTM {
+  final int units;
+  final int steps;
+
+  @Weight Variable kernel;
+  @Weight Variable recurrentKernel;
+  @Weight Variable bias;
+
+  public LSTM(int units, int steps) {
+    Recurrence.check("LSTM", units, steps);
+    this.units = units;
+    this.steps = steps;
+  }
+
+  @Build
+  void build(Shape input) {
+    Recurrence.checkInput("LSTM", input, steps);
+    kernel = addWeight("kernel", Shape.of(input.last(), 4L * units), Init.GLOROT_UNIFORM);
+    recurrentKernel = addWeight("recurrent_kernel", Shape.of(units, 4L * units), Init.GLOROT_UNIFORM);
+    bias = addWeight("bias", Shape.of(4L * units), Init.ZEROS);
+  }
+
+  @Call
+  public Tensor call(Tensor x) {
+    // The first step, from h = c = 0: no recurrent term, and the forget gate has nothing to keep.
+    Tensor z = add(matmul(take(x, 1, 0), kernel), bias);
+    Tensor c = mul(sigmoid(slice(z, 1, 0, units)), tanh(slice(z, 1, 2 * units, 3 * units)));
+    Tensor h = mul(sigmoid(slice(z, 1, 3 * units, 4 * units)), tanh(c));
+    for (int t = 1; t < steps; t++) {
+      z = add(add(matmul(take(x, 1, t), kernel), matmul(h, recurrentKernel)), bias);
+      Tensor input = sigmoid(slice(z, 1, 0, units));
+      Tensor forget = sigmoid(add(slice(z, 1, units, 2 * units), 1.0));
+      Tensor candidate = tanh(slice(z, 1, 2 * units, 3 * units));
+      Tensor output = sigmoid(slice(z, 1, 3 * units, 4 * units));
+      c = add(mul(forget, c), mul(input, candidate));
+      h = mul(output, tanh(c));
+    }
+    return h;
+  }
+}

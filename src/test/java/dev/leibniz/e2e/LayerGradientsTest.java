@@ -1,0 +1,200 @@
+package dev.leibniz.e2e;
+
+import static dev.leibniz.e2e.GradCheckTest.assertClose;
+import static dev.leibniz.e2e.GradCheckTest.d;
+import static dev.leibniz.e2e.GradCheckTest.isNull;
+import static dev.leibniz.e2e.GradCheckTest.s;
+
+import dev.leibniz.dsl.Padding;
+import dev.leibniz.layers.Add;
+import dev.leibniz.layers.Add_Graph;
+import dev.leibniz.layers.AveragePooling2D;
+import dev.leibniz.layers.AveragePooling2D_Graph;
+import dev.leibniz.layers.BatchNormalization;
+import dev.leibniz.layers.BatchNormalization_Graph;
+import dev.leibniz.layers.Concatenate;
+import dev.leibniz.layers.Concatenate_Graph;
+import dev.leibniz.layers.Conv2D;
+import dev.leibniz.layers.Conv2D_Graph;
+import dev.leibniz.layers.Embedding;
+import dev.leibniz.layers.Embedding_Graph;
+import dev.leibniz.layers.GRU;
+import dev.leibniz.layers.GRU_Graph;
+import dev.leibniz.layers.LSTM;
+import dev.leibniz.layers.LSTM_Graph;
+import dev.leibniz.layers.SimpleRNN;
+import dev.leibniz.layers.SimpleRNN_Graph;
+import dev.leibniz.tf.Forward;
+import dev.leibniz.tf.LayerGraph;
+import dev.leibniz.tf.Tensors;
+import dev.leibniz.tf.Tf;
+import dev.leibniz.tf.TfSession;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Tensor;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The library's layers end to end: the generated backward (input gradients and every weight's
+ * gradient) against central finite differences and against TensorFlow's Graph.addGradients on
+ * the same forward graph. The recurrent layers' time loops are unrolled while the graph is built,
+ * so TensorFlow can differentiate them too; batch normalization is checked in training mode,
+ * where its gradient flows through the batch statistics.
+ */
+class LayerGradientsTest {
+  /** A layer, its input shapes, whether to run in training mode, and whether the last input holds ids. */
+  record Case(String name, Object layer, LayerGraph<?> graph, long[][] shapes, boolean training, boolean ids) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<Case> cases() {
+    return Stream.of(
+        new Case("SimpleRNN(3) over 4 steps", new SimpleRNN(3, 4), SimpleRNN_Graph.LAYER, s(d(2, 4, 2)), false, false),
+        new Case("LSTM(3) over 3 steps", new LSTM(3, 3), LSTM_Graph.LAYER, s(d(2, 3, 2)), false, false),
+        new Case("GRU(3) over 3 steps", new GRU(3, 3), GRU_Graph.LAYER, s(d(2, 3, 2)), false, false),
+        new Case("Conv2D(3, 2x3, strides 2x1, same, tanh)",
+            new Conv2D(3, 2, 3, 2, 1, Padding.SAME, dev.leibniz.dsl.Activations.TANH, true), Conv2D_Graph.LAYER,
+            s(d(2, 5, 4, 2)), false, false),
+        new Case("BatchNormalization in training", new BatchNormalization(0.9, 1e-3), BatchNormalization_Graph.LAYER,
+            s(d(4, 3)), true, false),
+        new Case("BatchNormalization over [2,3,3,2] in training", new BatchNormalization(), BatchNormalization_Graph.LAYER,
+            s(d(2, 3, 3, 2)), true, false),
+        new Case("Embedding(5, 3)", new Embedding(5, 3), Embedding_Graph.LAYER, s(d(2, 4)), false, true),
+        new Case("Concatenate", new Concatenate(), Concatenate_Graph.LAYER, s(d(2, 3), d(2, 2)), false, false),
+        new Case("Add", new Add(), Add_Graph.LAYER, s(d(2, 3), d(2, 3)), false, false),
+        new Case("AveragePooling2D(2)", new AveragePooling2D(2), AveragePooling2D_Graph.LAYER, s(d(1, 4, 4, 2)), false,
+            false));
+  }
+
+  static final double H = 1e-2;
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  @SuppressWarnings("unchecked")
+  void generatedGradientsMatchFiniteDifferencesAndTensorFlow(Case c) {
+    Random random = new Random(c.name().hashCode());
+    LayerGraph<Object> graph = (LayerGraph<Object>) c.graph();
+    try (Graph g = new Graph()) {
+      Tf tf = new Tf(g, 5);
+      List<Operand<TFloat32>> inputs = new ArrayList<>();
+      List<float[]> values = new ArrayList<>();
+      for (int i = 0; i < c.shapes().length; i++) {
+        inputs.add(tf.placeholder("x" + i, c.shapes()[i]));
+        int n = Math.toIntExact(org.tensorflow.ndarray.Shape.of(c.shapes()[i]).size());
+        float[] v = new float[n];
+        for (int j = 0; j < n; j++) {
+          v[j] = c.ids() && i == c.shapes().length - 1 ? random.nextInt(5) + 0.5f : (float) random.nextGaussian();
+        }
+        values.add(v);
+      }
+      Forward fwd = graph.call(tf, c.layer(), inputs);
+      long[] outShape = fwd.output().shape().asArray();
+      float[] r = new float[Math.toIntExact(org.tensorflow.ndarray.Shape.of(outShape).size())];
+      for (int j = 0; j < r.length; j++) {
+        r[j] = (float) (random.nextDouble() * 2 - 1);
+      }
+      Operand<TFloat32> dy = tf.ops().constant(org.tensorflow.ndarray.Shape.of(outShape),
+          org.tensorflow.ndarray.buffer.DataBuffers.of(r, true, false));
+      Operand<TFloat32> scalar = tf.sum(tf.mul(fwd.output(), dy));
+      List<Operand<TFloat32>> ours = new ArrayList<>(graph.backward(tf, c.layer(), fwd, dy));
+      List<Tf.Weight> weights = tf.weights();
+      for (Tf.Weight w : weights) {
+        ours.add(tf.gradient(w.variable()) != null ? tf.gradient(w.variable()) : tf.zerosLike(w.value()));
+      }
+      List<Output<?>> wrt = new ArrayList<>();
+      inputs.forEach(x -> wrt.add(x.asOutput()));
+      weights.forEach(w -> wrt.add(w.value().asOutput()));
+      Output<?>[] oracle = g.addGradients("oracle", new Output<?>[] {fwd.output().asOutput()},
+          wrt.toArray(new Output<?>[0]), new Output<?>[] {dy.asOutput()});
+      List<Operand<?>> fetches = new ArrayList<>(ours);
+      for (Output<?> o : oracle) {
+        if (!isNull(o)) {
+          fetches.add(o);
+        }
+      }
+      try (TfSession session = new TfSession(tf, 1)) {
+        session.initialize(tf);
+        List<float[]> got = run(session, tf, c, inputs, values, fetches);
+        int next = ours.size();
+        for (int i = 0; i < ours.size(); i++) {
+          String what = c + ": " + (i < inputs.size() ? "input " + i : weights.get(i - inputs.size()).name());
+          float[] tfs = isNull(oracle[i]) ? new float[got.get(i).length] : got.get(next++);
+          assertClose(tfs, got.get(i), 1e-4, what + " against Graph.addGradients");
+          float[] fd = i < inputs.size()
+              ? inputDifferences(session, tf, c, inputs, values, scalar, i)
+              : weightDifferences(session, tf, c, inputs, values, scalar, weights.get(i - inputs.size()));
+          assertClose(fd, got.get(i), 2e-2, what + " against finite differences");
+        }
+      }
+    }
+  }
+
+  private static List<float[]> run(TfSession session, Tf tf, Case c, List<Operand<TFloat32>> inputs,
+      List<float[]> values, List<? extends Operand<?>> fetches) {
+    Map<Operand<?>, Tensor> feeds = new HashMap<>();
+    try {
+      for (int i = 0; i < inputs.size(); i++) {
+        feeds.put(inputs.get(i), Tensors.of(values.get(i), c.shapes()[i]));
+      }
+      if (c.training()) {
+        feeds.put(tf.nn().trainingFlag(), Tensors.scalar(1f));
+      }
+      return session.run(feeds, fetches);
+    } finally {
+      feeds.values().forEach(Tensor::close);
+    }
+  }
+
+  private static float[] inputDifferences(TfSession session, Tf tf, Case c, List<Operand<TFloat32>> inputs,
+      List<float[]> values, Operand<TFloat32> scalar, int i) {
+    float[] x = values.get(i);
+    float[] out = new float[x.length];
+    for (int j = 0; j < x.length; j++) {
+      float keep = x[j];
+      x[j] = (float) (keep + H);
+      double plus = run(session, tf, c, inputs, values, List.of(scalar)).get(0)[0];
+      x[j] = (float) (keep - H);
+      double minus = run(session, tf, c, inputs, values, List.of(scalar)).get(0)[0];
+      x[j] = keep;
+      out[j] = (float) ((plus - minus) / (2 * H));
+    }
+    return out;
+  }
+
+  private static float[] weightDifferences(TfSession session, Tf tf, Case c, List<Operand<TFloat32>> inputs,
+      List<float[]> values, Operand<TFloat32> scalar, Tf.Weight w) {
+    float[] v = session.run(Map.of(), List.of(w.value())).get(0);
+    float[] out = new float[v.length];
+    for (int j = 0; j < v.length; j++) {
+      float keep = v[j];
+      v[j] = (float) (keep + H);
+      assign(session, w, v);
+      double plus = run(session, tf, c, inputs, values, List.of(scalar)).get(0)[0];
+      v[j] = (float) (keep - H);
+      assign(session, w, v);
+      double minus = run(session, tf, c, inputs, values, List.of(scalar)).get(0)[0];
+      v[j] = keep;
+      assign(session, w, v);
+      out[j] = (float) ((plus - minus) / (2 * H));
+    }
+    return out;
+  }
+
+  private static void assign(TfSession session, Tf.Weight w, float[] v) {
+    try (TFloat32 t = Tensors.of(v, w.state().shape())) {
+      session.run(Map.of(w.state().feed(), t), List.of(), w.state().assign());
+    }
+  }
+}
