@@ -297,7 +297,13 @@ class GradCheckTest {
             (tf, x) -> GradFns_Graph.taken(tf, x.get(0)),
             (tf, f, dy) -> GradFns_Graph.takenBackward(tf, (GradFns_Graph.TakenForward) f, dy),
             (tf, x) -> GradFns_Graph.takenGrad(tf, x.get(0)),
-            (tf, x) -> GradFns_Graph.takenGrad2(tf, x.get(0)), 1));
+            (tf, x) -> GradFns_Graph.takenGrad2(tf, x.get(0)), 1),
+        new Row("batch normalization in training [2,3,2,3]*[3] (mergeLeading, batch statistics)",
+            s(d(2, 3, 2, 3), d(3)), -2, 2,
+            (tf, x) -> GradFns_Graph.batchNormalized(tf, x.get(0), x.get(1)),
+            (tf, f, dy) -> GradFns_Graph.batchNormalizedBackward(tf, (GradFns_Graph.BatchNormalizedForward) f, dy),
+            (tf, x) -> GradFns_Graph.batchNormalizedGrad(tf, x.get(0), x.get(1)),
+            (tf, x) -> GradFns_Graph.batchNormalizedGrad2(tf, x.get(0), x.get(1)), 1));
   }
 
   // Central differences in float32: truncation h^2 f'''/6 and rounding ~1e-7 |f| / h balance near

@@ -59,4 +59,12 @@ final class GradFns {
   @Call static Tensor concatenated(Tensor a, Tensor b) { return mul(concat(a, b, 1), concat(b, a, -1)); }
   @Call static Tensor sliced(Tensor x) { return square(slice(x, 1, 1, 3)); }
   @Call static Tensor taken(Tensor x) { return mul(take(x, 1, 2), take(x, 1, 0)); }
+  // Batch normalization in training (BatchNormalization's formula, without the moving statistics):
+  // the gradient flows through the batch mean and variance.
+  @Call static Tensor batchNormalized(Tensor x, Tensor gamma) {
+    Tensor rows = mergeLeading(x);
+    Tensor m = mean(rows, 0);
+    Tensor v = mean(square(sub(rows, m)), 0);
+    return mul(div(sub(x, m), sqrt(add(v, 0.001))), gamma);
+  }
 }
