@@ -59,6 +59,7 @@ final class GradFns {
   @Call static Tensor concatenated(Tensor a, Tensor b) { return mul(concat(a, b, 1), concat(b, a, -1)); }
   @Call static Tensor sliced(Tensor x) { return square(slice(x, 1, 1, 3)); }
   @Call static Tensor taken(Tensor x) { return mul(take(x, 1, 2), take(x, 1, 0)); }
+  @Call static Tensor expanded(Tensor x) { return mul(expandDims(x, 1), expandDims(x, -1)); }
   // Batch normalization in training (BatchNormalization's formula, without the moving statistics):
   // the gradient flows through the batch mean and variance.
   @Call static Tensor batchNormalized(Tensor x, Tensor gamma) {

@@ -19,6 +19,7 @@ import dev.leibniz.layers.Dropout;
 import dev.leibniz.layers.Dropout_Graph;
 import dev.leibniz.layers.Embedding;
 import dev.leibniz.layers.Flatten;
+import dev.leibniz.layers.LSTM;
 import dev.leibniz.layers.MaxPooling2D;
 import dev.leibniz.layers.SimpleRNN;
 import dev.leibniz.optimizers.Optimizers;
@@ -141,6 +142,40 @@ class LayersTest {
       assertTrue(summary.contains(" conv2d (Conv2D)                    (None, 7, 7, 4)                  40"), summary);
       assertTrue(summary.contains(" max_pooling2d (MaxPooling2D)       (None, 3, 3, 4)                   0"), summary);
       assertTrue(summary.contains("(None, 36)"), summary);
+    }
+  }
+
+  @Test
+  void recurrentKernelsStartOrthogonalAndSequencesStack() {
+    try (Model model = Sequential.of(new SimpleRNN(6, 5, true), new LSTM(3, 5))) {
+      model.build(new long[] {5, 2});
+      assertTrue(model.summary().contains("(None, 5, 6)"), model.summary());
+      assertTrue(model.summary().contains("(None, 3)"), model.summary());
+      List<float[]> w = model.getWeights(); // rnn kernel, recurrent kernel, bias; lstm kernel, recurrent kernel, bias
+      assertOrthonormal(w.get(1), 6, 6, "SimpleRNN's recurrent kernel: columns");
+      float[] lstm = w.get(4); // [3, 12]: more columns than rows, so its rows are orthonormal
+      float[] transposed = new float[36];
+      for (int i = 0; i < 3; i++) {
+        for (int j = 0; j < 12; j++) {
+          transposed[j * 3 + i] = lstm[i * 12 + j];
+        }
+      }
+      assertOrthonormal(transposed, 12, 3, "LSTM's recurrent kernel: rows");
+      float[] out = model.predict(Data.of(new float[20], 5, 2), 2).values();
+      assertEquals(2 * 3, out.length);
+    }
+  }
+
+  /** The columns of a row-major {@code rows x cols} matrix are orthonormal. */
+  private static void assertOrthonormal(float[] m, int rows, int cols, String what) {
+    for (int a = 0; a < cols; a++) {
+      for (int b = 0; b < cols; b++) {
+        double dot = 0;
+        for (int i = 0; i < rows; i++) {
+          dot += m[i * cols + a] * m[i * cols + b];
+        }
+        assertEquals(a == b ? 1 : 0, dot, 1e-5, what + " (" + a + ", " + b + ")");
+      }
     }
   }
 

@@ -14,6 +14,9 @@ public sealed interface Init {
   /** Keras's {@code RandomNormal()} default: mean 0, standard deviation 0.05. */
   Init RANDOM_NORMAL = new RandomNormal(0, 0.05);
 
+  /** Keras's {@code Orthogonal()}: the default for recurrent kernels (rows or columns orthonormal). */
+  Init ORTHOGONAL = new Orthogonal(1);
+
   static Init constant(double value) {
     return new Constant(value);
   }
@@ -43,6 +46,13 @@ public sealed interface Init {
       }
     }
   }
+
+  /**
+   * A random orthogonal matrix times {@code gain}, as Keras draws it: the Q of the QR
+   * decomposition of a normal matrix, signs fixed by R's diagonal. A weight of rank above 2 is
+   * treated as [product of the leading dimensions, last dimension].
+   */
+  record Orthogonal(double gain) implements Init {}
 
   /** Fan-in and fan-out are the first and last dimensions (the middle ones multiply both). */
   record GlorotUniform() implements Init {}

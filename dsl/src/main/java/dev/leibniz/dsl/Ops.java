@@ -224,6 +224,11 @@ public final class Ops {
     throw outsideGraph("mergeLeading");
   }
 
+  /** A new axis of size 1 at {@code axis} (negative: from the end of the result). */
+  public static Tensor expandDims(Tensor x, int axis) {
+    throw outsideGraph("expandDims");
+  }
+
   /** Reverses the axes (for a matrix: the transpose). */
   public static Tensor transpose(Tensor x) {
     throw outsideGraph("transpose");

@@ -2,6 +2,8 @@ package dev.leibniz.layers;
 
 import static dev.leibniz.dsl.Ops.add;
 import static dev.leibniz.dsl.Ops.addWeight;
+import static dev.leibniz.dsl.Ops.concat;
+import static dev.leibniz.dsl.Ops.expandDims;
 import static dev.leibniz.dsl.Ops.matmul;
 import static dev.leibniz.dsl.Ops.mul;
 import static dev.leibniz.dsl.Ops.sigmoid;
@@ -29,23 +31,31 @@ import dev.leibniz.dsl.Weight;
 public final class GRU {
   final int units;
   final int steps;
+  final boolean returnSequences;
 
   @Weight Variable kernel;
   @Weight Variable recurrentKernel;
   @Weight Variable inputBias;
   @Weight Variable recurrentBias;
 
-  public GRU(int units, int steps) {
+  /** With {@code returnSequences}, the output at every step {@code [batch, steps, units]} (to stack another). */
+  public GRU(int units, int steps, boolean returnSequences) {
     Recurrence.check("GRU", units, steps);
     this.units = units;
     this.steps = steps;
+    this.returnSequences = returnSequences;
+  }
+
+  /** Returns the last output {@code [batch, units]}. */
+  public GRU(int units, int steps) {
+    this(units, steps, false);
   }
 
   @Build
   void build(Shape input) {
     Recurrence.checkInput("GRU", input, steps);
     kernel = addWeight("kernel", Shape.of(input.last(), 3L * units), Init.GLOROT_UNIFORM);
-    recurrentKernel = addWeight("recurrent_kernel", Shape.of(units, 3L * units), Init.GLOROT_UNIFORM);
+    recurrentKernel = addWeight("recurrent_kernel", Shape.of(units, 3L * units), Init.ORTHOGONAL);
     inputBias = addWeight("input_bias", Shape.of(3L * units), Init.ZEROS);
     recurrentBias = addWeight("recurrent_bias", Shape.of(3L * units), Init.ZEROS);
   }
@@ -58,6 +68,7 @@ public final class GRU {
     Tensor r = sigmoid(add(slice(xz, 1, units, 2 * units), slice(recurrentBias, 0, units, 2 * units)));
     Tensor hh = tanh(add(slice(xz, 1, 2 * units, 3 * units), mul(r, slice(recurrentBias, 0, 2 * units, 3 * units))));
     Tensor h = mul(sub(1.0, z), hh);
+    Tensor sequence = expandDims(h, 1);
     for (int t = 1; t < steps; t++) {
       xz = add(matmul(take(x, 1, t), kernel), inputBias);
       Tensor hz = add(matmul(h, recurrentKernel), recurrentBias);
@@ -65,7 +76,14 @@ public final class GRU {
       r = sigmoid(add(slice(xz, 1, units, 2 * units), slice(hz, 1, units, 2 * units)));
       hh = tanh(add(slice(xz, 1, 2 * units, 3 * units), mul(r, slice(hz, 1, 2 * units, 3 * units))));
       h = add(mul(z, h), mul(sub(1.0, z), hh));
+      if (returnSequences) {
+        sequence = concat(sequence, expandDims(h, 1), 1);
+      }
     }
-    return h;
+    Tensor out = h;
+    if (returnSequences) {
+      out = sequence;
+    }
+    return out;
   }
 }

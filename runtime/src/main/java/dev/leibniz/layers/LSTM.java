@@ -2,6 +2,8 @@ package dev.leibniz.layers;
 
 import static dev.leibniz.dsl.Ops.add;
 import static dev.leibniz.dsl.Ops.addWeight;
+import static dev.leibniz.dsl.Ops.concat;
+import static dev.leibniz.dsl.Ops.expandDims;
 import static dev.leibniz.dsl.Ops.matmul;
 import static dev.leibniz.dsl.Ops.mul;
 import static dev.leibniz.dsl.Ops.sigmoid;
@@ -28,22 +30,30 @@ import dev.leibniz.dsl.Weight;
 public final class LSTM {
   final int units;
   final int steps;
+  final boolean returnSequences;
 
   @Weight Variable kernel;
   @Weight Variable recurrentKernel;
   @Weight Variable bias;
 
-  public LSTM(int units, int steps) {
+  /** With {@code returnSequences}, the output at every step {@code [batch, steps, units]} (to stack another). */
+  public LSTM(int units, int steps, boolean returnSequences) {
     Recurrence.check("LSTM", units, steps);
     this.units = units;
     this.steps = steps;
+    this.returnSequences = returnSequences;
+  }
+
+  /** Returns the last output {@code [batch, units]}. */
+  public LSTM(int units, int steps) {
+    this(units, steps, false);
   }
 
   @Build
   void build(Shape input) {
     Recurrence.checkInput("LSTM", input, steps);
     kernel = addWeight("kernel", Shape.of(input.last(), 4L * units), Init.GLOROT_UNIFORM);
-    recurrentKernel = addWeight("recurrent_kernel", Shape.of(units, 4L * units), Init.GLOROT_UNIFORM);
+    recurrentKernel = addWeight("recurrent_kernel", Shape.of(units, 4L * units), Init.ORTHOGONAL);
     bias = addWeight("bias", Shape.of(4L * units), Init.ZEROS);
   }
 
@@ -53,6 +63,7 @@ public final class LSTM {
     Tensor z = add(matmul(take(x, 1, 0), kernel), bias);
     Tensor c = mul(sigmoid(slice(z, 1, 0, units)), tanh(slice(z, 1, 2 * units, 3 * units)));
     Tensor h = mul(sigmoid(slice(z, 1, 3 * units, 4 * units)), tanh(c));
+    Tensor sequence = expandDims(h, 1);
     for (int t = 1; t < steps; t++) {
       z = add(add(matmul(take(x, 1, t), kernel), matmul(h, recurrentKernel)), bias);
       Tensor input = sigmoid(slice(z, 1, 0, units));
@@ -61,7 +72,14 @@ public final class LSTM {
       Tensor output = sigmoid(slice(z, 1, 3 * units, 4 * units));
       c = add(mul(forget, c), mul(input, candidate));
       h = mul(output, tanh(c));
+      if (returnSequences) {
+        sequence = concat(sequence, expandDims(h, 1), 1);
+      }
     }
-    return h;
+    Tensor out = h;
+    if (returnSequences) {
+      out = sequence;
+    }
+    return out;
   }
 }

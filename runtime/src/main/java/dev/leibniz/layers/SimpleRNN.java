@@ -2,6 +2,8 @@ package dev.leibniz.layers;
 
 import static dev.leibniz.dsl.Ops.add;
 import static dev.leibniz.dsl.Ops.addWeight;
+import static dev.leibniz.dsl.Ops.concat;
+import static dev.leibniz.dsl.Ops.expandDims;
 import static dev.leibniz.dsl.Ops.matmul;
 import static dev.leibniz.dsl.Ops.take;
 import static dev.leibniz.dsl.Ops.tanh;
@@ -24,31 +26,47 @@ import dev.leibniz.dsl.Weight;
 public final class SimpleRNN {
   final int units;
   final int steps;
+  final boolean returnSequences;
 
   @Weight Variable kernel;
   @Weight Variable recurrentKernel;
   @Weight Variable bias;
 
-  public SimpleRNN(int units, int steps) {
+  /** With {@code returnSequences}, the output at every step {@code [batch, steps, units]} (to stack another). */
+  public SimpleRNN(int units, int steps, boolean returnSequences) {
     Recurrence.check("SimpleRNN", units, steps);
     this.units = units;
     this.steps = steps;
+    this.returnSequences = returnSequences;
+  }
+
+  /** Returns the last output {@code [batch, units]}. */
+  public SimpleRNN(int units, int steps) {
+    this(units, steps, false);
   }
 
   @Build
   void build(Shape input) {
     Recurrence.checkInput("SimpleRNN", input, steps);
     kernel = addWeight("kernel", Shape.of(input.last(), units), Init.GLOROT_UNIFORM);
-    recurrentKernel = addWeight("recurrent_kernel", Shape.of(units, units), Init.GLOROT_UNIFORM);
+    recurrentKernel = addWeight("recurrent_kernel", Shape.of(units, units), Init.ORTHOGONAL);
     bias = addWeight("bias", Shape.of(units), Init.ZEROS);
   }
 
   @Call
   public Tensor call(Tensor x) {
     Tensor h = tanh(add(matmul(take(x, 1, 0), kernel), bias)); // the first step, from h = 0
+    Tensor sequence = expandDims(h, 1);
     for (int t = 1; t < steps; t++) {
       h = tanh(add(add(matmul(take(x, 1, t), kernel), matmul(h, recurrentKernel)), bias));
+      if (returnSequences) {
+        sequence = concat(sequence, expandDims(h, 1), 1);
+      }
     }
-    return h;
+    Tensor out = h;
+    if (returnSequences) {
+      out = sequence;
+    }
+    return out;
   }
 }

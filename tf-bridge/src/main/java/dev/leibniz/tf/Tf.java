@@ -180,6 +180,8 @@ public final class Tf {
       return ops.fill(dims, ops.constant((float) c.value()));
     } else if (init instanceof Init.RandomUniform u) {
       return uniform(dims, seeds, u.min(), u.max());
+    } else if (init instanceof Init.Orthogonal o) {
+      return orthogonal(shape, seeds, o.gain());
     } else if (init instanceof Init.RandomNormal n) {
       Operand<TFloat32> z = ops.random.statelessRandomNormal(dims, seeds, TFloat32.class);
       return ops.math.add(ops.math.mul(z, ops.constant((float) n.stddev())), ops.constant((float) n.mean()));
@@ -193,6 +195,25 @@ public final class Tf {
     long fanOut = d.length == 0 ? 1 : d[d.length - 1] * (d.length == 1 ? 1 : receptive);
     double limit = Math.sqrt(6.0 / (fanIn + fanOut));
     return uniform(dims, seeds, -limit, limit);
+  }
+
+  /** Keras's Orthogonal: Q of a normal matrix's QR, columns' signs set by R's diagonal, in the weight's shape. */
+  private Operand<TFloat32> orthogonal(Shape shape, Operand<TInt64> seeds, double gain) {
+    long[] d = shape.asArray();
+    if (d.length < 2) {
+      throw new IllegalArgumentException("the orthogonal initializer needs a weight of rank 2 or more, got " + shape);
+    }
+    long cols = d[d.length - 1];
+    long rows = shape.size() / cols;
+    long[] flat = {Math.max(rows, cols), Math.min(rows, cols)};
+    Operand<TFloat32> a = ops.random.statelessRandomNormal(ops.constant(toInts(flat)), seeds, TFloat32.class);
+    var qr = ops.linalg.qr(a);
+    Operand<TFloat32> signs = ops.math.sign(ops.linalg.matrixDiagPart(qr.r(), ops.constant(0), ops.constant(0f)));
+    Operand<TFloat32> q = ops.math.mul(qr.q(), signs);
+    if (rows < cols) {
+      q = transpose(q, new int[] {1, 0});
+    }
+    return ops.math.mul(ops.reshape(q, ops.constant(d)), ops.constant((float) gain));
   }
 
   private Operand<TFloat32> uniform(Operand<TInt32> dims, Operand<TInt64> seeds, double min, double max) {
@@ -485,6 +506,11 @@ public final class Tf {
       throw new IllegalArgumentException("mergeLeading needs a known last dimension, got shape " + x.shape());
     }
     return dims.length == 2 ? x : ops.reshape(x, ops.constant(new long[] {-1, dims[dims.length - 1]}));
+  }
+
+  /** {@code x} with a new axis of size 1 at {@code axis}. */
+  public Operand<TFloat32> expandDims(Operand<TFloat32> x, int axis) {
+    return ops.expandDims(x, ops.constant(axis));
   }
 
   /** One-hot rows of {@code labels} (class indices held as floats), as wide as the last axis of {@code like}. */

@@ -92,6 +92,30 @@ final class ShapeOps {
   static final Rule MERGE_LEADING = op("mergeLeading", 1, ShapeOps::mergedLeading, "tf.mergeLeading($0)",
       (ir, n, g) -> new int[] {ir.reshapeLike(g, n.arg(0))});
 
+  /** A new axis of size 1 at "axis" (from the end of the result where negative). */
+  static StaticShape expanded(List<StaticShape> in, Attrs attrs) {
+    StaticShape x = in.get(0);
+    JavaExpr axis = attrs.expr("axis");
+    if (!x.knownRank()) {
+      return StaticShape.UNKNOWN;
+    }
+    if (!axis.isConstant()) {
+      return StaticShape.ofRank(x.rank() + 1);
+    }
+    int a = (int) axis.value().getAsDouble();
+    int rank = x.rank() + 1;
+    if (a < -rank || a >= rank) {
+      throw new ShapeException("expandDims axis " + a + " is out of range for a result of rank " + rank);
+    }
+    List<Long> dims = new ArrayList<>(x.dims());
+    dims.add(a < 0 ? a + rank : a, 1L);
+    return new StaticShape(dims);
+  }
+
+  static final Rule EXPAND_DIMS = op("expandDims", 1, ShapeOps::expanded,
+      (args, attrs) -> "tf.expandDims(" + args.get(0) + ", " + attrs.expr("axis").code() + ")",
+      (ir, n, g) -> new int[] {ir.reshapeLike(g, n.arg(0))});
+
   static StaticShape transposed(List<StaticShape> in, Attrs attrs) {
     StaticShape x = in.get(0);
     if (!x.knownRank()) {
@@ -151,6 +175,8 @@ final class ShapeOps {
         DslOp.of("reshape", a -> a.builder().node(RESHAPE, Attrs.of("shape", a.ints(1)), "reshape", a.tensor(0))),
         Elementwise.unary("flatten", FLATTEN),
         Elementwise.unary("mergeLeading", MERGE_LEADING),
+        DslOp.of("expandDims", a -> a.builder().node(EXPAND_DIMS, Attrs.of("axis", a.ints(1, 2).get(0)), "expandDims",
+            a.tensor(0))),
         DslOp.of("transpose", a -> a.builder().node(TRANSPOSE,
             a.count() == 1 ? Attrs.NONE : Attrs.of("perm", a.ints(1)), "transpose", a.tensor(0))));
   }
