@@ -179,13 +179,14 @@ public abstract class Model implements AutoCloseable {
   }
 
   /** Trains for {@code options.epochs}; returns the per-epoch loss and metrics. */
-  public History fit(List<Data> x, List<Data> y, FitOptions options) {
+  public History fit(List<Data> x, List<Data> yGiven, FitOptions options) {
     requireCompiled("fit");
+    List<Data> y = classColumns(yGiven);
     int n = checkCounts(x, y);
     List<Data> trainX = x;
     List<Data> trainY = y;
     List<Data> valX = options.validationX;
-    List<Data> valY = options.validationY;
+    List<Data> valY = options.validationY == null ? null : classColumns(options.validationY);
     if (options.validationSplit > 0) {
       int split = (int) (n * (1 - options.validationSplit));
       if (split == 0 || split == n) {
@@ -286,8 +287,9 @@ public abstract class Model implements AutoCloseable {
   }
 
   /** The loss and each metric over all of {@code x}, as Keras's {@code evaluate(..., return_dict=True)}. */
-  public Map<String, Double> evaluate(List<Data> x, List<Data> y, int batchSize) {
+  public Map<String, Double> evaluate(List<Data> x, List<Data> yGiven, int batchSize) {
     requireCompiled("evaluate");
+    List<Data> y = classColumns(yGiven);
     checkCounts(x, y);
     Engine e = engine(shapes(x));
     checkTargets(e, y, "y");
@@ -526,6 +528,18 @@ public abstract class Model implements AutoCloseable {
       }
     }
     return n;
+  }
+
+  /** For sparse losses, a column of class indices ({@code [n, 1]}, as Keras takes) as one index per sample. */
+  private List<Data> classColumns(List<Data> y) {
+    List<Data> out = new ArrayList<>(y);
+    for (int i = 0; i < out.size() && i < training.losses().size(); i++) {
+      Data t = out.get(i);
+      if (training.losses().get(i).sparse() && Arrays.equals(t.sampleShape(), new long[] {1})) {
+        out.set(i, Data.of(t.values()));
+      }
+    }
+    return out;
   }
 
   /** Targets against outputs and losses: class indices in range for sparse losses, else the output's shape. */

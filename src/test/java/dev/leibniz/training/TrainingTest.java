@@ -181,8 +181,7 @@ class TrainingTest {
       assertTrue(counts.getMessage().contains("x has 50 samples but y has 40"), counts.getMessage());
 
       var range = assertThrows(IllegalArgumentException.class,
-          () -> model.fit(train[0], Data.labels(new int[50]) /* fine */ == null ? null : labelsWith(50, 7),
-              FitOptions.epochs(1)));
+          () -> model.fit(train[0], labelsWith(50, 7), FitOptions.epochs(1)));
       assertTrue(range.getMessage().contains("label 7.0 at sample 3 is not a class index in [0, 3)"), range.getMessage());
 
       model.fit(train[0], train[1], FitOptions.epochs(1).verbose(0));
@@ -190,6 +189,10 @@ class TrainingTest {
           () -> model.predict(Data.of(new float[50 * 5], 5), 10));
       assertTrue(features.getMessage().contains("built for samples of shape [4], got samples of shape [5]"),
           features.getMessage());
+
+      // A column of class indices [n, 1], as Keras takes them, is one index per sample.
+      Data column = Data.of(train[1].values(), 1);
+      assertEquals(model.evaluate(train[0], train[1], 10), model.evaluate(train[0], column, 10));
 
       var oneHot = assertThrows(IllegalArgumentException.class,
           () -> model.fit(train[0], Data.of(new float[50 * 3], 3), FitOptions.epochs(1)));
