@@ -42,6 +42,9 @@ final class Engine implements AutoCloseable {
   private final long seed;
   final List<Operand<TFloat32>> targets = new ArrayList<>();
   private Operand<TFloat32> loss;
+  /** The total loss, then (for several outputs) each output's own loss, as Keras logs them. */
+  private final List<Operand<TFloat32>> losses = new ArrayList<>();
+  private final List<String> lossNames = new ArrayList<>();
   private Op trainOp;
   private Op evalOp;
   private Op resetMetrics;
@@ -84,6 +87,10 @@ final class Engine implements AutoCloseable {
           : tf.placeholder("target_" + i, outShape);
       targets.add(target);
       Loss.Built lb = l.build(tf, target, out, tf.scalar(training.lossWeights()[i]));
+      if (outputs.size() > 1) {
+        losses.add(lb.value());
+        lossNames.add("output_" + i + "_loss");
+      }
       Operand<TFloat32> weighted = tf.mul(lb.value(), tf.scalar(training.lossWeights()[i]));
       total = total == null ? weighted : tf.add(total, weighted);
       dOutputs.add(lb.dPredictions());
@@ -104,6 +111,8 @@ final class Engine implements AutoCloseable {
       }
     }
     this.loss = total;
+    losses.add(0, total);
+    lossNames.add(0, "loss");
     built.backward(tf, dOutputs);
     int before = tf.states().size();
     Op apply = training.optimizer().apply(tf);
@@ -141,9 +150,9 @@ final class Engine implements AutoCloseable {
 
   /**
    * One training step: forward, loss, backward, update and metric updates in one run; the batch
-   * loss. The graph's training flag is 1, and its random ops draw from (seed, step).
+   * losses ({@link #lossNames}). The graph's training flag is 1, and its random ops draw from (seed, step).
    */
-  float trainStep(List<TFloat32> x, List<TFloat32> y, long step) {
+  float[] trainStep(List<TFloat32> x, List<TFloat32> y, long step) {
     Map<Operand<?>, Tensor> feeds = feeds(x, y);
     List<Tensor> open = new ArrayList<>();
     try {
@@ -157,15 +166,28 @@ final class Engine implements AutoCloseable {
         open.add(seed);
         feeds.put(tf.nn().randomSeedFeed(), seed);
       }
-      return session.run(feeds, List.of(loss), trainOp).get(0)[0];
+      return scalars(session.run(feeds, losses, trainOp));
     } finally {
       open.forEach(Tensor::close);
     }
   }
 
-  /** The loss of a batch, with metric updates and no training. */
-  float evalStep(List<TFloat32> x, List<TFloat32> y) {
-    return session.run(feeds(x, y), List.of(loss), evalOp).get(0)[0];
+  /** The losses of a batch ({@link #lossNames}), with metric updates and no training. */
+  float[] evalStep(List<TFloat32> x, List<TFloat32> y) {
+    return scalars(session.run(feeds(x, y), losses, evalOp));
+  }
+
+  /** "loss", then "output_i_loss" for each output of a model with several. */
+  List<String> lossNames() {
+    return lossNames;
+  }
+
+  private static float[] scalars(List<float[]> values) {
+    float[] out = new float[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values.get(i)[0];
+    }
+    return out;
   }
 
   List<float[]> predict(List<TFloat32> x) {

@@ -217,28 +217,28 @@ public abstract class Model implements AutoCloseable {
       int[] order = options.shuffle ? permutation(count, new SplittableRandom(options.seed + 0x9E3779B97F4A7C15L * epoch))
           : null;
       e.resetMetrics();
-      double lossSum = 0;
+      double[] lossSums = new double[e.lossNames().size()];
       for (int s = 0; s < steps; s++) {
         int from = s * options.batchSize;
         int to = Math.min(count, from + options.batchSize);
         List<TFloat32> bx = batch(trainX, order, from, to);
         List<TFloat32> by = batch(trainY, order, from, to);
-        float loss;
+        float[] losses;
         try {
-          loss = e.trainStep(bx, by, (long) epoch * steps + s);
+          losses = e.trainStep(bx, by, (long) epoch * steps + s);
         } finally {
           close(bx);
           close(by);
         }
-        if (!Float.isFinite(loss)) {
-          throw new ArithmeticException("the loss became " + loss + " at epoch " + (epoch + 1) + ", batch " + (s + 1)
+        if (!Float.isFinite(losses[0])) {
+          throw new ArithmeticException("the loss became " + losses[0] + " at epoch " + (epoch + 1) + ", batch " + (s + 1)
               + " of " + steps + "; the weights are no longer usable. Lower the learning rate, check the inputs'"
               + " scale, or use a loss from logits");
         }
-        lossSum += (double) loss * (to - from);
+        accumulate(lossSums, losses, to - from);
       }
       Map<String, Double> logs = new TreeMap<>();
-      logs.put("loss", lossSum / count);
+      putLosses(logs, e, lossSums, count);
       logs.putAll(e.metricResults());
       if (valX != null) {
         run(e, valX, valY, options.batchSize).forEach((k, v) -> logs.put("val_" + k, v));
@@ -300,22 +300,35 @@ public abstract class Model implements AutoCloseable {
     requirePositive(batchSize);
     e.resetMetrics();
     int count = x.get(0).count();
-    double lossSum = 0;
+    double[] lossSums = new double[e.lossNames().size()];
     for (int from = 0; from < count; from += batchSize) {
       int to = Math.min(count, from + batchSize);
       List<TFloat32> bx = batch(x, null, from, to);
       List<TFloat32> by = batch(y, null, from, to);
       try {
-        lossSum += (double) e.evalStep(bx, by) * (to - from);
+        accumulate(lossSums, e.evalStep(bx, by), to - from);
       } finally {
         close(bx);
         close(by);
       }
     }
     Map<String, Double> out = new TreeMap<>();
-    out.put("loss", lossSum / count);
+    putLosses(out, e, lossSums, count);
     out.putAll(e.metricResults());
     return out;
+  }
+
+  /** Batch means weighted by batch size: the epoch's mean over samples. */
+  private static void accumulate(double[] sums, float[] batchMeans, int batchSize) {
+    for (int i = 0; i < sums.length; i++) {
+      sums[i] += (double) batchMeans[i] * batchSize;
+    }
+  }
+
+  private static void putLosses(Map<String, Double> logs, Engine e, double[] sums, int count) {
+    for (int i = 0; i < sums.length; i++) {
+      logs.put(e.lossNames().get(i), sums[i] / count);
+    }
   }
 
   /** Predictions for each row, batch by batch (32 per batch, as Keras). */

@@ -133,6 +133,11 @@ class TrainingTest {
           FitOptions.epochs(5).verbose(0));
       assertTrue(h.last("output_0_accuracy") > 0.85, h.toString());
       assertTrue(h.last("output_1_accuracy") > 0.85, h.toString());
+      // Each output's own loss is logged too, and the total is their weighted sum.
+      assertEquals(h.last("output_0_loss") + 0.5 * h.last("output_1_loss"), h.last("loss"), 1e-5);
+      Map<String, Double> eval = model.evaluate(List.of(a[0], b[0]), List.of(a[1], Data.of(asFloats(b[1]), 1)), 50);
+      assertEquals(List.of("loss", "output_0_accuracy", "output_0_loss", "output_1_accuracy", "output_1_loss"),
+          List.copyOf(eval.keySet()));
       assertTrue(model.summary().contains("dense (Dense)"), model.summary());
       // The shared layer's weights count once: 4*8+8, 8*8+8, 8*2+2, 8*1+1.
       assertTrue(model.summary().contains("Total params: 139"), model.summary());
