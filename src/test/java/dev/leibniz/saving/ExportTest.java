@@ -12,7 +12,12 @@ import dev.leibniz.Leibniz;
 import dev.leibniz.Model;
 import dev.leibniz.Sequential;
 import dev.leibniz.data.Data;
+import dev.leibniz.layers.BatchNormalization;
+import dev.leibniz.layers.Conv2D;
 import dev.leibniz.layers.Dense;
+import dev.leibniz.layers.Dropout;
+import dev.leibniz.layers.Flatten;
+import dev.leibniz.layers.MaxPooling2D;
 import dev.leibniz.losses.Losses;
 import dev.leibniz.optimizers.Optimizers;
 import java.io.IOException;
@@ -92,6 +97,33 @@ class ExportTest {
       float[][] rows = loaded.predict(x.rows());
       assertEquals(37, rows.length);
       assertArrayEquals(java.util.Arrays.copyOfRange(expected, 36 * 3, 37 * 3), rows[36], 1e-6f);
+    }
+  }
+
+  /** The exported graph runs in inference mode: dropout off, batch normalization on its moving statistics. */
+  @Test
+  void exportedConvnetWithBatchNormalizationAndDropoutPredictsAsTheModel() throws Exception {
+    Random r = new Random(4);
+    float[] images = new float[40 * 6 * 6];
+    int[] labels = new int[40];
+    for (int i = 0; i < 40; i++) {
+      labels[i] = i % 2;
+      for (int p = 0; p < 36; p++) {
+        images[i * 36 + p] = (float) (r.nextGaussian() + (labels[i] == 1 && p % 6 < 3 ? 1 : 0));
+      }
+    }
+    Data x = Data.of(images, 6, 6, 1);
+    Path dir = temp.resolve("convnet");
+    float[] expected;
+    try (Model model = Sequential.of(new Conv2D(4, 3, "relu"), new BatchNormalization(0.5, 1e-3),
+        new MaxPooling2D(2), new Flatten(), new Dropout(0.5), new Dense(2, "softmax"))) {
+      model.compile(Optimizers.adam(0.01f), "sparse_categorical_crossentropy");
+      model.fit(x, Data.labels(labels), FitOptions.epochs(3).batchSize(8).verbose(0));
+      expected = model.predict(x, 40).values();
+      model.export(dir);
+    }
+    try (SavedModel loaded = Leibniz.load(dir)) {
+      assertArrayEquals(expected, loaded.predict(x, 7).values(), 1e-5f);
     }
   }
 
