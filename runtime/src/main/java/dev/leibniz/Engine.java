@@ -40,8 +40,9 @@ final class Engine implements AutoCloseable {
   final List<Net.Applied> applied = new ArrayList<>();
   final Training training;
   private final long seed;
+  /** Fed to the graph's training flag in every training step. */
+  private final TFloat32 trainingOn = TFloat32.scalarOf(1f);
   final List<Operand<TFloat32>> targets = new ArrayList<>();
-  private Operand<TFloat32> loss;
   /** The total loss, then (for several outputs) each output's own loss, as Keras logs them. */
   private final List<Operand<TFloat32>> losses = new ArrayList<>();
   private final List<String> lossNames = new ArrayList<>();
@@ -70,6 +71,7 @@ final class Engine implements AutoCloseable {
       session.initialize(tf);
     } catch (RuntimeException e) {
       graph.close();
+      trainingOn.close();
       throw e;
     }
   }
@@ -86,12 +88,13 @@ final class Engine implements AutoCloseable {
           ? tf.placeholder("target_" + i, -1)
           : tf.placeholder("target_" + i, outShape);
       targets.add(target);
-      Loss.Built lb = l.build(tf, target, out, tf.scalar(training.lossWeights()[i]));
+      Operand<TFloat32> lossWeight = tf.scalar(training.lossWeights()[i]);
+      Loss.Built lb = l.build(tf, target, out, lossWeight);
       if (outputs.size() > 1) {
         losses.add(lb.value());
         lossNames.add("output_" + i + "_loss");
       }
-      Operand<TFloat32> weighted = tf.mul(lb.value(), tf.scalar(training.lossWeights()[i]));
+      Operand<TFloat32> weighted = tf.mul(lb.value(), lossWeight);
       total = total == null ? weighted : tf.add(total, weighted);
       dOutputs.add(lb.dPredictions());
       long units = outShape.length == 0 ? 1 : outShape[outShape.length - 1];
@@ -110,7 +113,6 @@ final class Engine implements AutoCloseable {
         metrics.add(new MetricSlot(name, m, totals));
       }
     }
-    this.loss = total;
     losses.add(0, total);
     lossNames.add(0, "loss");
     built.backward(tf, dOutputs);
@@ -157,9 +159,7 @@ final class Engine implements AutoCloseable {
     List<Tensor> open = new ArrayList<>();
     try {
       if (tf.nn().trainingFlag() != null) {
-        TFloat32 one = TFloat32.scalarOf(1f);
-        open.add(one);
-        feeds.put(tf.nn().trainingFlag(), one);
+        feeds.put(tf.nn().trainingFlag(), trainingOn);
       }
       if (tf.nn().randomSeedFeed() != null) {
         TInt64 seed = TInt64.vectorOf(this.seed, step);
@@ -252,22 +252,13 @@ final class Engine implements AutoCloseable {
 
   /** Sets each state to its value, in one run. */
   void assign(Map<Tf.State, float[]> values) {
-    Map<Operand<?>, Tensor> feeds = new HashMap<>();
-    List<Op> ops = new ArrayList<>();
-    try {
-      values.forEach((state, v) -> {
-        feeds.put(state.feed(), dev.leibniz.tf.Tensors.of(v, state.shape()));
-        ops.add(state.assign());
-      });
-      session.run(feeds, List.of(), ops.toArray(new Op[0]));
-    } finally {
-      feeds.values().forEach(Tensor::close);
-    }
+    session.assign(values);
   }
 
   @Override
   public void close() {
     session.close();
     graph.close();
+    trainingOn.close();
   }
 }

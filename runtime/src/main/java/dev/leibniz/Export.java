@@ -3,18 +3,18 @@ package dev.leibniz;
 import dev.leibniz.dsl.Variable;
 import dev.leibniz.saving.AtomicFiles;
 import dev.leibniz.tf.Tf;
-import dev.leibniz.tf.Tensors;
+import dev.leibniz.tf.TfSession;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.SavedModelBundle;
-import org.tensorflow.Session;
 import org.tensorflow.Signature;
 import org.tensorflow.types.TFloat32;
 
@@ -46,26 +46,19 @@ final class Export {
       for (int i = 0; i < outputs.size(); i++) {
         signature.output(outputNames.get(i), tf.named(outputNames.get(i), outputs.get(i)));
       }
-      try (Session session = new Session(graph)) {
-        Session.Runner runner = session.runner();
-        List<TFloat32> open = new ArrayList<>();
-        try {
-          for (Tf.Weight w : tf.weights()) {
-            float[] v = values.get(w.variable());
-            if (v == null) {
-              throw new IllegalStateException("weight " + w.name() + " has no trained value to export");
-            }
-            TFloat32 t = Tensors.of(v, w.state().shape());
-            open.add(t);
-            runner.feed(w.state().feed(), t).addTarget(w.state().assign());
-          }
-          runner.run().close();
-        } finally {
-          open.forEach(TFloat32::close);
+      Map<Tf.State, float[]> trained = new LinkedHashMap<>();
+      for (Tf.Weight w : tf.weights()) {
+        float[] v = values.get(w.variable());
+        if (v == null) {
+          throw new IllegalStateException("weight " + w.name() + " has no trained value to export");
         }
+        trained.put(w.state(), v);
+      }
+      try (TfSession session = new TfSession(tf)) {
+        session.assign(trained);
         Signature built = signature.build();
-        AtomicFiles.writeDirectory(dir, temp ->
-            SavedModelBundle.exporter(temp.toString()).withSession(session).withSignature(built).export());
+        AtomicFiles.writeDirectory(dir, temp -> SavedModelBundle.exporter(temp.toString())
+            .withSession(session.session()).withSignature(built).export());
       }
     }
   }

@@ -196,8 +196,6 @@ class LayerGradientsTest {
   }
 
   private static void assign(TfSession session, Tf.Weight w, float[] v) {
-    try (TFloat32 t = Tensors.of(v, w.state().shape())) {
-      session.run(Map.of(w.state().feed(), t), List.of(), w.state().assign());
-    }
+    session.assign(Map.of(w.state(), v));
   }
 }

@@ -152,10 +152,7 @@ public final class SavedModel implements AutoCloseable {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
     }
-    if (!x.keySet().equals(inputs.keySet())) {
-      throw new IllegalArgumentException("signature " + signature + " takes inputs " + inputs.keySet() + ", got "
-          + new TreeMap<>(x).keySet());
-    }
+    requireInputNames(x.keySet());
     int count = -1;
     for (Map.Entry<String, Data> in : x.entrySet()) {
       Spec spec = inputs.get(in.getKey());
@@ -213,10 +210,7 @@ public final class SavedModel implements AutoCloseable {
    * shapes; the caller closes the result.
    */
   public Result call(Map<String, Tensor> x) {
-    if (!x.keySet().equals(inputs.keySet())) {
-      throw new IllegalArgumentException("signature " + signature + " takes inputs " + inputs.keySet() + ", got "
-          + new TreeMap<>(x).keySet());
-    }
+    requireInputNames(x.keySet());
     x.forEach((k, t) -> {
       Spec spec = inputs.get(k);
       if (t.dataType() != spec.dtype()) {
@@ -228,6 +222,13 @@ public final class SavedModel implements AutoCloseable {
       }
     });
     return function.call(x);
+  }
+
+  private void requireInputNames(java.util.Set<String> names) {
+    if (!names.equals(inputs.keySet())) {
+      throw new IllegalArgumentException("signature " + signature + " takes inputs " + inputs.keySet() + ", got "
+          + new java.util.TreeSet<>(names));
+    }
   }
 
   /** {@code got} against the spec's shape from dimension {@code from} on. */

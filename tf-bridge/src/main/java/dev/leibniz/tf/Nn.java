@@ -34,24 +34,25 @@ public final class Nn {
 
   // ---------------------------------------------------------------- convolution
 
-  private static List<Long> strides(long sh, long sw) {
-    return List.of(1L, sh, sw, 1L);
+  /** [1, h, w, 1]: strides or a window over the spatial axes of NHWC. */
+  private static List<Long> nhwc(long h, long w) {
+    return List.of(1L, h, w, 1L);
   }
 
   public Operand<TFloat32> conv2d(Operand<TFloat32> x, Operand<TFloat32> kernel, long sh, long sw, Padding padding) {
-    return ops.nn.conv2d(x, kernel, strides(sh, sw), padding.name(), Conv2d.dataFormat("NHWC"));
+    return ops.nn.conv2d(x, kernel, nhwc(sh, sw), padding.name(), Conv2d.dataFormat("NHWC"));
   }
 
   /** The gradient of conv2d with respect to its input {@code like}, given the output's gradient. */
   public Operand<TFloat32> conv2dBackpropInput(Operand<TFloat32> like, Operand<TFloat32> kernel, Operand<TFloat32> dy,
       long sh, long sw, Padding padding) {
-    return ops.nn.conv2dBackpropInput(ops.shape(like), kernel, dy, strides(sh, sw), padding.name());
+    return ops.nn.conv2dBackpropInput(ops.shape(like), kernel, dy, nhwc(sh, sw), padding.name());
   }
 
   /** The gradient of conv2d with respect to its kernel (shaped like {@code like}). */
   public Operand<TFloat32> conv2dBackpropFilter(Operand<TFloat32> x, Operand<TFloat32> like, Operand<TFloat32> dy,
       long sh, long sw, Padding padding) {
-    return ops.nn.conv2dBackpropFilter(x, ops.shape(like), dy, strides(sh, sw), padding.name());
+    return ops.nn.conv2dBackpropFilter(x, ops.shape(like), dy, nhwc(sh, sw), padding.name());
   }
 
   // ---------------------------------------------------------------- pools
@@ -78,13 +79,13 @@ public final class Nn {
   }
 
   public Operand<TFloat32> avgPool(Operand<TFloat32> x, long ph, long pw, long sh, long sw, Padding padding) {
-    return ops.nn.avgPool(x, List.of(1L, ph, pw, 1L), strides(sh, sw), padding.name());
+    return ops.nn.avgPool(x, nhwc(ph, pw), nhwc(sh, sw), padding.name());
   }
 
   /** The gradient of avgPool with respect to its input {@code like}: each dy spread over its window. */
   public Operand<TFloat32> avgPoolGrad(Operand<TFloat32> like, Operand<TFloat32> dy, long ph, long pw, long sh,
       long sw, Padding padding) {
-    return ops.nn.avgPoolGrad(ops.shape(like), dy, List.of(1L, ph, pw, 1L), strides(sh, sw), padding.name());
+    return ops.nn.avgPoolGrad(ops.shape(like), dy, nhwc(ph, pw), nhwc(sh, sw), padding.name());
   }
 
   public Operand<TFloat32> biasAdd(Operand<TFloat32> x, Operand<TFloat32> bias) {

@@ -466,6 +466,11 @@ public final class Tf {
     return reduced;
   }
 
+  /** {@code axis} of {@code x}, counted from the front where given from the end. */
+  private static int axisOf(Operand<?> x, int axis) {
+    return axis < 0 ? axis + rankOf(x) : axis;
+  }
+
   private static int rankOf(Operand<?> x) {
     Shape s = x.shape();
     if (s.isUnknown()) {
@@ -608,7 +613,7 @@ public final class Tf {
   /** The piece of {@code g} (the gradient of concat(a, b)) over a (part 0) or b (part 1). */
   public Operand<TFloat32> concatPart(Operand<TFloat32> g, Operand<TFloat32> a, Operand<TFloat32> b, int axis,
       int part) {
-    int at = axis < 0 ? axis + rankOf(g) : axis;
+    int at = axisOf(g, axis);
     Operand<TInt32> ax = ops.constant(new int[] {at});
     Operand<TInt32> one = ops.constant(new int[] {1});
     Operand<TInt32> sizes = ops.concat(List.of(ops.slice(ops.shape(a), ax, one), ops.slice(ops.shape(b), ax, one)),
@@ -619,7 +624,7 @@ public final class Tf {
   /** Positions [begin, end) of {@code axis}. */
   public Operand<TFloat32> slice(Operand<TFloat32> x, int axis, long begin, long end) {
     int rank = rankOf(x);
-    int a = axis < 0 ? axis + rank : axis;
+    int a = axisOf(x, axis);
     int[] from = new int[rank]; // int32: TensorFlow's own Slice gradient expects it
     int[] size = new int[rank];
     java.util.Arrays.fill(size, -1);
@@ -630,14 +635,14 @@ public final class Tf {
 
   /** Position {@code index} of {@code axis}, the axis dropped. */
   public Operand<TFloat32> take(Operand<TFloat32> x, int axis, long index) {
-    int a = axis < 0 ? axis + rankOf(x) : axis;
+    int a = axisOf(x, axis);
     return ops.squeeze(slice(x, a, index, index + 1), org.tensorflow.op.core.Squeeze.axis(List.of((long) a)));
   }
 
   /** The gradient of slice: g padded with zeros back to the shape of {@code like} along {@code axis}. */
   public Operand<TFloat32> sliceGrad(Operand<TFloat32> g, Operand<TFloat32> like, int axis, long begin, long end) {
     int rank = rankOf(like);
-    int a = axis < 0 ? axis + rank : axis;
+    int a = axisOf(like, axis);
     long total = like.shape().get(a);
     if (total < 0) {
       throw new IllegalArgumentException("the gradient of a slice along axis " + a + " needs that axis's size known,"
@@ -651,7 +656,7 @@ public final class Tf {
 
   /** The gradient of take: g with the axis put back, zero elsewhere along it. */
   public Operand<TFloat32> takeGrad(Operand<TFloat32> g, Operand<TFloat32> like, int axis, long index) {
-    int a = axis < 0 ? axis + rankOf(like) : axis;
+    int a = axisOf(like, axis);
     return sliceGrad(ops.expandDims(g, ops.constant(a)), like, a, index, index + 1);
   }
 

@@ -64,6 +64,21 @@ public final class TfSession implements AutoCloseable {
     return out;
   }
 
+  /** Sets each variable to its value (fed through its placeholder), in one run. */
+  public void assign(Map<Tf.State, float[]> values) {
+    Map<Operand<?>, Tensor> feeds = new HashMap<>();
+    List<Op> assigns = new ArrayList<>();
+    try {
+      values.forEach((state, v) -> {
+        feeds.put(state.feed(), Tensors.of(v, state.shape()));
+        assigns.add(state.assign());
+      });
+      run(feeds, List.of(), assigns.toArray(new Op[0]));
+    } finally {
+      feeds.values().forEach(Tensor::close);
+    }
+  }
+
   @Override
   public void close() {
     session.close();
