@@ -7,6 +7,7 @@ import dev.leibniz.tf.Gradients;
 import dev.leibniz.tf.LayerGraph;
 import dev.leibniz.tf.Tf;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import javax.annotation.processing.Generated;
 import org.tensorflow.Operand;
@@ -65,28 +66,24 @@ public final class TinyDense_Graph {
     }
     Operand<TFloat32> kernel = tf.read(layer.kernel);
     Operand<TFloat32> bias = tf.readIfCreated(layer.bias);
-    List<Operand<TFloat32>> hSaved = new ArrayList<>();
-    // TinyDense.java:29: matmul(x, kernel)
+    // TinyDense.java:29: Tensor h = matmul(x, kernel);
     Operand<TFloat32> h = tf.matmul(x, kernel);
-    // TinyDense.java:30: (useBias)
+    // TinyDense.java:30: if (useBias) {
     Operand<TFloat32> h2;
     if (layer.useBias) {
-      // TinyDense.java:31: add(h, bias)
-      Operand<TFloat32> h3 = tf.add(h, bias);
-      h2 = h3;
+      // TinyDense.java:31: h = add(h, bias);
+      h2 = tf.add(h, bias);
     } else {
       h2 = h;
     }
-    // TinyDense.java:33: for (int i = 0; i < repeats; i++) { h = tanh(h); }
-    Operand<TFloat32> h4 = h2;
+    // TinyDense.java:33: for (int i = 0; i < repeats; i++) {
+    List<CallStepI> iSteps = new ArrayList<>();
     for (int i = 0; i < layer.repeats; i++) {
-      Operand<TFloat32> h5 = h4;
-      // TinyDense.java:34: tanh(h)
-      Operand<TFloat32> h6 = tf.tanh(h5);
-      hSaved.add(h6);
-      h4 = h6;
+      // TinyDense.java:34: h = tanh(h);
+      h2 = tf.tanh(h2);
+      iSteps.add(new CallStepI(h2));
     }
-    return new CallForward(h4, kernel, bias, x, h, hSaved);
+    return new CallForward(h2, x, kernel, bias, h, iSteps);
   }
 
   /**
@@ -95,62 +92,51 @@ public final class TinyDense_Graph {
    */
   public static CallGradients callBackward(Tf tf, TinyDense layer, CallForward fwd,
       Operand<TFloat32> dOutput) {
-    Operand<TFloat32> kernel = fwd.kernel();
-    Operand<TFloat32> bias = fwd.bias();
-    Operand<TFloat32> x = fwd.x();
-    Operand<TFloat32> h = fwd.h();
-    int hSavedAt = fwd.hSaved().size();
-    // TinyDense.java:33: gradient of for (int i = 0; i < repeats; i++) { h = tanh(h); }
+    // TinyDense.java:33 (gradient): for (int i = 0; i < repeats; i++) {
     Operand<TFloat32> dH = dOutput;
     for (int i = (layer.repeats - 1); i >= 0; i--) {
-      Operand<TFloat32> h6 = fwd.hSaved().get(--hSavedAt);
-      Operand<TFloat32> dH2 = dH;
-      // TinyDense.java:34: gradient of tanh(h)
-      Operand<TFloat32> dH3 = tf.tanhGrad(h6, dH2);
-      dH = dH3;
+      CallStepI iStep = fwd.iSteps().get(i);
+      // TinyDense.java:34 (gradient): h = tanh(h);
+      dH = tf.tanhGrad(iStep.h2(), dH);
     }
-    // TinyDense.java:33: gradient of for (int i = 0; i < repeats; i++) { h = tanh(h); }
-    Operand<TFloat32> dH4 = dH;
-    // TinyDense.java:30: gradient of (useBias)
-    Operand<TFloat32> zerosLike = tf.zerosLike(h);
-    Operand<TFloat32> dH5 = zerosLike;
-    Operand<TFloat32> zerosLike2 = tf.zerosLike(bias);
-    Operand<TFloat32> dBias = zerosLike2;
+    // TinyDense.java:30 (gradient): if (useBias) {
+    Operand<TFloat32> dH2;
+    Operand<TFloat32> dBias = null;
     if (layer.useBias) {
-      // TinyDense.java:31: gradient of add(h, bias)
-      Operand<TFloat32> unbroadcast = tf.unbroadcast(dH4, h);
-      Operand<TFloat32> unbroadcast2 = tf.unbroadcast(dH4, bias);
-      dH5 = tf.add(dH5, unbroadcast);
-      dBias = tf.add(dBias, unbroadcast2);
+      // TinyDense.java:31 (gradient): h = add(h, bias);
+      dH2 = tf.unbroadcast(dH, fwd.h());
+      dBias = tf.unbroadcast(dH, fwd.bias());
     } else {
-      dH5 = tf.add(dH5, dH4);
+      dH2 = dH;
     }
-    // TinyDense.java:30: gradient of (useBias)
-    Operand<TFloat32> dH6 = dH5;
-    Operand<TFloat32> dBias2 = dBias;
-    // TinyDense.java:29: gradient of matmul(x, kernel)
-    Operand<TFloat32> dX = tf.matmul(dH6, kernel, false, true);
-    Operand<TFloat32> dKernel = tf.matmul(x, dH6, true, false);
+    // TinyDense.java:29 (gradient): Tensor h = matmul(x, kernel);
+    Operand<TFloat32> dX = tf.matmul(dH2, fwd.kernel(), false, true);
+    Operand<TFloat32> dKernel = tf.matmul(fwd.x(), dH2, true, false);
     tf.addGradient(layer.kernel, dKernel);
-    tf.addGradient(layer.bias, dBias2);
+    tf.addGradient(layer.bias, dBias);
     return new CallGradients(dX);
   }
 
   /**
    * What {@code call} computed (TinyDense.java:28): its output and the values its backward reads.
    */
-  public static record CallForward(Operand<TFloat32> output, Operand<TFloat32> kernel,
-      Operand<TFloat32> bias, Operand<TFloat32> x, Operand<TFloat32> h,
-      List<Operand<TFloat32>> hSaved) implements Forward {
+  public record CallForward(Operand<TFloat32> output, Operand<TFloat32> x, Operand<TFloat32> kernel,
+      Operand<TFloat32> bias, Operand<TFloat32> h, List<CallStepI> iSteps) implements Forward {
   }
 
   /**
-   * Gradients of {@code call} with respect to its inputs, in order.
+   * What one iteration of the loop over {@code i} at TinyDense.java:33 saved for the backward of {@code call}.
    */
-  public static record CallGradients(Operand<TFloat32> dX) implements Gradients {
+  public record CallStepI(Operand<TFloat32> h2) {
+  }
+
+  /**
+   * Gradients of {@code call} with respect to its inputs, in order; null where the output does not depend on an input.
+   */
+  public record CallGradients(Operand<TFloat32> dX) implements Gradients {
     @Override
     public List<Operand<TFloat32>> asList() {
-      return List.of(dX);
+      return Arrays.asList(dX);
     }
   }
 }

@@ -128,6 +128,11 @@ public abstract class Model implements AutoCloseable {
     return this;
   }
 
+  /** The TensorFlow graph of the built model (for tests that count its ops). */
+  org.tensorflow.Graph graph() {
+    return requireBuilt("show its graph").graph;
+  }
+
   public boolean isBuilt() {
     return engine != null;
   }

@@ -10,59 +10,59 @@ import dev.leibniz.dsl.Tensor;
 final class GradFns {
   private GradFns() {}
 
-  @Call static Tensor addBroadcast(Tensor a, Tensor b) { return add(a, b); }
-  @Call static Tensor subColumn(Tensor a, Tensor b) { return sub(a, b); }
-  @Call static Tensor mulBroadcast(Tensor a, Tensor b) { return mul(a, b); }
-  @Call static Tensor divBroadcast(Tensor a, Tensor b) { return div(a, b); }
-  @Call static Tensor scalarSides(Tensor x) { return div(sub(2.0, mul(x, 1.5)), add(x, 3.0)); }
-  @Call static Tensor negate(Tensor x) { return neg(x); }
-  @Call static Tensor matmul2(Tensor a, Tensor b) { return matmul(a, b); }
-  @Call static Tensor squared(Tensor x) { return square(x); }
-  @Call static Tensor root(Tensor x) { return sqrt(x); }
-  @Call static Tensor exponential(Tensor x) { return exp(x); }
-  @Call static Tensor logarithm(Tensor x) { return log(x); }
-  @Call static Tensor cube(Tensor x) { return pow(x, 3); }
-  @Call static Tensor hyperbolic(Tensor x) { return tanh(x); }
-  @Call static Tensor logistic(Tensor x) { return sigmoid(x); }
-  @Call static Tensor rectified(Tensor x) { return relu(x); }
-  @Call static Tensor softmaxWeighted(Tensor x, Tensor w) { return mul(softmax(x), w); }
-  @Call static Tensor logSoftmaxWeighted(Tensor x, Tensor w) { return mul(logSoftmax(x), w); }
-  @Call static Tensor sumAll(Tensor x) { return sum(square(x)); }
-  @Call static Tensor sumRowsKeep(Tensor x) { return mul(sum(x, 1, true), x); }
-  @Call static Tensor sumAxes(Tensor x) { return square(sum(x, new int[] {0, 2}, false)); }
-  @Call static Tensor meanAll(Tensor x) { return mean(exp(x)); }
-  @Call static Tensor meanColumns(Tensor x) { return square(mean(x, 0)); }
-  @Call static Tensor reshaped(Tensor x) { return mul(reshape(x, 3, 4), reshape(x, -1, 4)); }
-  @Call static Tensor transposed(Tensor x, Tensor y) { return matmul(transpose(x), y); }
-  @Call static Tensor permuted(Tensor x) { return square(transpose(x, 1, 2, 0)); }
-  @Call static Tensor withConstants(Tensor x) { return add(mul(x, ones(2, 3)), mul(zerosLike(x), onesLike(x))); }
-  @Call static Tensor absolute(Tensor x) { return mul(abs(x), x); }
-  @Call static Tensor maxMin(Tensor x) { return add(maximum(x, 0.1), mul(minimum(x, -0.1), x)); }
+  @Call(order = 2) static Tensor addBroadcast(Tensor a, Tensor b) { return add(a, b); }
+  @Call(order = 2) static Tensor subColumn(Tensor a, Tensor b) { return sub(a, b); }
+  @Call(order = 2) static Tensor mulBroadcast(Tensor a, Tensor b) { return mul(a, b); }
+  @Call(order = 2) static Tensor divBroadcast(Tensor a, Tensor b) { return div(a, b); }
+  @Call(order = 2) static Tensor scalarSides(Tensor x) { return div(sub(2.0, mul(x, 1.5)), add(x, 3.0)); }
+  @Call(order = 2) static Tensor negate(Tensor x) { return neg(x); }
+  @Call(order = 2) static Tensor matmul2(Tensor a, Tensor b) { return matmul(a, b); }
+  @Call(order = 2) static Tensor squared(Tensor x) { return square(x); }
+  @Call(order = 2) static Tensor root(Tensor x) { return sqrt(x); }
+  @Call(order = 2) static Tensor exponential(Tensor x) { return exp(x); }
+  @Call(order = 2) static Tensor logarithm(Tensor x) { return log(x); }
+  @Call(order = 2) static Tensor cube(Tensor x) { return pow(x, 3); }
+  @Call(order = 2) static Tensor hyperbolic(Tensor x) { return tanh(x); }
+  @Call(order = 2) static Tensor logistic(Tensor x) { return sigmoid(x); }
+  @Call(order = 2) static Tensor rectified(Tensor x) { return relu(x); }
+  @Call(order = 2) static Tensor softmaxWeighted(Tensor x, Tensor w) { return mul(softmax(x), w); }
+  @Call(order = 2) static Tensor logSoftmaxWeighted(Tensor x, Tensor w) { return mul(logSoftmax(x), w); }
+  @Call(order = 2) static Tensor sumAll(Tensor x) { return sum(square(x)); }
+  @Call(order = 2) static Tensor sumRowsKeep(Tensor x) { return mul(sum(x, 1, true), x); }
+  @Call(order = 2) static Tensor sumAxes(Tensor x) { return square(sum(x, new int[] {0, 2}, false)); }
+  @Call(order = 2) static Tensor meanAll(Tensor x) { return mean(exp(x)); }
+  @Call(order = 2) static Tensor meanColumns(Tensor x) { return square(mean(x, 0)); }
+  @Call(order = 2) static Tensor reshaped(Tensor x) { return mul(reshape(x, 3, 4), reshape(x, -1, 4)); }
+  @Call(order = 2) static Tensor transposed(Tensor x, Tensor y) { return matmul(transpose(x), y); }
+  @Call(order = 2) static Tensor permuted(Tensor x) { return square(transpose(x, 1, 2, 0)); }
+  @Call(order = 2) static Tensor withConstants(Tensor x) { return add(mul(x, ones(2, 3)), mul(zerosLike(x), onesLike(x))); }
+  @Call(order = 2) static Tensor absolute(Tensor x) { return mul(abs(x), x); }
+  @Call(order = 2) static Tensor maxMin(Tensor x) { return add(maximum(x, 0.1), mul(minimum(x, -0.1), x)); }
   // Inputs are at least 0.2 from zero: every one is outside [-0.1, 0.1] and inside [-5, 5], away from the kinks.
-  @Call static Tensor clipped(Tensor x) { return add(mul(clip(x, -0.1, 0.1), x), square(clip(x, -5, 5))); }
-  @Call static Tensor flattened(Tensor x) { return square(flatten(x)); }
-  @Call static Tensor oneHotWeighted(Tensor labels, Tensor x) { return mul(oneHot(labels, x), square(x)); }
-  @Call static Tensor usedTwice(Tensor x) { return mul(tanh(x), add(x, sigmoid(x))); }
+  @Call(order = 2) static Tensor clipped(Tensor x) { return add(mul(clip(x, -0.1, 0.1), x), square(clip(x, -5, 5))); }
+  @Call(order = 2) static Tensor flattened(Tensor x) { return square(flatten(x)); }
+  @Call(order = 2) static Tensor oneHotWeighted(Tensor labels, Tensor x) { return mul(oneHot(labels, x), square(x)); }
+  @Call(order = 2) static Tensor usedTwice(Tensor x) { return mul(tanh(x), add(x, sigmoid(x))); }
 
   // ---- convnets, selection, indexing, training mode
-  @Call static Tensor convValid(Tensor x, Tensor k) { return conv2d(x, k); }
-  @Call static Tensor convSameStrided(Tensor x, Tensor k) { return conv2d(x, k, 2, 1, Padding.SAME); }
-  @Call static Tensor maxPooled(Tensor x) { return maxPool(x, 2); }
-  @Call static Tensor maxPooledSame(Tensor x) { return square(maxPool(x, 3, 2, 2, 1, Padding.SAME)); }
-  @Call static Tensor avgPooled(Tensor x) { return square(avgPool(x, 2)); }
-  @Call static Tensor avgPooledSame(Tensor x) { return square(avgPool(x, 3, 3, 2, 2, Padding.SAME)); }
-  @Call static Tensor biased(Tensor x, Tensor b) { return square(biasAdd(x, b)); }
-  @Call static Tensor droppedOut(Tensor x) { return mul(dropout(x, 0.4), x); }
-  @Call static Tensor selected(Tensor a, Tensor b) { return where(greater(a, 0.0), square(a), mul(b, a)); }
-  @Call static Tensor selectedLess(Tensor a) { return where(less(a, 0.0), 2.0, mul(a, a)); }
-  @Call static Tensor gathered(Tensor params, Tensor ids) { return square(gather(params, ids)); }
-  @Call static Tensor concatenated(Tensor a, Tensor b) { return mul(concat(a, b, 1), concat(b, a, -1)); }
-  @Call static Tensor sliced(Tensor x) { return square(slice(x, 1, 1, 3)); }
-  @Call static Tensor taken(Tensor x) { return mul(take(x, 1, 2), take(x, 1, 0)); }
-  @Call static Tensor expanded(Tensor x) { return mul(expandDims(x, 1), expandDims(x, -1)); }
+  @Call(order = 2) static Tensor convValid(Tensor x, Tensor k) { return conv2d(x, k); }
+  @Call(order = 2) static Tensor convSameStrided(Tensor x, Tensor k) { return conv2d(x, k, 2, 1, Padding.SAME); }
+  @Call(order = 2) static Tensor maxPooled(Tensor x) { return maxPool(x, 2); }
+  @Call(order = 2) static Tensor maxPooledSame(Tensor x) { return square(maxPool(x, 3, 2, 2, 1, Padding.SAME)); }
+  @Call(order = 2) static Tensor avgPooled(Tensor x) { return square(avgPool(x, 2)); }
+  @Call(order = 2) static Tensor avgPooledSame(Tensor x) { return square(avgPool(x, 3, 3, 2, 2, Padding.SAME)); }
+  @Call(order = 2) static Tensor biased(Tensor x, Tensor b) { return square(biasAdd(x, b)); }
+  @Call(order = 2) static Tensor droppedOut(Tensor x) { return mul(dropout(x, 0.4), x); }
+  @Call(order = 2) static Tensor selected(Tensor a, Tensor b) { return where(greater(a, 0.0), square(a), mul(b, a)); }
+  @Call(order = 2) static Tensor selectedLess(Tensor a) { return where(less(a, 0.0), 2.0, mul(a, a)); }
+  @Call(order = 2) static Tensor gathered(Tensor params, Tensor ids) { return square(gather(params, ids)); }
+  @Call(order = 2) static Tensor concatenated(Tensor a, Tensor b) { return mul(concat(a, b, 1), concat(b, a, -1)); }
+  @Call(order = 2) static Tensor sliced(Tensor x) { return square(slice(x, 1, 1, 3)); }
+  @Call(order = 2) static Tensor taken(Tensor x) { return mul(take(x, 1, 2), take(x, 1, 0)); }
+  @Call(order = 2) static Tensor expanded(Tensor x) { return mul(expandDims(x, 1), expandDims(x, -1)); }
   // Batch normalization in training (BatchNormalization's formula, without the moving statistics):
   // the gradient flows through the batch mean and variance.
-  @Call static Tensor batchNormalized(Tensor x, Tensor gamma) {
+  @Call(order = 2) static Tensor batchNormalized(Tensor x, Tensor gamma) {
     Tensor rows = mergeLeading(x);
     Tensor m = mean(rows, 0);
     Tensor v = mean(square(sub(rows, m)), 0);

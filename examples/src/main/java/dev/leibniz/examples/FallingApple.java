@@ -23,7 +23,7 @@ public final class FallingApple {
   private FallingApple() {}
 
   /** Metres fallen after {@code time} seconds. */
-  @Call
+  @Call(order = 2)
   static Tensor position(Tensor time) {
     return mul(4.9, square(time));
   }

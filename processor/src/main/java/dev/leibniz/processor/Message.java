@@ -1,62 +1,188 @@
 package dev.leibniz.processor;
 
 /**
- * Every problem the processor reports: a stable tag (for searching and for tests) and a message
- * that says what was found and what to write instead ({@code %s} filled in by the caller).
+ * Every problem the processor reports, with its full text: a stable tag that says what kind of
+ * mistake it is (for searching and for tests) and a message that says what was found and what to
+ * write instead. Call sites pass only the values ({@code %s}); the words live here.
  */
 public enum Message {
-  UNSUPPORTED_STATEMENT("UnsupportedStatement",
+  // ---- statements of a @Call body
+  UNSUPPORTED_STATEMENT(Tag.UNSUPPORTED_STATEMENT,
       "%s is not supported in a @Call body; write local variables, op calls, `if` on configuration"
           + " fields and `for (int i = 0; i < n; i++)` loops, and return the result at the end"),
-  UNSUPPORTED_EXPRESSION("UnsupportedExpression",
-      "%s is not supported in a @Call body; %s"),
-  UNKNOWN_OP("UnknownOp",
-      "'%s' is not a Leibniz op nor a @Call method; %s"),
-  SHAPE_MISMATCH("ShapeMismatch", "%s"),
-  WEIGHT_NOT_BUILT("WeightNotBuilt",
-      "weight '%s' is read here but no @Build method assigns it; in a @Build method write"
-          + " %s = addWeight(\"%s\", Shape.of(...), Init.GLOROT_UNIFORM)"),
-  WEIGHT_IN_CALL("WeightInCall",
-      "addWeight creates a weight and belongs in the @Build method, which runs once; assign the"
-          + " weight to a @Weight field there and read the field here"),
-  TENSOR_CONDITION("TensorCondition",
-      "the condition `%s` depends on a tensor; `if` is decided while the graph is built, so it may"
-          + " only test configuration fields, literals and loop indices"),
-  UNSUPPORTED_LOOP("UnsupportedLoop",
+  EARLY_RETURN(Tag.UNSUPPORTED_STATEMENT,
+      "`return` before the end of the method is not supported in a @Call body; keep the result in a local and"
+          + " return it at the end"),
+  LOCAL_WITHOUT_VALUE(Tag.UNSUPPORTED_STATEMENT,
+      "the local `%s` has no value; give it one where it is declared (`Tensor %s = ...;`)"),
+  ASSIGN_TO_FIELD(Tag.UNSUPPORTED_STATEMENT,
+      "assigning to `%s` is not supported in a @Call body: fields are configuration; keep results in locals"),
+  ASSIGN_TO_UNKNOWN(Tag.UNSUPPORTED_STATEMENT,
+      "assigning to `%s`, which is not a local of this method; declare it first (`Tensor %s = ...;`)"),
+  REASSIGN_NUMBER(Tag.UNSUPPORTED_STATEMENT,
+      "the number local `%s` is fixed while the graph is built, so it cannot be reassigned; declare a new local"),
+  UNSUPPORTED_LOOP(Tag.UNSUPPORTED_LOOP,
       "write the loop as `for (int i = start; i < end; i++)` with start and end from literals or"
           + " final configuration fields; found `%s`"),
-  NOT_A_TENSOR("NotATensor", "`%s` is a %s, but a tensor is expected here; %s"),
-  NOT_A_NUMBER("NotANumber",
+  TENSOR_CONDITION(Tag.TENSOR_CONDITION,
+      "the condition `%s` depends on a tensor; `if` is decided while the graph is built, so it may"
+          + " only test configuration fields, literals and loop indices"),
+  RESERVED_NAME(Tag.RESERVED_NAME, "'%s' is used by the generated code; rename this %s"),
+
+  // ---- expressions
+  NUMBER_FOR_TENSOR(Tag.NOT_A_TENSOR, "`%s` is a number, but a tensor is expected here; write scalar(%s) for a tensor"),
+  FIELD_FOR_TENSOR(Tag.NOT_A_TENSOR,
+      "`%s` is a field of type %s, but a tensor is expected here; tensors in a @Call body are inputs,"
+          + " @Weight fields, locals and op results"),
+  JAVA_OPERATOR(Tag.UNSUPPORTED_EXPRESSION,
+      "the operator `%s` is not supported in a @Call body; Java operators do not apply to tensors: write add,"
+          + " sub, mul or div"),
+  NOT_A_TENSOR_EXPRESSION(Tag.UNSUPPORTED_EXPRESSION,
+      "`%s` is not supported in a @Call body; a tensor is an input, a @Weight field, a local, or the result of an"
+          + " op or @Call"),
+  CALL_BY_NAME(Tag.UNSUPPORTED_EXPRESSION,
+      "`%s` is not supported in a @Call body; call an op or a @Call method by name"),
+  UNSUPPORTED_NUMBER(Tag.UNSUPPORTED_EXPRESSION,
+      "`%s` is not supported in a @Call body; numbers here are literals, final number, boolean or enum fields,"
+          + " enum constants (Type.NAME), number locals and loop indices"),
+  INSTANCE_FIELD_IN_STATIC(Tag.UNSUPPORTED_EXPRESSION,
+      "instance field `%s` is not supported in a static @Call; a static @Call reads static final fields"),
+  NOT_A_NUMBER(Tag.NOT_A_NUMBER,
       "`%s` must be known while the graph is built (a literal, a final number field or a loop"
           + " index), not a tensor"),
-  MUTABLE_CONFIG("MutableConfig",
+  MUTABLE_CONFIG(Tag.MUTABLE_CONFIG,
       "field '%s' is read while the graph is built, so changing it later would have no effect;"
           + " make it final"),
-  INACCESSIBLE("Inaccessible",
-      "%s '%s' is private, but the generated %s reads it; make it package-private"),
-  BAD_SIGNATURE("BadSignature", "%s"),
-  BAD_WEIGHT("BadWeight", "%s"),
-  RECURSION("Recursion",
+  INACCESSIBLE(Tag.INACCESSIBLE, "%s '%s' is private, but the generated %s reads it; make it package-private"),
+
+  // ---- calls
+  UNKNOWN_OP(Tag.UNKNOWN_OP,
+      "'%s' is not a Leibniz op nor a @Call method; ops are the functions of dev.leibniz.dsl.Ops"
+          + " (import static dev.leibniz.dsl.Ops.*)"),
+  UNKNOWN_OP_DID_YOU_MEAN(Tag.UNKNOWN_OP,
+      "'%s' is not a Leibniz op nor a @Call method; did you mean '%s'? ops are the functions of"
+          + " dev.leibniz.dsl.Ops (import static dev.leibniz.dsl.Ops.*)"),
+  PLAIN_METHOD(Tag.UNKNOWN_OP,
+      "'%s' is a plain Java method of this class, not a Leibniz op; annotate it @Call to use it in a graph"),
+  NO_SUCH_CALL(Tag.UNKNOWN_OP, "'%s' is not a Leibniz op nor a @Call method; %s has no %s@Call method '%s' with %d inputs"),
+  RECURSION(Tag.RECURSION,
       "@Call method '%s' calls itself; a graph is built from straight-line code, so write the"
           + " repetition as a `for` loop"),
-  RESERVED_NAME("ReservedName",
-      "'%s' is used by the generated code; rename this %s"),
-  INTERNAL("Internal",
-      "the Leibniz processor failed on %s (%s); please report it with this class");
+  WEIGHT_NOT_BUILT(Tag.WEIGHT_NOT_BUILT,
+      "weight '%s' is read here but no @Build method assigns it; in a @Build method write"
+          + " %s = addWeight(\"%s\", Shape.of(...), Init.GLOROT_UNIFORM)"),
+  WEIGHT_IN_CALL(Tag.WEIGHT_IN_CALL,
+      "addWeight creates a weight and belongs in the @Build method, which runs once; assign the"
+          + " weight to a @Weight field there and read the field here"),
 
-  private final String tag;
+  // ---- arguments of ops
+  NOT_A_BOOLEAN(Tag.BAD_ARGUMENT, "`%s` must be a boolean literal here; write true or false"),
+  NOT_AN_INTEGER(Tag.BAD_ARGUMENT, "`%s` is not an integer; axes and dimensions are integers"),
+  AXIS_OUT_OF_RANGE(Tag.BAD_ARGUMENT,
+      "%s axis %d is out of range for a rank-%d tensor of shape %s (axes go from %d to %d)"),
+  AXIS_TWICE(Tag.BAD_ARGUMENT, "%s names axis %d twice"),
+  EXPAND_AXIS_OUT_OF_RANGE(Tag.BAD_ARGUMENT, "expandDims axis %d is out of range for a result of rank %d"),
+  RESHAPE_DIMENSION(Tag.BAD_ARGUMENT, "reshape dimensions are sizes or -1, got %d"),
+  RESHAPE_TWO_INFERRED(Tag.BAD_ARGUMENT, "reshape to %s: at most one dimension may be -1"),
+  STRIDES(Tag.BAD_ARGUMENT, "%s strides are 1 or more, got %d"),
+  TRANSPOSE_PERMUTATION(Tag.BAD_ARGUMENT, "transpose needs a constant permutation to be differentiated; got %s"),
+  MOVING_AVERAGE_OF_WEIGHT(Tag.BAD_ARGUMENT,
+      "movingAverage updates a @Weight field (a non-trainable moving statistic); pass the field itself as its"
+          + " first argument"),
+
+  // ---- static shapes
+  BROADCAST(Tag.SHAPE_MISMATCH,
+      "cannot broadcast %s with %s: dimension %d does not match %d (dimensions must be equal, or one of them 1)"),
+  RANK(Tag.SHAPE_MISMATCH, "%s needs a rank-%d %s, got rank %d with shape %s"),
+  MIN_RANK(Tag.SHAPE_MISMATCH, "%s needs %s of rank %d or more, got rank %d with shape %s"),
+  SCALAR_INPUT(Tag.SHAPE_MISMATCH, "%s needs a tensor of rank 1 or more (%s), got a scalar"),
+  MATMUL_INNER(Tag.SHAPE_MISMATCH,
+      "matmul of %s and %s: the inner dimensions %d and %d differ; the left operand's columns must equal the"
+          + " right operand's rows (transpose one side, or check the weight's shape in @Build)"),
+  BIAS_SIZE(Tag.SHAPE_MISMATCH, "biasAdd of a bias of %d values to an input whose last axis has %d: %s"),
+  CONV_CHANNELS(Tag.SHAPE_MISMATCH, "conv2d of an input with %d channels %s and a kernel for %d channels %s"),
+  WINDOW_LARGER_THAN_INPUT(Tag.SHAPE_MISMATCH,
+      "%s with VALID padding needs inputs at least as large as its window: %d < %d"),
+  RESHAPE_SIZE(Tag.SHAPE_MISMATCH, "cannot reshape %s (%d elements) to %s (%d elements)"),
+  TRANSPOSE_RANK(Tag.SHAPE_MISMATCH, "transpose of a rank-%d tensor %s needs %d axes in its permutation, got %d"),
+  SLICE_RANGE(Tag.SHAPE_MISMATCH, "slice [%d, %d) of axis %d of %s is out of range"),
+  TAKE_RANGE(Tag.SHAPE_MISMATCH, "take %s of axis %d of %s is out of range"),
+  CONCAT_RANKS(Tag.SHAPE_MISMATCH, "concat of tensors of different ranks: %s and %s"),
+  CONCAT_DIMENSIONS(Tag.SHAPE_MISMATCH, "concat along axis %d needs the other dimensions equal, got %s and %s"),
+
+  // ---- declarations
+  BUILD_TWICE(Tag.BAD_SIGNATURE, "a layer has one @Build method; merge this one into '%s'"),
+  BUILD_OF_FUNCTIONS(Tag.BAD_SIGNATURE,
+      "@Build creates the weights of a layer object: make it an instance method of a @Layer or @Model class"),
+  BUILD_PARAMETER(Tag.BAD_SIGNATURE,
+      "@Build receives the Shape of each @Call input, got %s for '%s'; declare it as `Shape %s`"),
+  INSTANCE_CALL_OUTSIDE_LAYER(Tag.BAD_SIGNATURE,
+      "an instance @Call method belongs to a @Layer or @Model class; annotate the class, or make '%s' static"),
+  CALL_RETURN_TYPE(Tag.BAD_SIGNATURE, "@Call method '%s' must return Tensor, got %s"),
+  CALL_WITHOUT_INPUTS(Tag.BAD_SIGNATURE, "@Call method '%s' needs at least one Tensor input"),
+  CALL_PARAMETER(Tag.BAD_SIGNATURE,
+      "@Call inputs are tensors; '%s' has type %s (keep configuration in final fields of the layer)"),
+  ORDER_RANGE(Tag.BAD_SIGNATURE, "@Call(order = %d) on '%s': the order is 1 (forward and backward) or 2 (also the"
+      + " gradient of the gradient)"),
+  ORDER_NEEDS_STATIC(Tag.BAD_SIGNATURE,
+      "@Call(order = 2) on '%s': second derivatives are generated for static @Call functions; make it static or"
+          + " remove order = 2"),
+  ORDER_NEEDS_STRAIGHT_LINE(Tag.BAD_SIGNATURE,
+      "@Call(order = 2) on '%s': second derivatives are generated for straight-line bodies of ops (no `if`, no"
+          + " `for`, no calls into other layers); remove order = 2 or move the second-order part into a function"
+          + " of its own"),
+  WEIGHT_TYPE(Tag.BAD_WEIGHT, "@Weight field '%s' must have type Variable, got %s; declare it as `@Weight Variable %s;`"),
+  WEIGHT_FINAL(Tag.BAD_WEIGHT,
+      "@Weight field '%s' is assigned by @Build, once per layer object; remove `final` and `static`"),
+
+  INTERNAL(Tag.INTERNAL, "the Leibniz processor failed on %s (%s); please report it with this class");
+
+  /** What kind of mistake a message reports; shown as {@code [leibniz.Name]}. */
+  public enum Tag {
+    UNSUPPORTED_STATEMENT("UnsupportedStatement"),
+    UNSUPPORTED_EXPRESSION("UnsupportedExpression"),
+    UNKNOWN_OP("UnknownOp"),
+    BAD_ARGUMENT("BadArgument"),
+    SHAPE_MISMATCH("ShapeMismatch"),
+    WEIGHT_NOT_BUILT("WeightNotBuilt"),
+    WEIGHT_IN_CALL("WeightInCall"),
+    TENSOR_CONDITION("TensorCondition"),
+    UNSUPPORTED_LOOP("UnsupportedLoop"),
+    NOT_A_TENSOR("NotATensor"),
+    NOT_A_NUMBER("NotANumber"),
+    MUTABLE_CONFIG("MutableConfig"),
+    INACCESSIBLE("Inaccessible"),
+    BAD_SIGNATURE("BadSignature"),
+    BAD_WEIGHT("BadWeight"),
+    RECURSION("Recursion"),
+    RESERVED_NAME("ReservedName"),
+    INTERNAL("Internal");
+
+    private final String name;
+
+    Tag(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public String toString() {
+      return "[leibniz." + name + "]";
+    }
+  }
+
+  private final Tag tag;
   private final String format;
 
-  Message(String tag, String format) {
+  Message(Tag tag, String format) {
     this.tag = tag;
     this.format = format;
   }
 
-  public String tag() {
-    return "[leibniz." + tag + "]";
+  public Tag tag() {
+    return tag;
   }
 
   public String format(Object... args) {
-    return tag() + " " + String.format(format, args);
+    return tag + " " + String.format(format, args);
   }
 }

@@ -30,10 +30,6 @@ public final class Reporter {
     messager.printMessage(Diagnostic.Kind.ERROR, message.format(args), at);
   }
 
-  public int errorCount() {
-    return errors;
-  }
-
   public boolean hasErrors() {
     return errors > 0;
   }

@@ -279,8 +279,8 @@ public final class Tf {
 
   /** Called by generated backward code: adds to the gradient of weight {@code v}. */
   public void addGradient(Variable v, Operand<TFloat32> gradient) {
-    if (v == null) {
-      return; // a weight this configuration's @Build did not create (read only in a branch)
+    if (v == null || gradient == null) {
+      return; // a weight this configuration's @Build did not create, or one with no gradient
     }
     gradients.merge(v, gradient, this::add);
   }
@@ -307,6 +307,19 @@ public final class Tf {
 
   public Operand<TFloat32> add(Operand<TFloat32> a, Operand<TFloat32> b) {
     return ops.math.add(a, b);
+  }
+
+  /**
+   * {@code sum + g} for gradients, where null is a symbolic zero (a gradient nothing wrote, as
+   * JAX's {@code add_tangents} treats {@code Zero}): no zeros tensor is built for it.
+   */
+  public Operand<TFloat32> accumulate(Operand<TFloat32> sum, Operand<TFloat32> g) {
+    return sum == null ? g : g == null ? sum : add(sum, g);
+  }
+
+  /** {@code g}, or zeros shaped like {@code like} where g is a symbolic zero (null). */
+  public Operand<TFloat32> orZerosLike(Operand<TFloat32> g, Operand<TFloat32> like) {
+    return g != null ? g : ops.zerosLike(like);
   }
 
   public Operand<TFloat32> sub(Operand<TFloat32> a, Operand<TFloat32> b) {

@@ -1,20 +1,22 @@
 package dev.leibniz.processor.ad;
 
+import dev.leibniz.dsl.GraphNames;
 import dev.leibniz.processor.ir.Attrs;
 import dev.leibniz.processor.ir.Block;
 import dev.leibniz.processor.ir.Blocks;
 import dev.leibniz.processor.ir.Builder;
-import dev.leibniz.processor.ir.Fn;
 import dev.leibniz.processor.ir.If;
 import dev.leibniz.processor.ir.Loop;
 import dev.leibniz.processor.ir.Node;
 import dev.leibniz.processor.ir.Op;
+import dev.leibniz.processor.ir.Origin;
 import dev.leibniz.processor.ir.SlotWrite;
 import dev.leibniz.processor.ir.Stmt;
-import dev.leibniz.processor.ops.Ir;
+import dev.leibniz.processor.ops.IrMath;
 import dev.leibniz.processor.ops.Structure;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,44 +28,60 @@ import java.util.Set;
  * accumulated with {@code add} where a value is used twice and absent (a symbolic zero) where
  * it is not used at all. A region (a loop body, a branch) runs its backward in a reversed loop
  * or the same branch; the values it reads from outside get mutable gradient slots, declared
- * before it, added to inside it and read after it.
+ * before it, written inside it and read after it.
+ *
+ * <p>Symbolic zeros cross regions as JAX's {@code add_tangents} lets them: a slot starts empty
+ * (null while the graph is built) unless its value already has a gradient, its first write is
+ * the value, and what a region may or may not have written is added with {@code accumulate},
+ * which treats null as zero. So no zeros tensor is built for a gradient nobody wrote. Which of
+ * these holds is tracked as the backward is written ({@link Fill}), through branches (both
+ * sides) and loops (to a fixpoint: a loop body may run any number of times).
  */
-public final class Differentiator {
-  /** The backward statements, and the adjoint of each input and weight that has one. */
-  public record Backward(Block block, Map<Integer, Integer> adjoints) {}
+final class Differentiator {
+  /** What a slot holds at a point of the backward: nothing yet, a gradient, or either. */
+  private enum Fill {
+    EMPTY, FULL, MAYBE;
+
+    Fill join(Fill other) {
+      return this == other ? this : MAYBE;
+    }
+  }
 
   private final Builder b;
-  private final Ir ir;
-  private final Map<Integer, Integer> adj = new HashMap<>();
+  private final IrMath ir;
+  private Map<Integer, Integer> adj = new HashMap<>();
+  /** Adjoints that may be a symbolic zero (null) when the graph is built: reads of MAYBE slots. */
+  private Set<Integer> nullable = new HashSet<>();
+  private Map<Integer, Fill> fill = new HashMap<>();
 
   private Differentiator(Builder b) {
     this.b = b;
-    this.ir = new Ir(b);
+    this.ir = new IrMath(b);
   }
+
+  /** Adjoints of the values asked for; {@code nullable} lists those that may be null when the graph is built. */
+  record Adjoints(Map<Integer, Integer> of, Set<Integer> nullable) {}
 
   /**
    * Appends to {@code b} the backward of {@code body} given adjoint {@code seed} of value
-   * {@code result}, and returns the adjoints of {@code wrt}.
+   * {@code result}, and returns the adjoints of {@code wrt} (absent: a symbolic zero).
    */
-  public static Map<Integer, Integer> differentiate(Builder b, Block body, int result, int seed, List<Integer> wrt) {
+  static Adjoints differentiate(Builder b, Block body, int result, int seed, List<Integer> wrt) {
     Differentiator d = new Differentiator(b);
     d.adj.put(result, seed);
     d.block(body, null);
     Map<Integer, Integer> out = new LinkedHashMap<>();
+    Set<Integer> maybe = new LinkedHashSet<>();
     for (int id : wrt) {
-      if (d.adj.containsKey(id)) {
-        out.put(id, d.adj.get(id));
+      Integer a = d.adj.get(id);
+      if (a != null) {
+        out.put(id, a);
+        if (d.nullable.contains(a)) {
+          maybe.add(a);
+        }
       }
     }
-    return out;
-  }
-
-  /** The inputs and weights of a function, the values its gradients are taken with respect to. */
-  public static List<Integer> parameters(Fn fn) {
-    List<Integer> ids = new ArrayList<>();
-    fn.inputs().forEach(n -> ids.add(n.id()));
-    fn.weights().forEach(n -> ids.add(n.id()));
-    return ids;
+    return new Adjoints(out, maybe);
   }
 
   /** A region being differentiated: what it defines, and the slots of what it reads from outside. */
@@ -79,18 +97,35 @@ public final class Differentiator {
     }
   }
 
+  /** Adds {@code grad} (null-able if listed in {@link #nullable}) to the adjoint of {@code value}. */
   private void contribute(int value, int grad, Region region) {
+    boolean gradMaybe = nullable.contains(grad);
     if (region == null || region.defined().contains(value)) {
       Integer existing = adj.get(value);
-      int total = existing == null ? grad : ir.add(existing, grad);
+      int total = grad;
+      if (existing != null) {
+        boolean existingMaybe = nullable.contains(existing);
+        total = existingMaybe || gradMaybe ? ir.accumulate(existing, grad) : ir.add(existing, grad);
+        if (existingMaybe && gradMaybe) {
+          nullable.add(total);
+        }
+      }
       Node n = b.get(total);
       if (!Structure.isLeaf(n) && n.op() != Structure.READ) {
-        b.rename(total, "d" + Structure.capitalize(b.hint(value)));
+        b.rename(total, GraphNames.gradientOf(b.hint(value)));
       }
       adj.put(value, total);
       return;
     }
-    b.append(new SlotWrite(region.slot(value), grad, false));
+    write(region.slot(value), grad, gradMaybe);
+  }
+
+  private void write(int slot, int grad, boolean gradMaybe) {
+    Fill now = fill.get(slot);
+    SlotWrite.Kind kind = now == Fill.EMPTY ? SlotWrite.Kind.SET
+        : now == Fill.FULL && !gradMaybe ? SlotWrite.Kind.ADD : SlotWrite.Kind.ACCUMULATE;
+    b.append(new SlotWrite(slot, grad, kind));
+    fill.put(slot, now == Fill.FULL || !gradMaybe ? Fill.FULL : Fill.MAYBE);
   }
 
   private void block(Block block, Region region) {
@@ -112,19 +147,24 @@ public final class Differentiator {
     if (g == null || n.args().isEmpty()) {
       return;
     }
-    var previous = b.at(n.origin().asGradient());
+    // Accumulations belong to the line whose use they come from, as the rule's own ops do.
+    Origin previous = b.at(n.origin().asGradient());
+    if (nullable.contains(g)) {
+      g = ir.orZerosLike(g, n.id());
+      b.rename(g, GraphNames.gradientOf(n.hint()));
+    }
     int[] grads = n.op().vjp(b, n, g);
-    b.at(previous);
     for (int i = 0; i < grads.length; i++) {
       if (grads[i] != Op.ZERO) {
         contribute(n.arg(i), grads[i], region);
       }
     }
+    b.at(previous);
   }
 
   /**
    * Declares (in the enclosing context) a slot for each outer value the region reads that no
-   * enclosing region has a slot for yet, holding the adjoint it has so far (or zeros).
+   * enclosing region has a slot for yet, holding the adjoint it has so far (or nothing).
    */
   private Map<Integer, Integer> openSlots(Set<Integer> free, Region region) {
     Map<Integer, Integer> slots = new LinkedHashMap<>();
@@ -136,18 +176,64 @@ public final class Differentiator {
       if (!n.op().differentiable() || n.op().javaType(n.attrs()) != null) {
         continue;
       }
-      Integer current = adj.remove(v);
-      int init = current != null ? current : ir.zerosLike(v);
-      slots.put(v, b.node(Structure.SLOT, List.of(init), Attrs.NONE, "d" + Structure.capitalize(n.hint())));
+      slots.put(v, slot(adj.remove(v), n));
     }
     return slots;
   }
 
-  /** After the region: each slot's final value is the adjoint of its value. */
+  private int slot(Integer init, Node of) {
+    String hint = GraphNames.gradientOf(of.hint());
+    int slot = init == null
+        ? b.node(Structure.SLOT, List.of(), Attrs.of("shape", of.shape()), hint)
+        : b.node(Structure.SLOT, List.of(init), Attrs.NONE, hint);
+    fill.put(slot, init == null ? Fill.EMPTY : nullable.contains(init) ? Fill.MAYBE : Fill.FULL);
+    return slot;
+  }
+
+  /** After the region: each slot's content is the adjoint of its value (none if it stayed empty). */
   private void closeSlots(Map<Integer, Integer> slots) {
     for (var e : slots.entrySet()) {
-      adj.put(e.getKey(), b.node(Structure.READ, List.of(e.getValue()), Attrs.NONE, b.hint(e.getValue())));
+      Integer read = read(e.getValue());
+      if (read != null) {
+        adj.put(e.getKey(), read);
+      }
     }
+  }
+
+  /** The slot's value, or null where it is certainly empty. */
+  private Integer read(int slot) {
+    Fill now = fill.get(slot);
+    if (now == Fill.EMPTY) {
+      return null;
+    }
+    int read = b.node(Structure.READ, List.of(slot), now == Fill.MAYBE ? Attrs.of("maybeEmpty", true) : Attrs.NONE,
+        b.hint(slot));
+    if (now == Fill.MAYBE) {
+      nullable.add(read);
+    }
+    return read;
+  }
+
+  /** Everything the backward of a region changes, to run it again from the same start. */
+  private record Snapshot(Map<Integer, Integer> adj, Set<Integer> nullable, Map<Integer, Fill> fill) {}
+
+  private Snapshot snapshot() {
+    return new Snapshot(new HashMap<>(adj), new HashSet<>(nullable), new HashMap<>(fill));
+  }
+
+  private void restore(Snapshot s) {
+    adj = new HashMap<>(s.adj());
+    nullable = new HashSet<>(s.nullable());
+    fill = new HashMap<>(s.fill());
+  }
+
+  private static Map<Integer, Fill> join(Map<Integer, Fill> a, Map<Integer, Fill> c) {
+    Map<Integer, Fill> out = new HashMap<>();
+    a.forEach((slot, f) -> {
+      Fill other = c.get(slot);
+      out.put(slot, other == null ? f : f.join(other));
+    });
+    return out;
   }
 
   private void loop(Loop l, Region region) {
@@ -156,7 +242,7 @@ public final class Differentiator {
     }
     // Carried values feed each other inside the loop (h into total): all carry a gradient.
     List<Loop.Carry> carried = l.carried();
-    var previous = b.at(l.origin().asGradient());
+    Origin previous = b.at(l.origin().asGradient());
     Set<Integer> free = new LinkedHashSet<>(Blocks.free(l.body()));
     Set<Integer> defined = Blocks.defined(l.body());
     for (Loop.Carry c : carried) {
@@ -166,30 +252,47 @@ public final class Differentiator {
     }
     Map<Integer, Integer> carrySlots = new LinkedHashMap<>();
     for (Loop.Carry c : carried) {
-      Integer after = adj.remove(c.out());
-      carrySlots.put(c.param(), b.node(Structure.SLOT, List.of(after != null ? after : ir.zerosLike(c.init())), Attrs.NONE,
-          "d" + Structure.capitalize(b.hint(c.out()))));
+      carrySlots.put(c.param(), slot(adj.remove(c.out()), b.get(c.out())));
     }
     Map<Integer, Integer> slots = openSlots(free, region);
     Region inner = new Region(region, defined, slots);
 
-    b.openBlock();
-    for (Loop.Carry c : carried) {
-      int slot = carrySlots.get(c.param());
-      contribute(c.result(), b.node(Structure.READ, List.of(slot), Attrs.NONE, b.hint(slot)), inner);
+    // The body may run any number of times: write it from what the slots may hold at its start
+    // (before the loop, or after an iteration), until that stops changing.
+    Snapshot start = snapshot();
+    Block body;
+    while (true) {
+      b.openBlock();
+      for (Loop.Carry c : carried) {
+        Integer read = read(carrySlots.get(c.param()));
+        if (read != null) {
+          contribute(c.result(), read, inner);
+        }
+      }
+      block(l.body(), inner);
+      for (Loop.Carry c : carried) {
+        Integer g = adj.get(c.param());
+        int slot = carrySlots.get(c.param());
+        b.append(new SlotWrite(slot, g != null ? g : Op.ZERO, SlotWrite.Kind.SET));
+        fill.put(slot, g == null ? Fill.EMPTY : nullable.contains(g) ? Fill.MAYBE : Fill.FULL);
+      }
+      body = b.closeBlock();
+      Map<Integer, Fill> atStart = join(start.fill(), fill);
+      if (atStart.equals(start.fill())) {
+        break;
+      }
+      start = new Snapshot(start.adj(), start.nullable(), atStart);
+      restore(start);
     }
-    block(l.body(), inner);
-    for (Loop.Carry c : carried) {
-      Integer g = adj.get(c.param());
-      b.append(new SlotWrite(carrySlots.get(c.param()), g != null ? g : ir.zerosLike(c.param()), true));
-    }
-    Block body = b.closeBlock();
+    restore(start); // zero iterations, or any number: what the slots may hold after the loop
     b.append(new Loop(l.region(), l.var(), l.from(), l.to(), true, List.of(), body, l.origin().asGradient()));
 
     closeSlots(slots);
     for (Loop.Carry c : carried) {
-      int slot = carrySlots.get(c.param());
-      contribute(c.init(), b.node(Structure.READ, List.of(slot), Attrs.NONE, b.hint(slot)), region);
+      Integer read = read(carrySlots.get(c.param()));
+      if (read != null) {
+        contribute(c.init(), read, region);
+      }
     }
     b.at(previous);
   }
@@ -204,7 +307,7 @@ public final class Differentiator {
     if (live.isEmpty()) {
       return;
     }
-    var previous = b.at(f.origin().asGradient());
+    Origin previous = b.at(f.origin().asGradient());
     Set<Integer> free = new LinkedHashSet<>(Blocks.free(f.then()));
     free.addAll(Blocks.free(f.otherwise()));
     Set<Integer> thenDefined = Blocks.defined(f.then());
@@ -222,8 +325,12 @@ public final class Differentiator {
       seeds.put(m.out(), adj.remove(m.out()));
     }
     Map<Integer, Integer> slots = openSlots(free, region);
+    Snapshot start = snapshot();
     Block then = branch(f.then(), thenDefined, live, seeds, true, region, slots);
+    Map<Integer, Fill> afterThen = fill;
+    restore(start);
     Block otherwise = branch(f.otherwise(), elseDefined, live, seeds, false, region, slots);
+    fill = join(afterThen, fill);
     b.append(new If(f.region(), f.condition(), then, otherwise, List.of(), f.origin().asGradient()));
     closeSlots(slots);
     b.at(previous);

@@ -1,5 +1,6 @@
 package dev.leibniz.processor.check;
 
+import dev.leibniz.dsl.GraphNames;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
@@ -28,6 +29,20 @@ public final class Annotations {
     return null;
   }
 
+  /** The {@code order} of a {@code @Call} method: 1 unless it asks for 2. */
+  public static int order(Element method) {
+    AnnotationMirror call = find(method, CALL);
+    if (call == null) {
+      return 1;
+    }
+    for (var e : call.getElementValues().entrySet()) {
+      if (e.getKey().getSimpleName().contentEquals("order")) {
+        return ((Number) e.getValue().getValue()).intValue();
+      }
+    }
+    return 1;
+  }
+
   public static boolean has(Element e, String name) {
     return find(e, name) != null;
   }
@@ -37,15 +52,14 @@ public final class Annotations {
     return e != null && (has(e, LAYER) || has(e, MODEL));
   }
 
-  /** {@code pkg.Outer_Inner_Graph} for {@code pkg.Outer.Inner}. */
+  /** {@code pkg.Outer_Inner_Graph} for {@code pkg.Outer.Inner} ({@link GraphNames#graphClass}). */
   public static String graphName(TypeElement type) {
-    StringBuilder simple = new StringBuilder(type.getSimpleName());
-    Element e = type.getEnclosingElement();
-    while (e instanceof TypeElement outer) {
-      simple.insert(0, outer.getSimpleName() + "_");
-      e = outer.getEnclosingElement();
+    java.util.LinkedList<String> simple = new java.util.LinkedList<>();
+    Element e = type;
+    while (e instanceof TypeElement t) {
+      simple.addFirst(t.getSimpleName().toString());
+      e = t.getEnclosingElement();
     }
-    String pkg = ((javax.lang.model.element.PackageElement) e).getQualifiedName().toString();
-    return (pkg.isEmpty() ? "" : pkg + ".") + simple + "_Graph";
+    return GraphNames.graphClass(((javax.lang.model.element.PackageElement) e).getQualifiedName().toString(), simple);
   }
 }

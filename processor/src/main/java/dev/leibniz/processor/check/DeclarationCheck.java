@@ -10,6 +10,7 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.Trees;
+import dev.leibniz.dsl.GraphNames;
 import dev.leibniz.processor.Message;
 import dev.leibniz.processor.Reporter;
 import dev.leibniz.processor.ir.StaticShape;
@@ -32,9 +33,6 @@ import javax.lang.model.util.ElementFilter;
  * method) and reads which weights {@code @Build} assigns, with their shapes where literal.
  */
 public final class DeclarationCheck {
-  /** Names the generated methods use for their own parameters. */
-  public static final Set<String> RESERVED = Set.of("tf", "layer", "fwd", "dOutput");
-
   private final Trees trees;
   private final Reporter reporter;
 
@@ -64,8 +62,7 @@ public final class DeclarationCheck {
     for (ExecutableElement m : ElementFilter.methodsIn(type.getEnclosedElements())) {
       if (Annotations.has(m, Annotations.BUILD)) {
         if (build != null) {
-          reporter.error(m, Message.BAD_SIGNATURE, "a layer has one @Build method; merge this one into '"
-              + build.getSimpleName() + "'");
+          reporter.error(m, Message.BUILD_TWICE, build.getSimpleName());
         }
         build = m;
         checkBuild(m, kind, graphSimple);
@@ -89,12 +86,10 @@ public final class DeclarationCheck {
   private void checkWeightField(VariableElement f, String graphSimple) {
     String name = f.getSimpleName().toString();
     if (!isType(f.asType(), Annotations.VARIABLE)) {
-      reporter.error(f, Message.BAD_WEIGHT, "@Weight field '" + name + "' must have type Variable, got "
-          + f.asType() + "; declare it as `@Weight Variable " + name + ";`");
+      reporter.error(f, Message.WEIGHT_TYPE, name, f.asType(), name);
     }
     if (f.getModifiers().contains(Modifier.FINAL) || f.getModifiers().contains(Modifier.STATIC)) {
-      reporter.error(f, Message.BAD_WEIGHT, "@Weight field '" + name + "' is assigned by @Build, once per"
-          + " layer object; remove `final` and `static`");
+      reporter.error(f, Message.WEIGHT_FINAL, name);
     }
     if (f.getModifiers().contains(Modifier.PRIVATE)) {
       reporter.error(f, Message.INACCESSIBLE, "@Weight field", name, graphSimple);
@@ -103,16 +98,14 @@ public final class DeclarationCheck {
 
   private void checkBuild(ExecutableElement m, ClassInfo.Kind kind, String graphSimple) {
     if (kind == ClassInfo.Kind.FUNCTIONS || m.getModifiers().contains(Modifier.STATIC)) {
-      reporter.error(m, Message.BAD_SIGNATURE, "@Build creates the weights of a layer object: make it an"
-          + " instance method of a @Layer or @Model class");
+      reporter.error(m, Message.BUILD_OF_FUNCTIONS);
     }
     if (m.getModifiers().contains(Modifier.PRIVATE)) {
       reporter.error(m, Message.INACCESSIBLE, "@Build method", m.getSimpleName(), graphSimple);
     }
     for (VariableElement p : m.getParameters()) {
       if (!isType(p.asType(), Annotations.SHAPE)) {
-        reporter.error(p, Message.BAD_SIGNATURE, "@Build receives the Shape of each @Call input, got "
-            + p.asType() + " for '" + p.getSimpleName() + "'; declare it as `Shape " + p.getSimpleName() + "`");
+        reporter.error(p, Message.BUILD_PARAMETER, p.asType(), p.getSimpleName(), p.getSimpleName());
       }
     }
   }
@@ -120,24 +113,26 @@ public final class DeclarationCheck {
   private void checkCall(ExecutableElement m, ClassInfo.Kind kind) {
     boolean isStatic = m.getModifiers().contains(Modifier.STATIC);
     if (!isStatic && kind == ClassInfo.Kind.FUNCTIONS) {
-      reporter.error(m, Message.BAD_SIGNATURE, "an instance @Call method belongs to a @Layer or @Model"
-          + " class; annotate the class, or make '" + m.getSimpleName() + "' static");
+      reporter.error(m, Message.INSTANCE_CALL_OUTSIDE_LAYER, m.getSimpleName());
     }
     if (!isType(m.getReturnType(), Annotations.TENSOR)) {
-      reporter.error(m, Message.BAD_SIGNATURE, "@Call method '" + m.getSimpleName() + "' must return Tensor,"
-          + " got " + m.getReturnType());
+      reporter.error(m, Message.CALL_RETURN_TYPE, m.getSimpleName(), m.getReturnType());
     }
     if (m.getParameters().isEmpty()) {
-      reporter.error(m, Message.BAD_SIGNATURE, "@Call method '" + m.getSimpleName() + "' needs at least"
-          + " one Tensor input");
+      reporter.error(m, Message.CALL_WITHOUT_INPUTS, m.getSimpleName());
+    }
+    int order = Annotations.order(m);
+    if (order != 1 && order != 2) {
+      reporter.error(m, Message.ORDER_RANGE, order, m.getSimpleName());
+    } else if (order == 2 && !isStatic) {
+      reporter.error(m, Message.ORDER_NEEDS_STATIC, m.getSimpleName());
     }
     for (VariableElement p : m.getParameters()) {
       String name = p.getSimpleName().toString();
       if (!isType(p.asType(), Annotations.TENSOR)) {
-        reporter.error(p, Message.BAD_SIGNATURE, "@Call inputs are tensors; '" + name + "' has type "
-            + p.asType() + " (keep configuration in final fields of the layer)");
+        reporter.error(p, Message.CALL_PARAMETER, name, p.asType());
       }
-      if (RESERVED.contains(name)) {
+      if (GraphNames.RESERVED.contains(name)) {
         reporter.error(p, Message.RESERVED_NAME, name, "parameter");
       }
     }

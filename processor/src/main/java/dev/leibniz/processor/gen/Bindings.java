@@ -7,15 +7,15 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.leibniz.dsl.GraphNames;
+import dev.leibniz.processor.ad.FnPlan;
 import dev.leibniz.processor.check.Annotations;
 import dev.leibniz.processor.check.ClassInfo;
 import dev.leibniz.processor.check.DeclarationCheck;
 import dev.leibniz.processor.ir.Fn;
-import dev.leibniz.processor.ops.Structure;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.VariableElement;
@@ -25,7 +25,7 @@ import javax.lang.model.type.DeclaredType;
  * The constants that let the runtime hold a compiled class without reflection: {@code LAYER}
  * (the instance {@code @Call}, as a {@code LayerGraph}) and one {@code FunctionGraph} per static
  * {@code @Call} function, named in upper snake case ({@code meanSquaredError} ->
- * {@code MEAN_SQUARED_ERROR}). Each forwards to the generated static methods.
+ * {@code MEAN_SQUARED_ERROR}, {@link GraphNames}). Each forwards to the generated static methods.
  */
 final class Bindings {
   static final ClassName LAYER_GRAPH = ClassName.get("dev.leibniz.tf", "LayerGraph");
@@ -40,11 +40,11 @@ final class Bindings {
     Set<String> taken = new HashSet<>();
     if (layerCall != null) {
       type.addField(layer(info, graph, owner, layerCall));
-      taken.add("LAYER");
+      taken.add(GraphNames.LAYER_CONSTANT);
     }
     for (FnPlan plan : plans) {
       Fn fn = plan.forward();
-      String constant = upperSnake(fn.name());
+      String constant = GraphNames.functionConstant(fn.name());
       if (fn.isStatic() && taken.add(constant)) {
         type.addField(function(graph, fn, constant));
       }
@@ -63,7 +63,6 @@ final class Bindings {
   }
 
   private static FieldSpec layer(ClassInfo info, ClassName graph, ClassName owner, Fn fn) {
-    String cap = Structure.capitalize(fn.name());
     List<String> weights = info.weights().keySet().stream().map(w -> "layer." + w).toList();
     List<String> sublayers = new ArrayList<>();
     for (VariableElement f : info.fields().values()) {
@@ -82,8 +81,8 @@ final class Bindings {
         .addMethod(MethodSpec.methodBuilder("backward").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
             .returns(TENSORS).addParameter(GraphWriter.TF, "tf").addParameter(owner, "layer")
             .addParameter(GraphWriter.FORWARD, "forward").addParameter(GraphWriter.TENSOR, "dOutput")
-            .addStatement("return $T.$LBackward(tf, layer, ($T) forward, dOutput).asList()", graph, fn.name(),
-                graph.nestedClass(cap + "Forward")).build())
+            .addStatement("return $T.$L(tf, layer, ($T) forward, dOutput).asList()", graph,
+                GraphNames.backwardMethod(fn.name()), graph.nestedClass(GraphNames.forwardRecord(fn.name()))).build())
         .addMethod(MethodSpec.methodBuilder("weights").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
             .returns(ParameterizedTypeName.get(GraphWriter.LIST, VARIABLE)).addParameter(owner, "layer")
             .addStatement("return $T.created($L)", LAYER_GRAPH, String.join(", ", weights)).build())
@@ -91,14 +90,13 @@ final class Bindings {
             .returns(ParameterizedTypeName.get(GraphWriter.LIST, ClassName.OBJECT)).addParameter(owner, "layer")
             .addStatement("return $T.present($L)", LAYER_GRAPH, String.join(", ", sublayers)).build())
         .build();
-    return FieldSpec.builder(ParameterizedTypeName.get(LAYER_GRAPH, owner), "LAYER",
+    return FieldSpec.builder(ParameterizedTypeName.get(LAYER_GRAPH, owner), GraphNames.LAYER_CONSTANT,
             Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("{@link $T#$L} as one object, for models that hold this layer.\n", owner, fn.name())
         .initializer("$L", impl).build();
   }
 
   private static FieldSpec function(ClassName graph, Fn fn, String constant) {
-    String cap = Structure.capitalize(fn.name());
     TypeSpec impl = TypeSpec.anonymousClassBuilder("")
         .addSuperinterface(FUNCTION_GRAPH)
         .addMethod(MethodSpec.methodBuilder("name").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
@@ -110,8 +108,8 @@ final class Bindings {
         .addMethod(MethodSpec.methodBuilder("backward").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
             .returns(TENSORS).addParameter(GraphWriter.TF, "tf").addParameter(GraphWriter.FORWARD, "forward")
             .addParameter(GraphWriter.TENSOR, "dOutput")
-            .addStatement("return $T.$LBackward(tf, ($T) forward, dOutput).asList()", graph, fn.name(),
-                graph.nestedClass(cap + "Forward")).build())
+            .addStatement("return $T.$L(tf, ($T) forward, dOutput).asList()", graph,
+                GraphNames.backwardMethod(fn.name()), graph.nestedClass(GraphNames.forwardRecord(fn.name()))).build())
         .build();
     return FieldSpec.builder(FUNCTION_GRAPH, constant, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("{@link #$L} as one object.\n", fn.name())
@@ -129,9 +127,5 @@ final class Bindings {
       args.add(", inputs.get($L)", i);
     }
     return args.build();
-  }
-
-  static String upperSnake(String camel) {
-    return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
   }
 }

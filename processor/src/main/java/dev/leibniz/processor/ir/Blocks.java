@@ -67,11 +67,24 @@ public final class Blocks {
           used.add(c.init());
           used.add(c.result());
         }
-      } else if (s instanceof SlotWrite w) {
+      } else if (s instanceof SlotWrite w && w.value() != Op.ZERO) {
         used.add(w.value());
       }
     }
     return used;
+  }
+
+  /**
+   * Whether the block is straight-line code of primitives (no regions, no calls into other
+   * graphs): what second-order derivatives are generated for.
+   */
+  public static boolean isStraightLine(Block body) {
+    boolean[] ok = {true};
+    for (Stmt s : body.stmts()) {
+      ok[0] &= s instanceof Node;
+    }
+    forEachNode(body, n -> ok[0] &= n.op().differentiable() && n.javaType() == null);
+    return ok[0];
   }
 
   private static void collectUses(Block block, Set<Integer> used) {
@@ -93,7 +106,9 @@ public final class Blocks {
         }
       } else if (s instanceof SlotWrite a) {
         used.add(a.slot());
-        used.add(a.value());
+        if (a.value() != Op.ZERO) {
+          used.add(a.value());
+        }
       }
     }
   }

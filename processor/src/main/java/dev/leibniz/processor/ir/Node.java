@@ -16,4 +16,9 @@ public record Node(int id, Op op, List<Integer> args, Attrs attrs, StaticShape s
   public int arg(int i) {
     return args.get(i);
   }
+
+  /** The Java type of the value where it is not a tensor (a record of a call into another graph), else null. */
+  public String javaType() {
+    return op.javaType(attrs);
+  }
 }

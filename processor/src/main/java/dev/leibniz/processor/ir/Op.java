@@ -21,7 +21,7 @@ public abstract class Op {
     return name;
   }
 
-  /** The result's static shape; throws {@link ShapeException} saying what does not fit. */
+  /** The result's static shape; throws {@link OpError} saying what does not fit. */
   public abstract StaticShape shape(List<StaticShape> in, Attrs attrs);
 
   /** Java code computing the value from the Java code of its arguments ({@code tf} in scope). */

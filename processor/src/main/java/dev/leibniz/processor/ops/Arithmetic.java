@@ -32,7 +32,7 @@ final class Arithmetic {
       (ir, n, g) -> new int[] {ir.neg(g)});
 
   /** Sums each adjoint back over the dimensions its input was broadcast along. */
-  private static int[] grads(Ir ir, Node n, int ga, int gb) {
+  private static int[] grads(IrMath ir, Node n, int ga, int gb) {
     StaticShape a = ir.shape(n.arg(0));
     StaticShape b = ir.shape(n.arg(1));
     return new int[] {
@@ -48,7 +48,7 @@ final class Arithmetic {
   /** A binary op whose either side may be a Java number, which becomes a scalar constant. */
   private static DslOp binary(String name, Rule rule) {
     return DslOp.of(name, a -> {
-      Ir ir = new Ir(a.builder());
+      IrMath ir = new IrMath(a.builder());
       int left = a.isTensor(0) ? a.tensor(0) : ir.constant(a.number(0));
       int right = a.isTensor(1) ? a.tensor(1) : ir.constant(a.number(1));
       return a.builder().node(rule, Attrs.NONE, name, left, right);

@@ -2,8 +2,9 @@ package dev.leibniz.processor.ops;
 
 import static dev.leibniz.processor.ops.Rule.op;
 
+import dev.leibniz.processor.Message;
 import dev.leibniz.processor.ir.Attrs;
-import dev.leibniz.processor.ir.ShapeException;
+import dev.leibniz.processor.ir.OpError;
 import dev.leibniz.processor.ir.StaticShape;
 import java.util.List;
 
@@ -16,11 +17,10 @@ final class BiasAdd {
     StaticShape b = in.get(1);
     Shapes.requireRank(b, 1, "biasAdd", "bias");
     if (x.knownRank() && x.rank() < 1) {
-      throw new ShapeException("biasAdd needs an input of rank 1 or more, got a scalar");
+      throw new OpError(Message.SCALAR_INPUT, "biasAdd", "it adds over the last axis");
     }
     if (x.knownRank() && b.knownRank() && !StaticShape.compatible(x.dim(-1), b.dim(0))) {
-      throw new ShapeException("biasAdd of a bias of " + b.dim(0) + " values to an input whose last axis has "
-          + x.dim(-1) + ": " + x);
+      throw new OpError(Message.BIAS_SIZE, b.dim(0), x.dim(-1), x);
     }
     return x;
   }

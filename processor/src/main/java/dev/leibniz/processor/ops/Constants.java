@@ -39,7 +39,7 @@ final class Constants {
 
   static List<DslOp> dsl() {
     return List.of(
-        DslOp.of("scalar", a -> new Ir(a.builder()).constant(a.number(0))),
+        DslOp.of("scalar", a -> new IrMath(a.builder()).constant(a.number(0))),
         DslOp.of("ones", a -> a.builder().node(ONES, Attrs.of("shape", a.ints(0)), "ones")),
         DslOp.of("zeros", a -> a.builder().node(ZEROS, Attrs.of("shape", a.ints(0)), "zeros")),
         Elementwise.unary("onesLike", ONES_LIKE), Elementwise.unary("zerosLike", ZEROS_LIKE));

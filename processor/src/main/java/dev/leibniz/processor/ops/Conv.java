@@ -2,10 +2,11 @@ package dev.leibniz.processor.ops;
 
 import static dev.leibniz.processor.ops.Rule.op;
 
+import dev.leibniz.processor.Message;
 import dev.leibniz.processor.ir.Attrs;
 import dev.leibniz.processor.ir.JavaExpr;
 import dev.leibniz.processor.ir.Op;
-import dev.leibniz.processor.ir.ShapeException;
+import dev.leibniz.processor.ir.OpError;
 import dev.leibniz.processor.ir.StaticShape;
 import java.util.List;
 
@@ -33,14 +34,13 @@ final class Conv {
     }
     long s = (long) stride.value().getAsDouble();
     if (s < 1) {
-      throw new ShapeException(op + " strides are 1 or more, got " + s);
+      throw new OpError(Message.STRIDES, op, s);
     }
     if (padding.equals("SAME")) {
       return (size + s - 1) / s;
     }
     if (size < window) {
-      throw new ShapeException(op + " with VALID padding needs inputs at least as large as its window: "
-          + size + " < " + window);
+      throw new OpError(Message.WINDOW_LARGER_THAN_INPUT, op, size, window);
     }
     return (size - window) / s + 1;
   }
@@ -54,8 +54,7 @@ final class Conv {
       return StaticShape.ofRank(4);
     }
     if (!StaticShape.compatible(x.dim(3), k.dim(2))) {
-      throw new ShapeException("conv2d of an input with " + x.dim(3) + " channels " + x + " and a kernel for "
-          + k.dim(2) + " channels " + k);
+      throw new OpError(Message.CONV_CHANNELS, x.dim(3), x, k.dim(2), k);
     }
     List<JavaExpr> strides = attrs.exprs("strides");
     String p = padding(attrs);

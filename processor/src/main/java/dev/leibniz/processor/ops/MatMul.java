@@ -2,8 +2,9 @@ package dev.leibniz.processor.ops;
 
 import static dev.leibniz.processor.ops.Rule.op;
 
+import dev.leibniz.processor.Message;
 import dev.leibniz.processor.ir.Attrs;
-import dev.leibniz.processor.ir.ShapeException;
+import dev.leibniz.processor.ir.OpError;
 import dev.leibniz.processor.ir.StaticShape;
 import java.util.List;
 
@@ -23,9 +24,7 @@ final class MatMul {
     long innerB = b.knownRank() ? b.dim(tb ? 1 : 0) : -1;
     long cols = b.knownRank() ? b.dim(tb ? 0 : 1) : -1;
     if (!StaticShape.compatible(innerA, innerB)) {
-      throw new ShapeException("matmul of " + a + " and " + b + ": the inner dimensions " + innerA
-          + " and " + innerB + " differ; the left operand's columns must equal the right operand's rows"
-          + " (transpose one side, or check the weight's shape in @Build)");
+      throw new OpError(Message.MATMUL_INNER, a, b, innerA, innerB);
     }
     return StaticShape.of(rows, cols);
   }
@@ -51,6 +50,6 @@ final class MatMul {
       });
 
   static List<DslOp> dsl() {
-    return List.of(DslOp.of("matmul", a -> new Ir(a.builder()).matmul(a.tensor(0), a.tensor(1), false, false)));
+    return List.of(DslOp.of("matmul", a -> new IrMath(a.builder()).matmul(a.tensor(0), a.tensor(1), false, false)));
   }
 }

@@ -2,10 +2,11 @@ package dev.leibniz.processor.ops;
 
 import static dev.leibniz.processor.ops.Rule.op;
 
+import dev.leibniz.processor.Message;
 import dev.leibniz.processor.ir.Attrs;
 import dev.leibniz.processor.ir.Node;
 import dev.leibniz.processor.ir.Op;
-import dev.leibniz.processor.ir.ShapeException;
+import dev.leibniz.processor.ir.OpError;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -46,8 +47,7 @@ final class Modes {
           int moving = a.tensor(0);
           Node weight = a.builder().get(moving);
           if (weight.op() != Structure.WEIGHT) {
-            throw new ShapeException("movingAverage updates a @Weight field (a non-trainable moving statistic);"
-                + " pass the field itself as its first argument");
+            throw new OpError(Message.MOVING_AVERAGE_OF_WEIGHT);
           }
           return a.builder().node(MOVING_AVERAGE, Attrs.of("field", weight.attrs().string("field"),
               "momentum", a.number(2)), "movingAverage", moving, a.tensor(1));

@@ -19,7 +19,7 @@ public final class OpRegistry {
     List<DslOp> all = new ArrayList<>();
     all.addAll(Arithmetic.dsl());
     all.addAll(Elementwise.dsl());
-    all.addAll(Activations.dsl());
+    all.addAll(Nonlinear.dsl());
     all.addAll(Piecewise.dsl());
     all.addAll(MatMul.dsl());
     all.addAll(Reductions.dsl());
@@ -54,6 +54,11 @@ public final class OpRegistry {
 
   public static boolean isConstant(Node n, double value) {
     return n.op() == Constants.CONSTANT && n.attrs().expr("value").is(value);
+  }
+
+  /** A constant that depends on no tensor: a scalar, ones or zeros of a given shape. */
+  public static boolean isConstant(Node n) {
+    return n.op() == Constants.CONSTANT || n.op() == Constants.ONES || n.op() == Constants.ZEROS;
   }
 
   public static boolean isMul(Node n) {

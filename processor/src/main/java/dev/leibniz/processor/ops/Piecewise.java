@@ -20,24 +20,24 @@ final class Piecewise {
   static List<DslOp> dsl() {
     return List.of(
         DslOp.of("abs", a -> {
-          Ir ir = new Ir(a.builder());
+          IrMath ir = new IrMath(a.builder());
           int x = a.tensor(0);
           return a.builder().node(Arithmetic.ADD, Attrs.NONE, "abs", ir.relu(x), ir.relu(ir.neg(x)));
         }),
         DslOp.of("maximum", a -> {
-          Ir ir = new Ir(a.builder());
+          IrMath ir = new IrMath(a.builder());
           int x = operand(a, ir, 0);
           int y = operand(a, ir, 1);
           return a.builder().node(Arithmetic.ADD, Attrs.NONE, "maximum", y, ir.relu(ir.sub(x, y)));
         }),
         DslOp.of("minimum", a -> {
-          Ir ir = new Ir(a.builder());
+          IrMath ir = new IrMath(a.builder());
           int x = operand(a, ir, 0);
           int y = operand(a, ir, 1);
           return a.builder().node(Arithmetic.SUB, Attrs.NONE, "minimum", x, ir.relu(ir.sub(x, y)));
         }),
         DslOp.of("clip", a -> {
-          Ir ir = new Ir(a.builder());
+          IrMath ir = new IrMath(a.builder());
           int x = a.tensor(0);
           int lo = ir.constant(a.number(1));
           int hi = ir.constant(a.number(2));
@@ -46,7 +46,7 @@ final class Piecewise {
         }));
   }
 
-  private static int operand(CallArgs a, Ir ir, int i) {
+  private static int operand(CallArgs a, IrMath ir, int i) {
     return a.isTensor(i) ? a.tensor(i) : ir.constant(a.number(i));
   }
 }

@@ -18,7 +18,7 @@ final class Rule extends Op {
   }
 
   interface VjpRule {
-    int[] apply(Ir ir, Node node, int g);
+    int[] apply(IrMath ir, Node node, int g);
   }
 
   private final int arity;
@@ -67,7 +67,7 @@ final class Rule extends Op {
 
   @Override
   public int[] vjp(Builder b, Node node, int g) {
-    int[] grads = vjp.apply(new Ir(b), node, g);
+    int[] grads = vjp.apply(new IrMath(b), node, g);
     if (grads.length != arity) {
       throw new IllegalStateException(name() + " rule gave " + grads.length + " adjoints for " + arity + " inputs");
     }

@@ -37,7 +37,7 @@ final class Select {
       (ir, n, g) -> new int[] {Op.ZERO, Op.ZERO});
 
   private static int operand(CallArgs a, int i) {
-    return a.isTensor(i) ? a.tensor(i) : new Ir(a.builder()).constant(a.number(i));
+    return a.isTensor(i) ? a.tensor(i) : new IrMath(a.builder()).constant(a.number(i));
   }
 
   static List<DslOp> dsl() {

@@ -2,10 +2,11 @@ package dev.leibniz.processor.ops;
 
 import static dev.leibniz.processor.ops.Rule.op;
 
+import dev.leibniz.processor.Message;
 import dev.leibniz.processor.ir.Attrs;
 import dev.leibniz.processor.ir.JavaExpr;
 import dev.leibniz.processor.ir.Op;
-import dev.leibniz.processor.ir.ShapeException;
+import dev.leibniz.processor.ir.OpError;
 import dev.leibniz.processor.ir.StaticShape;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,12 +27,12 @@ final class ShapeOps {
       if (e.isConstant() && d == -1) {
         inferred++;
       } else if (e.isConstant() && d < 0) {
-        throw new ShapeException("reshape dimensions are sizes or -1, got " + d);
+        throw new OpError(Message.RESHAPE_DIMENSION, d);
       }
       dims.add(d);
     }
     if (inferred > 1) {
-      throw new ShapeException("reshape to " + target + ": at most one dimension may be -1");
+      throw new OpError(Message.RESHAPE_TWO_INFERRED, target);
     }
     StaticShape x = in.get(0);
     StaticShape out = new StaticShape(dims);
@@ -39,7 +40,7 @@ final class ShapeOps {
       long from = x.dims().stream().reduce(1L, (p, q) -> p * q);
       long to = out.dims().stream().reduce(1L, (p, q) -> p * q);
       if (from != to) {
-        throw new ShapeException("cannot reshape " + x + " (" + from + " elements) to " + out + " (" + to + " elements)");
+        throw new OpError(Message.RESHAPE_SIZE, x, from, out, to);
       }
     }
     return out;
@@ -60,7 +61,7 @@ final class ShapeOps {
       return StaticShape.ofRank(2);
     }
     if (x.rank() < 1) {
-      throw new ShapeException("flatten keeps the first (batch) axis, so it needs rank 1 or more, got a scalar");
+      throw new OpError(Message.SCALAR_INPUT, "flatten", "it keeps the first, batch, axis");
     }
     return new StaticShape(List.of(x.dim(0), product(x, 1, x.rank())));
   }
@@ -84,7 +85,7 @@ final class ShapeOps {
       return StaticShape.ofRank(2);
     }
     if (x.rank() < 1) {
-      throw new ShapeException("mergeLeading keeps the last axis, so it needs rank 1 or more, got a scalar");
+      throw new OpError(Message.SCALAR_INPUT, "mergeLeading", "it keeps the last axis");
     }
     return new StaticShape(List.of(product(x, 0, x.rank() - 1), x.dim(-1)));
   }
@@ -105,7 +106,7 @@ final class ShapeOps {
     int a = (int) axis.value().getAsDouble();
     int rank = x.rank() + 1;
     if (a < -rank || a >= rank) {
-      throw new ShapeException("expandDims axis " + a + " is out of range for a result of rank " + rank);
+      throw new OpError(Message.EXPAND_AXIS_OUT_OF_RANGE, a, rank);
     }
     List<Long> dims = new ArrayList<>(x.dims());
     dims.add(a < 0 ? a + rank : a, 1L);
@@ -133,8 +134,7 @@ final class ShapeOps {
       return StaticShape.ofRank(x.rank());
     }
     if (perm.size() != x.rank()) {
-      throw new ShapeException("transpose of a rank-" + x.rank() + " tensor " + x + " needs " + x.rank()
-          + " axes in its permutation, got " + perm.size());
+      throw new OpError(Message.TRANSPOSE_RANK, x.rank(), x, x.rank(), perm.size());
     }
     for (int p : perm) {
       out.add(x.dim(p));
@@ -154,7 +154,7 @@ final class ShapeOps {
         List<JavaExpr> inverse = new ArrayList<>(perm);
         List<Integer> normalized = Shapes.axes(perm, ir.shape(n.arg(0)), "transpose");
         if (normalized == null) {
-          throw new ShapeException("transpose needs a constant permutation to be differentiated");
+          throw new OpError(Message.TRANSPOSE_PERMUTATION, perm);
         }
         for (int i = 0; i < normalized.size(); i++) {
           inverse.set(normalized.get(i), JavaExpr.of(i));

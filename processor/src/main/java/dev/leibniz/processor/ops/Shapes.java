@@ -1,7 +1,8 @@
 package dev.leibniz.processor.ops;
 
+import dev.leibniz.processor.Message;
 import dev.leibniz.processor.ir.JavaExpr;
-import dev.leibniz.processor.ir.ShapeException;
+import dev.leibniz.processor.ir.OpError;
 import dev.leibniz.processor.ir.StaticShape;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +26,7 @@ final class Shapes {
       } else if (db == 1) {
         out.add(da);
       } else if (da >= 0 && db >= 0 && da != db) {
-        throw new ShapeException("cannot broadcast " + a + " with " + b + ": dimension " + da
-            + " does not match " + db + " (dimensions must be equal, or one of them 1)");
+        throw new OpError(Message.BROADCAST, a, b, da, db);
       } else {
         out.add(da >= 0 ? da : db);
       }
@@ -69,13 +69,12 @@ final class Shapes {
       if (in.knownRank()) {
         int rank = in.rank();
         if (axis < -rank || axis >= rank) {
-          throw new ShapeException(op + " axis " + axis + " is out of range for a rank-" + rank
-              + " tensor of shape " + in + " (axes go from " + -rank + " to " + (rank - 1) + ")");
+          throw new OpError(Message.AXIS_OUT_OF_RANGE, op, axis, rank, in, -rank, rank - 1);
         }
         axis = axis < 0 ? axis + rank : axis;
       }
       if (out.contains(axis)) {
-        throw new ShapeException(op + " names axis " + axis + " twice");
+        throw new OpError(Message.AXIS_TWICE, op, axis);
       }
       out.add(axis);
     }
@@ -100,15 +99,13 @@ final class Shapes {
 
   static void requireRank(StaticShape s, int rank, String op, String what) {
     if (s.knownRank() && s.rank() != rank) {
-      throw new ShapeException(op + " needs a rank-" + rank + " " + what + ", got rank " + s.rank()
-          + " with shape " + s);
+      throw new OpError(Message.RANK, op, rank, what, s.rank(), s);
     }
   }
 
   static void requireAtLeastRank(StaticShape s, int rank, String op, String what) {
     if (s.knownRank() && s.rank() < rank) {
-      throw new ShapeException(op + " needs " + what + " of rank " + rank + " or more, got rank " + s.rank()
-          + " with shape " + s);
+      throw new OpError(Message.MIN_RANK, op, what, rank, s.rank(), s);
     }
   }
 }

@@ -2,10 +2,11 @@ package dev.leibniz.processor.ops;
 
 import static dev.leibniz.processor.ops.Rule.op;
 
+import dev.leibniz.processor.Message;
 import dev.leibniz.processor.ir.Attrs;
 import dev.leibniz.processor.ir.JavaExpr;
 import dev.leibniz.processor.ir.Op;
-import dev.leibniz.processor.ir.ShapeException;
+import dev.leibniz.processor.ir.OpError;
 import dev.leibniz.processor.ir.StaticShape;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ final class Slicing {
       long b = (long) begin.value().getAsDouble();
       long e = (long) end.value().getAsDouble();
       if (b < 0 || e < b || (x.dim(a) >= 0 && e > x.dim(a))) {
-        throw new ShapeException("slice [" + b + ", " + e + ") of axis " + a + " of " + x + " is out of range");
+        throw new OpError(Message.SLICE_RANGE, b, e, a, x);
       }
       dims.set(a, e - b);
     } else {
@@ -62,7 +63,7 @@ final class Slicing {
     JavaExpr index = attrs.expr("index");
     if (index.isConstant() && x.dim(a) >= 0 && (index.value().getAsDouble() < 0
         || index.value().getAsDouble() >= x.dim(a))) {
-      throw new ShapeException("take " + index + " of axis " + a + " of " + x + " is out of range");
+      throw new OpError(Message.TAKE_RANGE, index, a, x);
     }
     List<Long> dims = new ArrayList<>(x.dims());
     dims.remove(a);
@@ -77,7 +78,7 @@ final class Slicing {
           : StaticShape.UNKNOWN;
     }
     if (x.rank() != y.rank()) {
-      throw new ShapeException("concat of tensors of different ranks: " + x + " and " + y);
+      throw new OpError(Message.CONCAT_RANKS, x, y);
     }
     int a = axis(attrs, x, "concat");
     List<Long> dims = new ArrayList<>();
@@ -85,7 +86,7 @@ final class Slicing {
       if (i == a) {
         dims.add(x.dim(i) < 0 || y.dim(i) < 0 ? -1 : x.dim(i) + y.dim(i));
       } else if (!StaticShape.compatible(x.dim(i), y.dim(i))) {
-        throw new ShapeException("concat along axis " + a + " needs the other dimensions equal, got " + x + " and " + y);
+        throw new OpError(Message.CONCAT_DIMENSIONS, a, x, y);
       } else {
         dims.add(Math.max(x.dim(i), y.dim(i)));
       }

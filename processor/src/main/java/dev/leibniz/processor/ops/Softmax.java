@@ -2,8 +2,9 @@ package dev.leibniz.processor.ops;
 
 import static dev.leibniz.processor.ops.Rule.op;
 
+import dev.leibniz.processor.Message;
 import dev.leibniz.processor.ir.Attrs;
-import dev.leibniz.processor.ir.ShapeException;
+import dev.leibniz.processor.ir.OpError;
 import dev.leibniz.processor.ir.StaticShape;
 import java.util.List;
 
@@ -14,7 +15,7 @@ final class Softmax {
   static StaticShape atLeastVector(List<StaticShape> in, Attrs attrs) {
     StaticShape x = in.get(0);
     if (x.knownRank() && x.rank() == 0) {
-      throw new ShapeException("softmax needs a tensor of rank 1 or more (it normalizes the last axis), got a scalar");
+      throw new OpError(Message.SCALAR_INPUT, "softmax", "it normalizes the last axis");
     }
     return x;
   }

@@ -1,5 +1,6 @@
 package dev.leibniz.processor.ops;
 
+import dev.leibniz.dsl.GraphNames;
 import dev.leibniz.processor.ir.Attrs;
 import dev.leibniz.processor.ir.Builder;
 import dev.leibniz.processor.ir.Node;
@@ -49,10 +50,45 @@ public final class Structure {
   /** The adjoint handed to a backward pass (its upstream gradient). */
   public static final Op SEED = new Leaf("seed");
 
-  /** slot(init): a mutable gradient, read after the region with {@link #READ}. */
-  public static final Op SLOT = Rule.op("slot", 1, Rule::sameAsFirst, "$0", (ir, n, g) -> new int[] {Op.ZERO});
-  /** The final value of a slot once its region has run. */
+  /**
+   * slot() or slot(init): a mutable gradient of a backward region, empty (a symbolic zero, null
+   * while the graph is built) or holding {@code init}; read after the region with {@link #READ}.
+   */
+  public static final Op SLOT = new Op("slot") {
+    @Override
+    public StaticShape shape(List<StaticShape> in, Attrs attrs) {
+      return in.isEmpty() ? (StaticShape) attrs.map().getOrDefault("shape", StaticShape.UNKNOWN) : in.get(0);
+    }
+
+    @Override
+    public String emit(List<String> args, Attrs attrs) {
+      return args.isEmpty() ? "null" : args.get(0);
+    }
+
+    @Override
+    public int[] vjp(Builder b, Node node, int g) {
+      throw new IllegalStateException("a gradient slot is not differentiated");
+    }
+
+    @Override
+    public boolean differentiable() {
+      return false;
+    }
+  };
+
+  /** The value of a slot once its region has run (or, in a reversed loop, as an iteration starts). */
   public static final Op READ = Rule.op("read", 1, Rule::sameAsFirst, "$0", (ir, n, g) -> new int[] {Op.ZERO});
+
+  /**
+   * accumulate(sum, g): {@code sum + g} where either may be a symbolic zero (null while the graph
+   * is built): JAX's {@code add_tangents}, for gradients that a region may or may not have written.
+   */
+  public static final Op ACCUMULATE = Rule.op("accumulate", 2, Rule::sameAsSecond, "tf.accumulate($0, $1)",
+      (ir, n, g) -> new int[] {g, g});
+
+  /** orZerosLike(g, like): g, or zeros shaped like {@code like} where g is a symbolic zero. */
+  public static final Op OR_ZEROS = Rule.op("orZerosLike", 2, Rule::sameAsSecond, "tf.orZerosLike($0, $1)",
+      (ir, n, g) -> new int[] {g, Op.ZERO});
 
   /**
    * A call into another generated graph (attributes "graph", "method", "target" (Java code of
@@ -74,7 +110,7 @@ public final class Structure {
 
     @Override
     public String javaType(Attrs attrs) {
-      return attrs.string("graph") + "." + capitalize(attrs.string("method")) + "Forward";
+      return attrs.string("graph") + "." + GraphNames.forwardRecord(attrs.string("method"));
     }
 
     @Override
@@ -104,14 +140,14 @@ public final class Structure {
     public int[] vjp(Builder b, Node node, int g) {
       Node call = b.get(node.arg(0));
       Attrs attrs = call.attrs();
-      int grads = b.node(BACKWARD, attrs, "grads" + capitalize(node.hint()), call.id(), g);
+      int grads = b.node(BACKWARD, attrs, "grads" + GraphNames.capitalize(node.hint()), call.id(), g);
       @SuppressWarnings("unchecked")
       List<String> inputs = (List<String>) attrs.map().get("inputs");
       int[] out = new int[node.args().size()];
       out[0] = Op.ZERO;
       for (int i = 1; i < out.length; i++) {
-        String field = "d" + capitalize(inputs.get(i - 1));
-        out[i] = b.node(FIELD, Attrs.of("field", field), node.hint() + capitalize(field), grads);
+        String field = GraphNames.gradientOf(inputs.get(i - 1));
+        out[i] = b.node(FIELD, Attrs.of("field", field), node.hint() + GraphNames.capitalize(field), grads);
       }
       return out;
     }
@@ -127,13 +163,13 @@ public final class Structure {
     @Override
     public String emit(List<String> args, Attrs attrs) {
       String target = attrs.has("target") ? attrs.string("target") + ", " : "";
-      return "$T{" + attrs.string("graph") + "}." + attrs.string("method") + "Backward(tf, " + target
+      return "$T{" + attrs.string("graph") + "}." + GraphNames.backwardMethod(attrs.string("method")) + "(tf, " + target
           + String.join(", ", args) + ")";
     }
 
     @Override
     public String javaType(Attrs attrs) {
-      return attrs.string("graph") + "." + capitalize(attrs.string("method")) + "Gradients";
+      return attrs.string("graph") + "." + GraphNames.gradientsRecord(attrs.string("method"));
     }
 
     @Override
@@ -169,10 +205,6 @@ public final class Structure {
       return false;
     }
   };
-
-  public static String capitalize(String s) {
-    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
-  }
 
   /** Whether node {@code n} is a leaf that the generator declares itself. */
   public static boolean isLeaf(Node n) {

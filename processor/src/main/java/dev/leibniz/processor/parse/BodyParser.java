@@ -28,6 +28,7 @@ import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
 import com.sun.source.util.Trees;
+import dev.leibniz.dsl.GraphNames;
 import dev.leibniz.processor.Message;
 import dev.leibniz.processor.Reporter;
 import dev.leibniz.processor.check.Annotations;
@@ -35,6 +36,7 @@ import dev.leibniz.processor.check.ClassInfo;
 import dev.leibniz.processor.check.DeclarationCheck;
 import dev.leibniz.processor.ir.Attrs;
 import dev.leibniz.processor.ir.Block;
+import dev.leibniz.processor.ir.Blocks;
 import dev.leibniz.processor.ir.Builder;
 import dev.leibniz.processor.ir.Fn;
 import dev.leibniz.processor.ir.If;
@@ -42,7 +44,7 @@ import dev.leibniz.processor.ir.JavaExpr;
 import dev.leibniz.processor.ir.Loop;
 import dev.leibniz.processor.ir.Node;
 import dev.leibniz.processor.ir.Origin;
-import dev.leibniz.processor.ir.ShapeException;
+import dev.leibniz.processor.ir.OpError;
 import dev.leibniz.processor.ir.StaticShape;
 import dev.leibniz.processor.ops.CallArgs;
 import dev.leibniz.processor.ops.DslOp;
@@ -93,6 +95,7 @@ public final class BodyParser {
   private final Map<String, Integer> weightIds = new LinkedHashMap<>();
   private final List<Node> weightNodes = new ArrayList<>();
   private final Deque<ExecutableElement> calling = new ArrayDeque<>();
+  private final Map<CompilationUnitTree, String[]> sourceLines = new java.util.HashMap<>();
   private int regions;
 
   public BodyParser(Trees trees, Elements elements, Reporter reporter, ClassInfo info) {
@@ -144,8 +147,12 @@ public final class BodyParser {
     List<String> declared = List.copyOf(info.weights().keySet());
     List<Node> weights = weightNodes.stream()
         .sorted(java.util.Comparator.comparingInt(n -> declared.indexOf(n.attrs().string("field")))).toList();
+    int order = Annotations.order(method);
+    if (order == 2 && result >= 0 && !Blocks.isStraightLine(body)) {
+      reporter.error(method, Message.ORDER_NEEDS_STRAIGHT_LINE, method.getSimpleName());
+    }
     return new Fn(method.getSimpleName().toString(), method.getModifiers().contains(Modifier.STATIC),
-        inputs, names, weights, body, result, origin(path));
+        inputs, names, weights, body, result, origin(path), order);
   }
 
   /** The shape an input's {@code @Dims} declares, else unknown. */
@@ -177,7 +184,9 @@ public final class BodyParser {
       StatementTree s = stmts.get(i);
       TreePath at = new TreePath(blockPath, s);
       if (s instanceof ReturnTree ret && top && i == stmts.size() - 1 && scope.depth() == 1) {
+        Origin previous = b.at(origin(at));
         result = guarded(() -> tensor(new TreePath(at, ret.getExpression())));
+        b.at(previous);
       } else {
         statement(at);
       }
@@ -194,6 +203,7 @@ public final class BodyParser {
   }
 
   private void statement(TreePath at) {
+    Origin previous = b.at(origin(at));
     try {
       Tree s = at.getLeaf();
       if (s instanceof VariableTree v) {
@@ -208,32 +218,35 @@ public final class BodyParser {
         scope.open(false);
         body(at, false);
         scope.close();
+      } else if (s instanceof ReturnTree) {
+        reporter.error(at, Message.EARLY_RETURN);
       } else if (!(s instanceof EmptyStatementTree)) {
         reporter.error(at, Message.UNSUPPORTED_STATEMENT, describe(s));
       }
     } catch (Reported r) {
       // reported at its expression; the next statement is parsed as usual
+    } finally {
+      b.at(previous);
     }
   }
 
+  /** "a while statement", "an assert statement", "the expression statement `x.y()`". */
   private static String describe(Tree s) {
-    if (s instanceof ReturnTree) {
-      return "`return` before the end of the method";
-    }
-    String kind = s.getKind().toString().toLowerCase().replace('_', ' ');
     if (s instanceof ExpressionStatementTree e) {
       return "the expression statement `" + e.getExpression() + "`";
     }
-    return "a " + kind.replace(" loop", "") + " statement";
+    String kind = s.getKind().toString().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+        .replace(" loop", "").replace(" statement", "");
+    return ("aeiou".indexOf(kind.charAt(0)) >= 0 ? "an " : "a ") + kind + " statement";
   }
 
   private void local(TreePath at, VariableTree v) {
     String name = v.getName().toString();
-    if (DeclarationCheck.RESERVED.contains(name)) {
+    if (GraphNames.RESERVED.contains(name)) {
       reporter.error(at, Message.RESERVED_NAME, name, "local");
     }
     if (v.getInitializer() == null) {
-      reporter.error(at, Message.UNSUPPORTED_STATEMENT, "a local without a value (`" + name + "`)");
+      reporter.error(at, Message.LOCAL_WITHOUT_VALUE, name, name);
       return;
     }
     TreePath init = new TreePath(at, v.getInitializer());
@@ -252,17 +265,17 @@ public final class BodyParser {
 
   private void assignment(TreePath at, AssignmentTree a) {
     if (!(a.getVariable() instanceof IdentifierTree target)) {
-      reporter.error(at, Message.UNSUPPORTED_STATEMENT, "assigning to `" + a.getVariable() + "`"
-          + " (fields are configuration; keep results in locals)");
+      reporter.error(at, Message.ASSIGN_TO_FIELD, a.getVariable());
       return;
     }
     String name = target.getName().toString();
     Binding binding = scope.lookup(name);
     if (!(binding instanceof TensorVar)) {
-      reporter.error(at, Message.UNSUPPORTED_STATEMENT, binding == null
-          ? "assigning to `" + name + "`, which is not a local of this method"
-          : "reassigning the number local `" + name + "` (numbers are fixed while the graph is built;"
-              + " declare a new local)");
+      if (binding == null) {
+        reporter.error(at, Message.ASSIGN_TO_UNKNOWN, name, name);
+      } else {
+        reporter.error(at, Message.REASSIGN_NUMBER, name);
+      }
       return;
     }
     int value = tensor(new TreePath(at, a.getExpression()));
@@ -281,7 +294,6 @@ public final class BodyParser {
   private void ifStatement(TreePath at, IfTree i) {
     TreePath condPath = new TreePath(at, i.getCondition());
     JavaExpr condition = condition(condPath);
-    b.at(origin(condPath));
 
     scope.open(true);
     b.openBlock();
@@ -307,7 +319,7 @@ public final class BodyParser {
       int out = b.reserve(Structure.PHI, merge(b.shape(fromThen), b.shape(fromElse)), name, Attrs.NONE);
       merges.add(new If.Merge(out, fromThen, fromElse));
     }
-    b.append(new If(regions++, condition, then, otherwise, merges, origin(condPath)));
+    b.append(new If(regions++, condition, then, otherwise, merges, b.origin()));
     for (If.Merge m : merges) {
       scope.assign(b.hint(m.out()), m.out());
     }
@@ -351,10 +363,9 @@ public final class BodyParser {
       reporter.error(at, Message.UNSUPPORTED_LOOP, header);
       return;
     }
-    if (DeclarationCheck.RESERVED.contains(var)) {
+    if (GraphNames.RESERVED.contains(var)) {
       reporter.error(at, Message.RESERVED_NAME, var, "loop index");
     }
-    b.at(origin(at));
     // The outer tensor locals the body assigns are carried from one iteration to the next.
     Set<String> assigned = assignedNames(f.getStatement());
     Map<String, Integer> inits = new LinkedHashMap<>();
@@ -383,7 +394,7 @@ public final class BodyParser {
       int out = b.reserve(Structure.PHI, merge(b.shape(e.getValue()), b.shape(result)), name, Attrs.NONE);
       carried.add(new Loop.Carry(e.getValue(), params.get(name), result, out));
     }
-    b.append(new Loop(regions++, var, from, to, false, carried, body, origin(at)));
+    b.append(new Loop(regions++, var, from, to, false, carried, body, b.origin()));
     for (Loop.Carry c : carried) {
       scope.assign(b.hint(c.out()), c.out());
     }
@@ -434,28 +445,25 @@ public final class BodyParser {
         return tv.id();
       }
       if (binding instanceof NumberVar) {
-        throw report(at, Message.NOT_A_TENSOR, name, "number", "write scalar(" + name + ") for a tensor");
+        throw report(at, Message.NUMBER_FOR_TENSOR, name, name);
       }
       VariableElement field = (VariableElement) info.fields().get(name);
       if (field != null && info.weights().containsKey(name)) {
         return weight(at, name);
       }
       if (field != null) {
-        throw report(at, Message.NOT_A_TENSOR, name, "field of type " + field.asType(),
-            "tensors in a @Call body are inputs, @Weight fields, locals and op results");
+        throw report(at, Message.FIELD_FOR_TENSOR, name, field.asType());
       }
     }
     boolean numeric = e instanceof LiteralTree lit ? lit.getValue() instanceof Number
         : (e instanceof BinaryTree || e instanceof UnaryTree) && !mentionsTensor(e);
     if (numeric) {
-      throw report(at, Message.NOT_A_TENSOR, e, "number", "write scalar(" + e + ") for a tensor");
+      throw report(at, Message.NUMBER_FOR_TENSOR, e, e);
     }
     if (e instanceof BinaryTree bin) {
-      throw report(at, Message.UNSUPPORTED_EXPRESSION, "the operator `" + operator(bin.getKind()) + "`",
-          "Java operators do not apply to tensors: write add, sub, mul or div");
+      throw report(at, Message.JAVA_OPERATOR, operator(bin.getKind()));
     }
-    throw report(at, Message.UNSUPPORTED_EXPRESSION, "`" + e + "`",
-        "a tensor is an input, a @Weight field, a local, or the result of an op or @Call");
+    throw report(at, Message.NOT_A_TENSOR_EXPRESSION, e);
   }
 
   private int weight(TreePath at, String name) {
@@ -485,7 +493,7 @@ public final class BodyParser {
       name = ms.getIdentifier().toString();
       receiver = ms.getExpression();
     } else {
-      throw report(at, Message.UNSUPPORTED_EXPRESSION, "`" + call + "`", "call an op or a @Call method by name");
+      throw report(at, Message.CALL_BY_NAME, call);
     }
     if (name.equals("addWeight")) {
       throw report(at, Message.WEIGHT_IN_CALL);
@@ -500,8 +508,7 @@ public final class BodyParser {
         }
         ExecutableElement plain = ownMethod(name);
         if (plain != null) {
-          throw report(at, Message.UNKNOWN_OP, name, "it is a plain Java method of this class: annotate it"
-              + " @Call to use it in a graph");
+          throw report(at, Message.PLAIN_METHOD, name);
         }
         if (receiver == null && importsOp(name)) {
           return op(at, call, OpRegistry.dsl(name));
@@ -514,24 +521,25 @@ public final class BodyParser {
           return result;
         }
       }
-      throw report(at, Message.UNKNOWN_OP, name, suggestion(name));
+      String near = nearestOp(name);
+      throw near == null ? report(at, Message.UNKNOWN_OP, name) : report(at, Message.UNKNOWN_OP_DID_YOU_MEAN, name, near);
     } finally {
       b.at(previous);
     }
   }
 
-  private String suggestion(String name) {
+  /** The registered op nearest to a misspelt name, or null if none is near. */
+  private static String nearestOp(String name) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String known : OpRegistry.dslNames()) {
-      int d = distance(name.toLowerCase(), known.toLowerCase());
+      int d = distance(name.toLowerCase(java.util.Locale.ROOT), known.toLowerCase(java.util.Locale.ROOT));
       if (d < bestDistance) {
         bestDistance = d;
         best = known;
       }
     }
-    String ops = "ops are the functions of dev.leibniz.dsl.Ops (import static dev.leibniz.dsl.Ops.*)";
-    return bestDistance <= Math.max(2, name.length() / 3) ? "did you mean '" + best + "'? " + ops : ops;
+    return bestDistance <= Math.max(2, name.length() / 3) ? best : null;
   }
 
   private static int distance(String a, String c) {
@@ -557,8 +565,8 @@ public final class BodyParser {
     Args args = new Args(at, call);
     try {
       return op.lower(args);
-    } catch (ShapeException e) {
-      throw report(at, Message.SHAPE_MISMATCH, e.getMessage());
+    } catch (OpError e) {
+      throw report(at, e.message(), e.args());
     }
   }
 
@@ -620,9 +628,8 @@ public final class BodyParser {
       }
     }
     if (callee == null) {
-      throw report(at, Message.UNKNOWN_OP, receiver + "." + name, target.getSimpleName() + " has no "
-          + (targetCode == null ? "static " : "") + "@Call method '" + name + "' with "
-          + call.getArguments().size() + " inputs");
+      throw report(at, Message.NO_SUCH_CALL, receiver + "." + name, target.getSimpleName(),
+          targetCode == null ? "static " : "", name, call.getArguments().size());
     }
     List<Integer> args = new ArrayList<>();
     List<String> inputNames = new ArrayList<>();
@@ -732,7 +739,7 @@ public final class BodyParser {
       if (args.get(i) instanceof LiteralTree lit && lit.getValue() instanceof Boolean v) {
         return v;
       }
-      throw report(path(i), Message.UNSUPPORTED_EXPRESSION, "`" + args.get(i) + "`", "write true or false");
+      throw report(path(i), Message.NOT_A_BOOLEAN, args.get(i));
     }
 
     @Override
@@ -759,7 +766,7 @@ public final class BodyParser {
   private JavaExpr integral(TreePath at) {
     JavaExpr e = number(at);
     if (!e.integral()) {
-      throw report(at, Message.UNSUPPORTED_EXPRESSION, "`" + at.getLeaf() + "`", "axes and dimensions are integers");
+      throw report(at, Message.NOT_AN_INTEGER, at.getLeaf());
     }
     return e;
   }
@@ -896,9 +903,7 @@ public final class BodyParser {
     if (isTensorExpression(at)) {
       throw report(at, Message.NOT_A_NUMBER, e);
     }
-    throw report(at, Message.UNSUPPORTED_EXPRESSION, "`" + e + "`",
-        "numbers here are literals, final number, boolean or enum fields, enum constants (Type.NAME),"
-            + " number locals and loop indices");
+    throw report(at, Message.UNSUPPORTED_NUMBER, e);
   }
 
   private static boolean isEnum(TypeMirror type) {
@@ -927,7 +932,7 @@ public final class BodyParser {
     boolean isStatic = field.getModifiers().contains(Modifier.STATIC);
     String owner = isStatic ? nestedName(info.type()) : "layer";
     if (!isStatic && !info.hasInstanceState()) {
-      throw report(at, Message.UNSUPPORTED_EXPRESSION, "instance field `" + name + "`", "a static @Call reads static final fields");
+      throw report(at, Message.INSTANCE_FIELD_IN_STATIC, name);
     }
     return JavaExpr.code(owner + "." + name, integral);
   }
@@ -972,14 +977,26 @@ public final class BodyParser {
     return b.reserve(Structure.PHI, StaticShape.UNKNOWN, name, Attrs.NONE);
   }
 
+  /** The file and line of {@code at}, with the text of that line as the user wrote it. */
   private Origin origin(TreePath at) {
-    long pos = trees.getSourcePositions().getStartPosition(at.getCompilationUnit(), at.getLeaf());
-    long line = pos < 0 ? 0 : at.getCompilationUnit().getLineMap().getLineNumber(pos);
-    String text = at.getLeaf().toString().replaceAll("\\s+", " ");
-    if (text.length() > 80) {
-      text = text.substring(0, 77) + "...";
+    CompilationUnitTree unit = at.getCompilationUnit();
+    long pos = trees.getSourcePositions().getStartPosition(unit, at.getLeaf());
+    long line = pos < 0 ? 0 : unit.getLineMap().getLineNumber(pos);
+    String[] lines = sourceLines.computeIfAbsent(unit, BodyParser::lines);
+    String text = line >= 1 && line <= lines.length ? lines[(int) line - 1].strip()
+        : at.getLeaf().toString().replaceAll("\\s+", " ");
+    if (text.length() > 100) {
+      text = text.substring(0, 97) + "...";
     }
-    return new Origin(fileName(at.getCompilationUnit()), line, text, at, false);
+    return new Origin(fileName(unit), line, text, false);
+  }
+
+  private static String[] lines(CompilationUnitTree unit) {
+    try {
+      return unit.getSourceFile().getCharContent(true).toString().split("\\R", -1);
+    } catch (java.io.IOException e) {
+      return new String[0];
+    }
   }
 
   private static String fileName(CompilationUnitTree unit) {

@@ -1,10 +1,13 @@
 package dev.leibniz.processor.simplify;
 
+import dev.leibniz.processor.ir.Attrs;
 import dev.leibniz.processor.ir.Block;
 import dev.leibniz.processor.ir.Builder;
 import dev.leibniz.processor.ir.If;
 import dev.leibniz.processor.ir.Loop;
+import dev.leibniz.processor.ir.JavaExpr;
 import dev.leibniz.processor.ir.Node;
+import dev.leibniz.processor.ir.Op;
 import dev.leibniz.processor.ir.SlotWrite;
 import dev.leibniz.processor.ir.Stmt;
 import dev.leibniz.processor.ops.OpRegistry;
@@ -16,12 +19,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Cleans IR before it is written out: folds multiplications by one, double negations and
  * reshapes whose input already has the target's static shape; merges equal expressions
- * (common-subexpression elimination, across nested scopes); and drops what no root needs.
- * Every op is pure, so a node nobody reads can go.
+ * (common-subexpression elimination, across nested scopes); builds a loop's constants once,
+ * before it; and drops what no root needs. Every op is pure, so a node nobody reads can go.
  */
 public final class Simplifier {
   private final Builder b;
@@ -103,17 +107,47 @@ public final class Simplifier {
         }
         out.add(new If(f.region(), f.condition(), then, otherwise, merges, f.origin()));
       } else if (s instanceof Loop l) {
-        Block body = fold(l.body(), new HashMap<>(seen));
+        Block body = hoistConstants(fold(l.body(), new HashMap<>(seen)), l.var(), out, seen);
         List<Loop.Carry> carried = new ArrayList<>();
         for (Loop.Carry c : l.carried()) {
           carried.add(new Loop.Carry(resolve(c.init()), c.param(), resolve(c.result()), c.out()));
         }
         out.add(new Loop(l.region(), l.var(), l.from(), l.to(), l.reverse(), carried, body, l.origin()));
       } else if (s instanceof SlotWrite w) {
-        out.add(new SlotWrite(w.slot(), resolve(w.value()), w.replace()));
+        out.add(new SlotWrite(w.slot(), w.value() == Op.ZERO ? Op.ZERO : resolve(w.value()), w.kind()));
       }
     }
     return new Block(out);
+  }
+
+  /**
+   * Moves the constants of a loop body that do not depend on its index to before the loop
+   * ({@code before}), so that each is built once rather than once per iteration.
+   */
+  private static Block hoistConstants(Block body, String var, List<Stmt> before, Map<Key, Integer> seen) {
+    Pattern index = Pattern.compile("\\b" + Pattern.quote(var) + "\\b");
+    List<Stmt> kept = new ArrayList<>();
+    for (Stmt s : body.stmts()) {
+      if (s instanceof Node n && OpRegistry.isConstant(n) && !mentions(n.attrs(), index)) {
+        before.add(n);
+        seen.put(new Key(n.op().name(), n.args(), n.attrs()), n.id());
+      } else {
+        kept.add(s);
+      }
+    }
+    return new Block(kept);
+  }
+
+  private static boolean mentions(Attrs attrs, Pattern index) {
+    for (Object v : attrs.map().values()) {
+      List<?> values = v instanceof List<?> list ? list : List.of(v);
+      for (Object e : values) {
+        if (e instanceof JavaExpr expr && index.matcher(expr.code()).find()) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The value {@code n} equals without computing anything, or null. */
@@ -148,7 +182,9 @@ public final class Simplifier {
         }
       } else if (s instanceof SlotWrite w) {
         if (live.contains(w.slot())) {
-          live.add(w.value());
+          if (w.value() != Op.ZERO) {
+            live.add(w.value());
+          }
           kept.add(0, w);
         }
       } else if (s instanceof If f) {

@@ -8,10 +8,10 @@ import dev.leibniz.processor.ir.StaticShape;
 import java.util.List;
 
 /** Writes IR through a {@link Builder} one op at a time, so that derivative rules read as math. */
-public final class Ir {
+public final class IrMath {
   private final Builder b;
 
-  public Ir(Builder b) {
+  public IrMath(Builder b) {
     this.b = b;
   }
 
@@ -19,13 +19,9 @@ public final class Ir {
     return b.shape(id);
   }
 
-  int node(Op op, Attrs attrs, int... args) {
-    return b.node(op, attrs, hintFor(op, args), args);
-  }
-
   /** Intermediate values are named after their op; the differentiator renames adjoints dX. */
-  private String hintFor(Op op, int[] args) {
-    return op.name();
+  int node(Op op, Attrs attrs, int... args) {
+    return b.node(op, attrs, op.name(), args);
   }
 
   public int add(int x, int y) {
@@ -65,19 +61,19 @@ public final class Ir {
   }
 
   public int tanhGrad(int y, int dy) {
-    return node(Activations.TANH_GRAD, Attrs.NONE, y, dy);
+    return node(Nonlinear.TANH_GRAD, Attrs.NONE, y, dy);
   }
 
   public int sigmoidGrad(int y, int dy) {
-    return node(Activations.SIGMOID_GRAD, Attrs.NONE, y, dy);
+    return node(Nonlinear.SIGMOID_GRAD, Attrs.NONE, y, dy);
   }
 
   public int relu(int x) {
-    return node(Activations.RELU, Attrs.NONE, x);
+    return node(Nonlinear.RELU, Attrs.NONE, x);
   }
 
   public int reluGrad(int dy, int x) {
-    return node(Activations.RELU_GRAD, Attrs.NONE, dy, x);
+    return node(Nonlinear.RELU_GRAD, Attrs.NONE, dy, x);
   }
 
   public int sumLastAxis(int x) {
@@ -90,6 +86,16 @@ public final class Ir {
 
   public int reshapeLike(int x, int like) {
     return node(ShapeOps.RESHAPE_LIKE, Attrs.NONE, x, like);
+  }
+
+  /** a + b, either of which may be a symbolic zero (null) when the graph is built. */
+  public int accumulate(int a, int b) {
+    return node(Structure.ACCUMULATE, Attrs.NONE, a, b);
+  }
+
+  /** g, or zeros shaped like {@code like} where g is a symbolic zero. */
+  public int orZerosLike(int g, int like) {
+    return node(Structure.OR_ZEROS, Attrs.NONE, g, like);
   }
 
   public int onesLike(int x) {

@@ -9,8 +9,8 @@ import java.util.List;
  * tanh, sigmoid and relu, and their fused gradient ops (TensorFlow's TanhGrad, SigmoidGrad and
  * ReluGrad), which have derivative rules of their own so that second derivatives work.
  */
-final class Activations {
-  private Activations() {}
+final class Nonlinear {
+  private Nonlinear() {}
 
   static final Rule TANH = op("tanh", 1, Rule::sameAsFirst, "tf.tanh($0)",
       (ir, n, g) -> new int[] {ir.tanhGrad(n.id(), g)});

@@ -1,0 +1,20 @@
+package dev.leibniz.processor.ad;
+
+import dev.leibniz.processor.ir.Block;
+import dev.leibniz.processor.ir.Builder;
+import dev.leibniz.processor.ir.Fn;
+import java.util.Map;
+
+/**
+ * Everything the generator writes for one {@code @Call}: the simplified forward, its backward
+ * from the adjoint {@code seed}, the adjoint of each input and weight that has one (absent: a
+ * symbolic zero), the {@link Tape} of forward values the backward reads, and for
+ * {@code order = 2} the gradient and the gradient of the gradient as self-contained blocks
+ * (null otherwise). {@code nodes} knows every node.
+ */
+public record FnPlan(Fn forward, Block backward, int seed, Map<Integer, Integer> adjoints, Tape tape,
+    Whole grad, Whole grad2, Builder nodes) {
+
+  /** A block computing gradients from the inputs alone. */
+  public record Whole(Block block, Map<Integer, Integer> adjoints) {}
+}

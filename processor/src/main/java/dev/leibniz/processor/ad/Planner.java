@@ -1,0 +1,83 @@
+package dev.leibniz.processor.ad;
+
+import dev.leibniz.processor.ir.Attrs;
+import dev.leibniz.processor.ir.Block;
+import dev.leibniz.processor.ir.Builder;
+import dev.leibniz.processor.ir.Fn;
+import dev.leibniz.processor.ir.Origin;
+import dev.leibniz.processor.ir.Stmt;
+import dev.leibniz.processor.ops.IrMath;
+import dev.leibniz.processor.ops.Structure;
+import dev.leibniz.processor.simplify.Simplifier;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The differentiation stage: simplifies a parsed function, differentiates it, simplifies its
+ * backward, finds what the backward reads of the forward (the {@link Tape}), and where the
+ * function asks for second order, differentiates its gradient again.
+ */
+public final class Planner {
+  private Planner() {}
+
+  public static FnPlan plan(Fn parsed, Builder b) {
+    Simplifier.Result f = Simplifier.simplify(b, parsed.body(), List.of(parsed.result()));
+    Fn fn = parsed.withBody(f.block(), f.resolve(parsed.result()));
+
+    b.openBlock();
+    int seed = b.reserve(Structure.SEED, b.shape(fn.result()), "dOutput", Attrs.NONE);
+    var adjoints = Differentiator.differentiate(b, fn.body(), fn.result(), seed, fn.parameters());
+    Block backwardRaw = b.closeBlock();
+    Simplifier.Result bw = Simplifier.simplify(b, backwardRaw, adjoints.of().values());
+    Map<Integer, Integer> resolved = resolve(bw, adjoints.of());
+    Tape tape = Tape.of(fn, bw.block(), seed);
+
+    FnPlan.Whole grad = null;
+    FnPlan.Whole grad2 = null;
+    if (fn.order() >= 2) {
+      List<Integer> inputs = fn.inputs().stream().map(n -> n.id()).toList();
+      grad = whole(b, fn.body(), fn.result(), inputs, false);
+      // Second order: differentiate each input's gradient again, with respect to that input.
+      List<Stmt> stmts = new ArrayList<>(grad.block().stmts());
+      Map<Integer, Integer> second = new LinkedHashMap<>();
+      for (int in : inputs) {
+        Integer g = grad.adjoints().get(in);
+        if (g == null) {
+          continue;
+        }
+        FnPlan.Whole d = whole(b, new Block(stmts), g, List.of(in), true);
+        stmts = new ArrayList<>(d.block().stmts());
+        if (d.adjoints().containsKey(in)) {
+          second.put(in, d.adjoints().get(in));
+        }
+      }
+      Simplifier.Result s2 = Simplifier.simplify(b, new Block(stmts), second.values());
+      grad2 = new FnPlan.Whole(s2.block(), resolve(s2, second));
+    }
+    return new FnPlan(fn, bw.block(), seed, resolved, tape, grad, grad2, b);
+  }
+
+  /** Forward plus backward from a ones seed, as one block; {@code raw} skips simplification. */
+  private static FnPlan.Whole whole(Builder b, Block forward, int result, List<Integer> wrt, boolean raw) {
+    b.openBlock();
+    Origin previous = b.at(b.get(result).origin().asGradient());
+    int ones = new IrMath(b).onesLike(result);
+    b.at(previous);
+    Map<Integer, Integer> adjoints = Differentiator.differentiate(b, forward, result, ones, wrt).of();
+    List<Stmt> stmts = new ArrayList<>(forward.stmts());
+    stmts.addAll(b.closeBlock().stmts());
+    if (raw) {
+      return new FnPlan.Whole(new Block(stmts), adjoints);
+    }
+    Simplifier.Result s = Simplifier.simplify(b, new Block(stmts), adjoints.values());
+    return new FnPlan.Whole(s.block(), resolve(s, adjoints));
+  }
+
+  private static Map<Integer, Integer> resolve(Simplifier.Result simplified, Map<Integer, Integer> adjoints) {
+    Map<Integer, Integer> out = new LinkedHashMap<>();
+    adjoints.forEach((k, v) -> out.put(k, simplified.resolve(v)));
+    return out;
+  }
+}
