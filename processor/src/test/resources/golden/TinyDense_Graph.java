@@ -112,6 +112,7 @@ public final class TinyDense_Graph {
     // TinyDense.java:29 (gradient): Tensor h = matmul(x, kernel);
     Operand<TFloat32> dX = tf.matmul(dH2, fwd.kernel(), false, true);
     Operand<TFloat32> dKernel = tf.matmul(fwd.x(), dH2, true, false);
+    // TinyDense.java:28 (gradient): @Call Tensor call(Tensor x) {
     tf.addGradient(layer.kernel, dKernel);
     tf.addGradient(layer.bias, dBias);
     return new CallGradients(dX);

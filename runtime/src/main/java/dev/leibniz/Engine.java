@@ -6,6 +6,7 @@ import dev.leibniz.metrics.Metric;
 import dev.leibniz.metrics.Metrics;
 import dev.leibniz.optimizers.Optimizer;
 import dev.leibniz.tf.Tf;
+import dev.leibniz.tf.TfGraph;
 import dev.leibniz.tf.TfSession;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,18 +28,19 @@ import org.tensorflow.types.TInt64;
  */
 final class Engine implements AutoCloseable {
   /** What {@code compile} configured. */
-  record Training(Optimizer optimizer, List<Loss> losses, float[] lossWeights, List<Object> metrics) {}
+  record CompileConfig(Optimizer optimizer, List<Loss> losses, float[] lossWeights, List<Object> metrics) {}
 
-  private record MetricSlot(String name, Metric metric, List<Tf.State> totals) {}
+  private record MetricSlot(String name, Metric metric, List<TfGraph.State> totals) {}
 
   final Graph graph = new Graph();
+  final TfGraph state;
   final Tf tf;
   final TfSession session;
   final List<long[]> inputShapes;
   final List<Operand<TFloat32>> inputs = new ArrayList<>();
   final List<Operand<TFloat32>> outputs;
   final List<Net.Applied> applied = new ArrayList<>();
-  final Training training;
+  final CompileConfig config;
   private final long seed;
   /** Fed to the graph's training flag in every training step. */
   private final TFloat32 trainingOn = TFloat32.scalarOf(1f);
@@ -51,24 +53,25 @@ final class Engine implements AutoCloseable {
   private Op resetMetrics;
   private final List<MetricSlot> metrics = new ArrayList<>();
   /** The optimizer's slots and step count: what a checkpoint saves besides the weights. */
-  private List<Tf.State> optimizerStates = List.of();
+  private List<TfGraph.State> optimizerStates = List.of();
 
-  Engine(Net net, List<long[]> inputShapes, Training training, int threads, long seed) {
+  Engine(Net net, List<long[]> inputShapes, CompileConfig config, int threads, long seed) {
     this.seed = seed;
     this.inputShapes = List.copyOf(inputShapes);
-    this.training = training;
-    this.tf = new Tf(graph, seed);
+    this.config = config;
+    this.state = new TfGraph(graph, seed);
+    this.tf = state.tf();
     try {
       for (int i = 0; i < inputShapes.size(); i++) {
-        inputs.add(tf.placeholder("input_" + i, batched(inputShapes.get(i))));
+        inputs.add(state.placeholder("input_" + i, batched(inputShapes.get(i))));
       }
       Net.Built built = net.forward(tf, inputs, applied);
       this.outputs = built.outputs();
-      if (training != null) {
+      if (config != null) {
         buildTraining(built);
       }
-      this.session = new TfSession(tf, threads);
-      session.initialize(tf);
+      this.session = new TfSession(state, threads);
+      session.initialize(state);
     } catch (RuntimeException e) {
       graph.close();
       trainingOn.close();
@@ -82,13 +85,13 @@ final class Engine implements AutoCloseable {
     List<Op> updates = new ArrayList<>();
     for (int i = 0; i < outputs.size(); i++) {
       Operand<TFloat32> out = outputs.get(i);
-      Loss l = training.losses().get(i);
+      Loss l = config.losses().get(i);
       long[] outShape = out.shape().asArray();
       Operand<TFloat32> target = l.sparse()
-          ? tf.placeholder("target_" + i, -1)
-          : tf.placeholder("target_" + i, outShape);
+          ? state.placeholder("target_" + i, -1)
+          : state.placeholder("target_" + i, outShape);
       targets.add(target);
-      Operand<TFloat32> lossWeight = tf.scalar(training.lossWeights()[i]);
+      Operand<TFloat32> lossWeight = tf.scalar(config.lossWeights()[i]);
       Loss.Built lb = l.build(tf, target, out, lossWeight);
       if (outputs.size() > 1) {
         losses.add(lb.value());
@@ -98,17 +101,17 @@ final class Engine implements AutoCloseable {
       total = total == null ? weighted : tf.add(total, weighted);
       dOutputs.add(lb.dPredictions());
       long units = outShape.length == 0 ? 1 : outShape[outShape.length - 1];
-      for (Object spec : training.metrics()) {
+      for (Object spec : config.metrics()) {
         Metric m = spec instanceof Metric metric ? metric : Metrics.get((String) spec, l, units);
         String name = outputs.size() == 1 ? m.name() : "output_" + i + "_" + m.name();
-        List<Tf.State> totals = new ArrayList<>();
-        for (Operand<TFloat32> stat : m.statistics(tf, target, out)) {
+        List<TfGraph.State> totals = new ArrayList<>();
+        for (Operand<TFloat32> stat : m.statistics(state, target, out)) {
           if (stat.shape().hasUnknownDimension()) {
             throw new IllegalStateException("metric " + m.name() + " gave a statistic of unknown shape " + stat.shape());
           }
-          Tf.State st = tf.state("metric_" + name, stat.shape().asArray(), 0);
+          TfGraph.State st = state.state("metric_" + name, stat.shape().asArray(), 0);
           totals.add(st);
-          updates.add(tf.ops().assignAddVariableOp(st.handle(), stat));
+          updates.add(state.ops().assignAddVariableOp(st.handle(), stat));
         }
         metrics.add(new MetricSlot(name, m, totals));
       }
@@ -116,20 +119,20 @@ final class Engine implements AutoCloseable {
     losses.add(0, total);
     lossNames.add(0, "loss");
     built.backward(tf, dOutputs);
-    int before = tf.states().size();
-    Op apply = training.optimizer().apply(tf);
-    List<Tf.State> all = tf.states();
+    int before = state.states().size();
+    Op apply = config.optimizer().apply(state);
+    List<TfGraph.State> all = state.states();
     this.optimizerStates = all.subList(before, all.size());
     List<Op> step = new ArrayList<>(updates);
     step.add(apply);
-    step.addAll(tf.nn().updates()); // moving statistics (batch normalization)
-    this.trainOp = tf.group(step);
-    this.evalOp = tf.group(updates);
+    step.addAll(state.updates()); // moving statistics (batch normalization)
+    this.trainOp = state.group(step);
+    this.evalOp = state.group(updates);
     List<Op> resets = new ArrayList<>();
     for (MetricSlot m : metrics) {
       m.totals().forEach(s -> resets.add(s.reset()));
     }
-    this.resetMetrics = tf.group(resets);
+    this.resetMetrics = state.group(resets);
   }
 
   static long[] batched(long[] sampleShape) {
@@ -158,13 +161,13 @@ final class Engine implements AutoCloseable {
     Map<Operand<?>, Tensor> feeds = feeds(x, y);
     List<Tensor> open = new ArrayList<>();
     try {
-      if (tf.nn().trainingFlag() != null) {
-        feeds.put(tf.nn().trainingFlag(), trainingOn);
+      if (state.trainingFlag() != null) {
+        feeds.put(state.trainingFlag(), trainingOn);
       }
-      if (tf.nn().randomSeedFeed() != null) {
+      if (state.randomSeedFeed() != null) {
         TInt64 seed = TInt64.vectorOf(this.seed, step);
         open.add(seed);
-        feeds.put(tf.nn().randomSeedFeed(), seed);
+        feeds.put(state.randomSeedFeed(), seed);
       }
       return scalars(session.run(feeds, losses, trainOp));
     } finally {
@@ -216,17 +219,21 @@ final class Engine implements AutoCloseable {
     return out;
   }
 
-  List<Tf.Weight> weights() {
-    return tf.weights();
+  List<TfGraph.Weight> weights() {
+    return state.weights();
   }
 
-  List<Tf.State> optimizerStates() {
+  List<TfGraph.State> weightStates() {
+    return state.weights().stream().map(TfGraph.Weight::state).toList();
+  }
+
+  List<TfGraph.State> optimizerStates() {
     return optimizerStates;
   }
 
   Map<Variable, float[]> weightValues() {
-    List<Tf.Weight> ws = tf.weights();
-    List<float[]> values = values(ws.stream().map(Tf.Weight::state).toList());
+    List<TfGraph.Weight> ws = state.weights();
+    List<float[]> values = values(weightStates());
     Map<Variable, float[]> out = new IdentityHashMap<>();
     for (int i = 0; i < ws.size(); i++) {
       out.put(ws.get(i).variable(), values.get(i));
@@ -236,8 +243,8 @@ final class Engine implements AutoCloseable {
 
   /** Sets the weights found in {@code values}; the others keep their values. */
   void setWeightValues(Map<Variable, float[]> values) {
-    Map<Tf.State, float[]> byState = new LinkedHashMap<>();
-    for (Tf.Weight w : tf.weights()) {
+    Map<TfGraph.State, float[]> byState = new LinkedHashMap<>();
+    for (TfGraph.Weight w : state.weights()) {
       if (values.containsKey(w.variable())) {
         byState.put(w.state(), values.get(w.variable()));
       }
@@ -246,12 +253,12 @@ final class Engine implements AutoCloseable {
   }
 
   /** The current values of {@code states}, read in one run. */
-  List<float[]> values(List<Tf.State> states) {
-    return session.run(Map.of(), states.stream().map(Tf.State::value).toList());
+  List<float[]> values(List<TfGraph.State> states) {
+    return session.run(Map.of(), states.stream().map(TfGraph.State::value).toList());
   }
 
   /** Sets each state to its value, in one run. */
-  void assign(Map<Tf.State, float[]> values) {
+  void assign(Map<TfGraph.State, float[]> values) {
     session.assign(values);
   }
 

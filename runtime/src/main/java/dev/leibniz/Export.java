@@ -2,7 +2,7 @@ package dev.leibniz;
 
 import dev.leibniz.dsl.Variable;
 import dev.leibniz.saving.AtomicFiles;
-import dev.leibniz.tf.Tf;
+import dev.leibniz.tf.TfGraph;
 import dev.leibniz.tf.TfSession;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,28 +33,28 @@ final class Export {
       List<String> inputNames, List<String> outputNames) throws IOException {
     checkNames(inputNames, inputShapes.size(), "input");
     try (Graph graph = new Graph()) {
-      Tf tf = Tf.forExport(graph);
+      TfGraph state = TfGraph.forExport(graph);
       List<Operand<TFloat32>> inputs = new ArrayList<>();
       Signature.Builder signature = Signature.builder().key(SIGNATURE).methodName("tensorflow/serving/predict");
       for (int i = 0; i < inputShapes.size(); i++) {
-        Operand<TFloat32> input = tf.placeholder(inputNames.get(i), Engine.batched(inputShapes.get(i)));
+        Operand<TFloat32> input = state.placeholder(inputNames.get(i), Engine.batched(inputShapes.get(i)));
         inputs.add(input);
         signature.input(inputNames.get(i), input);
       }
-      List<Operand<TFloat32>> outputs = net.forward(tf, inputs, new ArrayList<>()).outputs();
+      List<Operand<TFloat32>> outputs = net.forward(state.tf(), inputs, new ArrayList<>()).outputs();
       checkNames(outputNames, outputs.size(), "output");
       for (int i = 0; i < outputs.size(); i++) {
-        signature.output(outputNames.get(i), tf.named(outputNames.get(i), outputs.get(i)));
+        signature.output(outputNames.get(i), state.named(outputNames.get(i), outputs.get(i)));
       }
-      Map<Tf.State, float[]> trained = new LinkedHashMap<>();
-      for (Tf.Weight w : tf.weights()) {
+      Map<TfGraph.State, float[]> trained = new LinkedHashMap<>();
+      for (TfGraph.Weight w : state.weights()) {
         float[] v = values.get(w.variable());
         if (v == null) {
           throw new IllegalStateException("weight " + w.name() + " has no trained value to export");
         }
         trained.put(w.state(), v);
       }
-      try (TfSession session = new TfSession(tf)) {
+      try (TfSession session = new TfSession(state)) {
         session.assign(trained);
         Signature built = signature.build();
         AtomicFiles.writeDirectory(dir, temp -> SavedModelBundle.exporter(temp.toString())

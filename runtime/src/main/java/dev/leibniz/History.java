@@ -1,5 +1,6 @@
 package dev.leibniz;
 
+import dev.leibniz.callbacks.Callback;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -8,13 +9,15 @@ import java.util.Map;
 
 /**
  * What {@code fit} returns, as Keras's {@code History.history}: for "loss", each metric and
- * their "val_" forms, the value at the end of every epoch.
+ * their "val_" forms, the value at the end of every epoch. Recorded as Keras records it: as the
+ * last callback of {@code fit}.
  */
-public final class History {
+public final class History implements Callback {
   private final Map<String, List<Double>> values = new LinkedHashMap<>();
   private int epochs;
 
-  void record(Map<String, Double> logs) {
+  @Override
+  public void onEpochEnd(Model model, int epoch, Map<String, Double> logs) {
     logs.forEach((k, v) -> values.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
     epochs++;
   }

@@ -1,14 +1,10 @@
 package dev.leibniz;
 
-import dev.leibniz.tf.Forward;
 import dev.leibniz.saving.SavedModel;
-import dev.leibniz.tf.LayerGraph;
-import dev.leibniz.tf.Tf;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import org.tensorflow.Operand;
-import org.tensorflow.types.TFloat32;
 
 /**
  * Entry points: a trainable {@link Model} from a compiled {@code @Model} (or {@code @Layer})
@@ -19,46 +15,7 @@ public final class Leibniz {
 
   /** The object's {@code @Call} as a model: {@code Leibniz.model(new MnistMlp())}. */
   public static Model model(Object module) {
-    LayerGraph<Object> graph = Compiled.of(module);
-    return new Model() {
-      @Override
-      String defaultName() {
-        return Compiled.kerasName(module);
-      }
-
-      @Override
-      Net net() {
-        return new Net() {
-          @Override
-          public int inputs() {
-            return graph.inputs();
-          }
-
-          @Override
-          public List<Object> layers() {
-            List<Object> sublayers = graph.sublayers(module);
-            return sublayers.isEmpty() ? List.of(module) : sublayers;
-          }
-
-          @Override
-          public Built forward(Tf tf, List<Operand<TFloat32>> inputs, List<Applied> applied) {
-            Forward f = graph.call(tf, module, inputs);
-            applied.add(new Applied(module, f.output()));
-            return new Built() {
-              @Override
-              public List<Operand<TFloat32>> outputs() {
-                return List.of(f.output());
-              }
-
-              @Override
-              public void backward(Tf tf, List<Operand<TFloat32>> dOutputs) {
-                graph.backward(tf, module, f, dOutputs.get(0));
-              }
-            };
-          }
-        };
-      }
-    };
+    return new ModuleModel(module);
   }
 
   /** The SavedModel in {@code dir} (tag "serve", signature "serving_default"), to predict with. */
@@ -69,5 +26,36 @@ public final class Leibniz {
   /** As {@link #load(Path)}, with another signature. */
   public static SavedModel load(Path dir, String signature) throws IOException {
     return SavedModel.load(dir, signature);
+  }
+
+  /** One call of a compiled object on inferred inputs; its summary lists the object's sublayers. */
+  private static final class ModuleModel extends Model {
+    private final Object module;
+    private final Net net;
+
+    ModuleModel(Object module) {
+      this.module = module;
+      List<Functional.Symbol> inputs = new ArrayList<>();
+      for (int i = 0; i < LayerGraphs.of(module).inputs(); i++) {
+        inputs.add(Functional.inferredInput());
+      }
+      this.net = new Net(inputs, List.of(Functional.apply(module, inputs.toArray(new Functional.Symbol[0]))));
+    }
+
+    @Override
+    String defaultName() {
+      return LayerGraphs.kerasName(module);
+    }
+
+    @Override
+    Net net() {
+      return net;
+    }
+
+    @Override
+    List<Object> summaryLayers() {
+      List<Object> sublayers = LayerGraphs.of(module).sublayers(module);
+      return sublayers.isEmpty() ? List.of(module) : sublayers;
+    }
   }
 }

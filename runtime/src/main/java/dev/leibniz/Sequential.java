@@ -1,12 +1,8 @@
 package dev.leibniz;
 
-import dev.leibniz.tf.Forward;
 import dev.leibniz.tf.LayerGraph;
-import dev.leibniz.tf.Tf;
 import java.util.ArrayList;
 import java.util.List;
-import org.tensorflow.Operand;
-import org.tensorflow.types.TFloat32;
 
 /**
  * Keras's {@code Sequential}: compiled layers applied one after the other, each taking one
@@ -29,7 +25,7 @@ public final class Sequential extends Model {
   /** Appends a layer; only before the model's graph is built. */
   public Sequential add(Object layer) {
     requireNotBuilt("add a layer");
-    LayerGraph<Object> graph = Compiled.of(layer);
+    LayerGraph<Object> graph = LayerGraphs.of(layer);
     if (graph.inputs() != 1) {
       throw new IllegalArgumentException("Sequential layers take one input; " + layer.getClass().getSimpleName()
           + "'s @Call takes " + graph.inputs() + " (use Functional for several)");
@@ -43,49 +39,14 @@ public final class Sequential extends Model {
     return "sequential";
   }
 
+  /** The chain of the layers added so far. */
   @Override
   Net net() {
-    return new Net() {
-      @Override
-      public int inputs() {
-        return 1;
-      }
-
-      @Override
-      public List<Object> layers() {
-        return List.copyOf(layers);
-      }
-
-      @Override
-      public Built forward(Tf tf, List<Operand<TFloat32>> inputs, List<Applied> applied) {
-        if (layers.isEmpty()) {
-          throw new IllegalStateException("this Sequential model has no layers; add some before using it");
-        }
-        List<Forward> forwards = new ArrayList<>();
-        Operand<TFloat32> x = inputs.get(0);
-        for (Object layer : layers) {
-          Forward f = Compiled.of(layer).call(tf, layer, List.of(x));
-          forwards.add(f);
-          x = f.output();
-          applied.add(new Applied(layer, x));
-        }
-        Operand<TFloat32> output = x;
-        return new Built() {
-          @Override
-          public List<Operand<TFloat32>> outputs() {
-            return List.of(output);
-          }
-
-          @Override
-          public void backward(Tf tf, List<Operand<TFloat32>> dOutputs) {
-            Operand<TFloat32> d = dOutputs.get(0);
-            for (int i = layers.size() - 1; i >= 0 && d != null; i--) {
-              Object layer = layers.get(i);
-              d = Compiled.of(layer).backward(tf, layer, forwards.get(i), d).get(0);
-            }
-          }
-        };
-      }
-    };
+    Functional.Symbol input = Functional.inferredInput();
+    Functional.Symbol x = input;
+    for (Object layer : layers) {
+      x = Functional.apply(layer, x);
+    }
+    return new Net(List.of(input), List.of(x));
   }
 }

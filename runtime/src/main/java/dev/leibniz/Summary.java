@@ -22,14 +22,14 @@ final class Summary {
     Map<String, Integer> used = new HashMap<>();
     long total = 0;
     long trainable = 0;
-    List<Object> layers = model.topLayers();
+    List<Object> layers = model.summaryLayers();
     for (int i = 0; i < layers.size(); i++) {
       Object layer = layers.get(i);
-      String base = Compiled.kerasName(layer);
+      String base = LayerGraphs.kerasName(layer);
       int n = used.merge(base, 1, Integer::sum);
       String name = (n == 1 ? base : base + "_" + (n - 1)) + " (" + layer.getClass().getSimpleName() + ")";
       long params = 0;
-      for (Variable v : Compiled.weights(layer)) {
+      for (Variable v : LayerGraphs.weights(layer)) {
         params += v.shape().size();
       }
       out.append(String.format(" %-34s %-22s %12s%n", name, shapes.getOrDefault(layer, "?"), String.format("%,d", params)));

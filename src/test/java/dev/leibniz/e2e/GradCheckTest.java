@@ -7,6 +7,7 @@ import dev.leibniz.tf.Forward;
 import dev.leibniz.tf.Gradients;
 import dev.leibniz.tf.Tensors;
 import dev.leibniz.tf.Tf;
+import dev.leibniz.tf.TfGraph;
 import dev.leibniz.tf.TfSession;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -324,18 +325,19 @@ class GradCheckTest {
     Random random = new Random(row.op().hashCode());
     float[][] inputs = inputs(row, random);
     try (Graph g = new Graph()) {
-      Tf tf = new Tf(g);
-      List<Operand<TFloat32>> xs = placeholders(tf, row);
+      TfGraph state = new TfGraph(g);
+      Tf tf = state.tf();
+      List<Operand<TFloat32>> xs = placeholders(state, row);
       Forward fwd = row.fwd().apply(tf, xs);
       // A random output adjoint, so that every entry of the Jacobian counts.
-      try (TfSession session = new TfSession(tf)) {
+      try (TfSession session = new TfSession(state)) {
         float[] out = run(session, xs, inputs, List.of(fwd.output())).get(0);
         long[] shape = fwd.output().shape().asArray();
         float[] r = new float[out.length];
         for (int i = 0; i < r.length; i++) {
           r[i] = (float) (random.nextDouble() * 2 - 1);
         }
-        Operand<TFloat32> dy = tf.ops().constant(org.tensorflow.ndarray.Shape.of(runtimeShape(shape, out.length)),
+        Operand<TFloat32> dy = state.ops().constant(org.tensorflow.ndarray.Shape.of(runtimeShape(shape, out.length)),
             org.tensorflow.ndarray.buffer.DataBuffers.of(r, true, false));
         Gradients grads = row.bwd().apply(tf, fwd, dy);
         Operand<TFloat32> weighted = tf.sum(tf.mul(fwd.output(), dy));
@@ -384,11 +386,12 @@ class GradCheckTest {
     Random random = new Random(row.op().hashCode() + 1);
     float[][] inputs = inputs(row, random);
     try (Graph g = new Graph()) {
-      Tf tf = new Tf(g);
-      List<Operand<TFloat32>> xs = placeholders(tf, row);
+      TfGraph state = new TfGraph(g);
+      Tf tf = state.tf();
+      List<Operand<TFloat32>> xs = placeholders(state, row);
       Gradients first = row.grad().apply(tf, xs);
       Gradients second = row.grad2().apply(tf, xs);
-      try (TfSession session = new TfSession(tf)) {
+      try (TfSession session = new TfSession(state)) {
         for (int i = 0; i < xs.size(); i++) {
           Operand<TFloat32> summed = tf.sum(dense(tf, first, xs).get(i));
           float[] ours = run(session, xs, inputs, List.of(dense(tf, second, xs).get(i))).get(0);
@@ -479,10 +482,10 @@ class GradCheckTest {
     return out;
   }
 
-  private static List<Operand<TFloat32>> placeholders(Tf tf, Row row) {
+  private static List<Operand<TFloat32>> placeholders(TfGraph state, Row row) {
     List<Operand<TFloat32>> xs = new ArrayList<>();
     for (int i = 0; i < row.shapes().length; i++) {
-      xs.add(tf.placeholder("x" + i, row.shapes()[i]));
+      xs.add(state.placeholder("x" + i, row.shapes()[i]));
     }
     return xs;
   }

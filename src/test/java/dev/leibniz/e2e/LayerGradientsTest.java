@@ -28,6 +28,7 @@ import dev.leibniz.tf.Forward;
 import dev.leibniz.tf.LayerGraph;
 import dev.leibniz.tf.Tensors;
 import dev.leibniz.tf.Tf;
+import dev.leibniz.tf.TfGraph;
 import dev.leibniz.tf.TfSession;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -90,11 +91,12 @@ class LayerGradientsTest {
     Random random = new Random(c.name().hashCode());
     LayerGraph<Object> graph = (LayerGraph<Object>) c.graph();
     try (Graph g = new Graph()) {
-      Tf tf = new Tf(g, 5);
+      TfGraph state = new TfGraph(g, 5);
+      Tf tf = state.tf();
       List<Operand<TFloat32>> inputs = new ArrayList<>();
       List<float[]> values = new ArrayList<>();
       for (int i = 0; i < c.shapes().length; i++) {
-        inputs.add(tf.placeholder("x" + i, c.shapes()[i]));
+        inputs.add(state.placeholder("x" + i, c.shapes()[i]));
         int n = Math.toIntExact(org.tensorflow.ndarray.Shape.of(c.shapes()[i]).size());
         float[] v = new float[n];
         for (int j = 0; j < n; j++) {
@@ -108,7 +110,7 @@ class LayerGradientsTest {
       for (int j = 0; j < r.length; j++) {
         r[j] = (float) (random.nextDouble() * 2 - 1);
       }
-      Operand<TFloat32> dy = tf.ops().constant(org.tensorflow.ndarray.Shape.of(outShape),
+      Operand<TFloat32> dy = state.ops().constant(org.tensorflow.ndarray.Shape.of(outShape),
           org.tensorflow.ndarray.buffer.DataBuffers.of(r, true, false));
       Operand<TFloat32> scalar = tf.sum(tf.mul(fwd.output(), dy));
       // Zeros where the generated code has no gradient (a null: the output does not depend on it).
@@ -117,9 +119,9 @@ class LayerGradientsTest {
       for (int i = 0; i < inputs.size(); i++) {
         ours.add(tf.orZerosLike(dInputs.get(i), inputs.get(i)));
       }
-      List<Tf.Weight> weights = tf.weights();
-      for (Tf.Weight w : weights) {
-        ours.add(tf.orZerosLike(tf.gradient(w.variable()), w.value()));
+      List<TfGraph.Weight> weights = state.weights();
+      for (TfGraph.Weight w : weights) {
+        ours.add(tf.orZerosLike(state.gradient(w.variable()), w.value()));
       }
       List<Output<?>> wrt = new ArrayList<>();
       inputs.forEach(x -> wrt.add(x.asOutput()));
@@ -132,24 +134,24 @@ class LayerGradientsTest {
           fetches.add(o);
         }
       }
-      try (TfSession session = new TfSession(tf, 1)) {
-        session.initialize(tf);
-        List<float[]> got = run(session, tf, c, inputs, values, fetches);
+      try (TfSession session = new TfSession(state, 1)) {
+        session.initialize(state);
+        List<float[]> got = run(session, state, c, inputs, values, fetches);
         int next = ours.size();
         for (int i = 0; i < ours.size(); i++) {
           String what = c + ": " + (i < inputs.size() ? "input " + i : weights.get(i - inputs.size()).name());
           float[] tfs = isNull(oracle[i]) ? new float[got.get(i).length] : got.get(next++);
           assertClose(tfs, got.get(i), 1e-4, what + " against Graph.addGradients");
           float[] fd = i < inputs.size()
-              ? inputDifferences(session, tf, c, inputs, values, scalar, i)
-              : weightDifferences(session, tf, c, inputs, values, scalar, weights.get(i - inputs.size()));
+              ? inputDifferences(session, state, c, inputs, values, scalar, i)
+              : weightDifferences(session, state, c, inputs, values, scalar, weights.get(i - inputs.size()));
           assertClose(fd, got.get(i), 2e-2, what + " against finite differences");
         }
       }
     }
   }
 
-  private static List<float[]> run(TfSession session, Tf tf, Case c, List<Operand<TFloat32>> inputs,
+  private static List<float[]> run(TfSession session, TfGraph state, Case c, List<Operand<TFloat32>> inputs,
       List<float[]> values, List<? extends Operand<?>> fetches) {
     Map<Operand<?>, Tensor> feeds = new HashMap<>();
     try {
@@ -157,7 +159,7 @@ class LayerGradientsTest {
         feeds.put(inputs.get(i), Tensors.of(values.get(i), c.shapes()[i]));
       }
       if (c.training()) {
-        feeds.put(tf.nn().trainingFlag(), Tensors.scalar(1f));
+        feeds.put(state.trainingFlag(), Tensors.scalar(1f));
       }
       return session.run(feeds, fetches);
     } finally {
@@ -165,34 +167,34 @@ class LayerGradientsTest {
     }
   }
 
-  private static float[] inputDifferences(TfSession session, Tf tf, Case c, List<Operand<TFloat32>> inputs,
+  private static float[] inputDifferences(TfSession session, TfGraph state, Case c, List<Operand<TFloat32>> inputs,
       List<float[]> values, Operand<TFloat32> scalar, int i) {
     float[] x = values.get(i);
     float[] out = new float[x.length];
     for (int j = 0; j < x.length; j++) {
       float keep = x[j];
       x[j] = (float) (keep + H);
-      double plus = run(session, tf, c, inputs, values, List.of(scalar)).get(0)[0];
+      double plus = run(session, state, c, inputs, values, List.of(scalar)).get(0)[0];
       x[j] = (float) (keep - H);
-      double minus = run(session, tf, c, inputs, values, List.of(scalar)).get(0)[0];
+      double minus = run(session, state, c, inputs, values, List.of(scalar)).get(0)[0];
       x[j] = keep;
       out[j] = (float) ((plus - minus) / (2 * H));
     }
     return out;
   }
 
-  private static float[] weightDifferences(TfSession session, Tf tf, Case c, List<Operand<TFloat32>> inputs,
-      List<float[]> values, Operand<TFloat32> scalar, Tf.Weight w) {
+  private static float[] weightDifferences(TfSession session, TfGraph state, Case c, List<Operand<TFloat32>> inputs,
+      List<float[]> values, Operand<TFloat32> scalar, TfGraph.Weight w) {
     float[] v = session.run(Map.of(), List.of(w.value())).get(0);
     float[] out = new float[v.length];
     for (int j = 0; j < v.length; j++) {
       float keep = v[j];
       v[j] = (float) (keep + H);
       assign(session, w, v);
-      double plus = run(session, tf, c, inputs, values, List.of(scalar)).get(0)[0];
+      double plus = run(session, state, c, inputs, values, List.of(scalar)).get(0)[0];
       v[j] = (float) (keep - H);
       assign(session, w, v);
-      double minus = run(session, tf, c, inputs, values, List.of(scalar)).get(0)[0];
+      double minus = run(session, state, c, inputs, values, List.of(scalar)).get(0)[0];
       v[j] = keep;
       assign(session, w, v);
       out[j] = (float) ((plus - minus) / (2 * H));
@@ -200,7 +202,7 @@ class LayerGradientsTest {
     return out;
   }
 
-  private static void assign(TfSession session, Tf.Weight w, float[] v) {
+  private static void assign(TfSession session, TfGraph.Weight w, float[] v) {
     session.assign(Map.of(w.state(), v));
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.leibniz.tf.Tensors;
 import dev.leibniz.tf.Tf;
+import dev.leibniz.tf.TfGraph;
 import dev.leibniz.tf.TfSession;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,11 +40,12 @@ class RegionsTest {
       r[i] = (float) random.nextGaussian();
     }
     try (Graph g = new Graph()) {
-      Tf tf = new Tf(g);
+      TfGraph state = new TfGraph(g);
+      Tf tf = state.tf();
       Recurrent layer = new Recurrent(5, useBias, steps);
-      Operand<TFloat32> input = tf.placeholder("x", -1, 3);
+      Operand<TFloat32> input = state.placeholder("x", -1, 3);
       var fwd = Recurrent_Graph.call(tf, layer, input);
-      Operand<TFloat32> dy = tf.ops().constant(org.tensorflow.ndarray.Shape.of(4, 5),
+      Operand<TFloat32> dy = state.ops().constant(org.tensorflow.ndarray.Shape.of(4, 5),
           org.tensorflow.ndarray.buffer.DataBuffers.of(r, true, false));
       var grads = Recurrent_Graph.callBackward(tf, layer, fwd, dy);
       if (!useBias) {
@@ -51,9 +53,9 @@ class RegionsTest {
       }
       List<Operand<TFloat32>> wrt = new ArrayList<>(List.of(input));
       List<Operand<TFloat32>> ours = new ArrayList<>(List.of(grads.dX()));
-      for (Tf.Weight w : tf.weights()) {
+      for (TfGraph.Weight w : state.weights()) {
         wrt.add(w.value());
-        ours.add(tf.gradient(w.variable()) != null ? tf.gradient(w.variable()) : tf.zerosLike(w.value()));
+        ours.add(state.gradient(w.variable()) != null ? state.gradient(w.variable()) : tf.zerosLike(w.value()));
       }
       Output<?>[] xs = new Output<?>[wrt.size()];
       for (int i = 0; i < xs.length; i++) {
@@ -73,10 +75,10 @@ class RegionsTest {
           // the output does not depend on it (a loop that runs zero times): the gradient is zero
         }
       }
-      try (TfSession session = new TfSession(tf); TFloat32 in = Tensors.of(x, 4, 3)) {
-        session.initialize(tf);
+      try (TfSession session = new TfSession(state); TFloat32 in = Tensors.of(x, 4, 3)) {
+        session.initialize(state);
         List<float[]> v = session.run(Map.of(input, in), fetches);
-        assertEquals(useBias ? 3 : 2, tf.weights().size());
+        assertEquals(useBias ? 3 : 2, state.weights().size());
         for (int i = 0; i < wrt.size(); i++) {
           int at = reached.indexOf(i);
           float[] expected = at < 0 ? new float[v.get(i).length] : v.get(wrt.size() + at);

@@ -25,6 +25,7 @@ import dev.leibniz.layers.SimpleRNN;
 import dev.leibniz.optimizers.Optimizers;
 import dev.leibniz.tf.Tensors;
 import dev.leibniz.tf.Tf;
+import dev.leibniz.tf.TfGraph;
 import dev.leibniz.tf.TfSession;
 import java.util.HashMap;
 import java.util.List;
@@ -42,14 +43,15 @@ class LayersTest {
   /** Dropout(0.3) on 20,000 ones, with the training flag and step seed as fit feeds them. */
   private static float[] dropout(float training, long step) {
     try (Graph g = new Graph()) {
-      Tf tf = new Tf(g, 42);
+      TfGraph state = new TfGraph(g, 42);
+      Tf tf = state.tf();
       Operand<TFloat32> x = tf.ones(new long[] {100, 200});
       Operand<TFloat32> y = Dropout_Graph.call(tf, new Dropout(0.3), x).output();
-      try (TfSession session = new TfSession(tf); TFloat32 t = Tensors.scalar(training);
+      try (TfSession session = new TfSession(state); TFloat32 t = Tensors.scalar(training);
           TInt64 seed = TInt64.vectorOf(42, step)) {
         Map<Operand<?>, Tensor> feeds = new HashMap<>();
-        feeds.put(tf.nn().trainingFlag(), t);
-        feeds.put(tf.nn().randomSeedFeed(), seed);
+        feeds.put(state.trainingFlag(), t);
+        feeds.put(state.randomSeedFeed(), seed);
         return session.run(feeds, List.of(y)).get(0);
       }
     }

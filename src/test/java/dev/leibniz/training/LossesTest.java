@@ -6,6 +6,7 @@ import dev.leibniz.losses.Loss;
 import dev.leibniz.losses.Losses;
 import dev.leibniz.tf.Tensors;
 import dev.leibniz.tf.Tf;
+import dev.leibniz.tf.TfGraph;
 import dev.leibniz.tf.TfSession;
 import java.util.List;
 import java.util.Map;
@@ -87,11 +88,12 @@ class LossesTest {
   private static float[] run(Case c, float[] predictions, boolean gradient) {
     try (Graph g = new Graph(); TFloat32 t = Tensors.of(c.targets(), c.targetShape());
         TFloat32 p = Tensors.of(predictions, c.shape())) {
-      Tf tf = new Tf(g);
-      Operand<TFloat32> targets = tf.placeholder("t", c.targetShape());
-      Operand<TFloat32> preds = tf.placeholder("p", c.shape());
+      TfGraph state = new TfGraph(g);
+      Tf tf = state.tf();
+      Operand<TFloat32> targets = state.placeholder("t", c.targetShape());
+      Operand<TFloat32> preds = state.placeholder("p", c.shape());
       Loss.Built built = c.loss().build(tf, targets, preds, tf.scalar(1f));
-      try (TfSession s = new TfSession(tf)) {
+      try (TfSession s = new TfSession(state)) {
         return s.run(Map.of(targets, t, preds, p), List.of(gradient ? built.dPredictions() : built.value())).get(0);
       }
     }

@@ -9,6 +9,7 @@ import dev.leibniz.metrics.Precision;
 import dev.leibniz.metrics.Recall;
 import dev.leibniz.tf.Tensors;
 import dev.leibniz.tf.Tf;
+import dev.leibniz.tf.TfGraph;
 import dev.leibniz.tf.TfSession;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,11 +31,11 @@ class MetricsTest {
     List<float[]> totals = null;
     for (Batch b : batches) {
       try (Graph g = new Graph(); TFloat32 t = Tensors.of(b.t(), b.ts()); TFloat32 p = Tensors.of(b.p(), b.ps())) {
-        Tf tf = new Tf(g);
-        Operand<TFloat32> targets = tf.placeholder("t", b.ts());
-        Operand<TFloat32> preds = tf.placeholder("p", b.ps());
-        try (TfSession s = new TfSession(tf)) {
-          List<float[]> stats = s.run(Map.of(targets, t, preds, p), m.statistics(tf, targets, preds));
+        TfGraph state = new TfGraph(g);
+        Operand<TFloat32> targets = state.placeholder("t", b.ts());
+        Operand<TFloat32> preds = state.placeholder("p", b.ps());
+        try (TfSession s = new TfSession(state)) {
+          List<float[]> stats = s.run(Map.of(targets, t, preds, p), m.statistics(state, targets, preds));
           if (totals == null) {
             totals = new ArrayList<>(stats);
           } else {

@@ -7,6 +7,7 @@ import dev.leibniz.dsl.Call;
 import dev.leibniz.dsl.Tensor;
 import dev.leibniz.tf.Tensors;
 import dev.leibniz.tf.Tf;
+import dev.leibniz.tf.TfGraph;
 import dev.leibniz.tf.TfSession;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +32,12 @@ public final class FallingApple {
   /** Speed and acceleration at {@code t} seconds. */
   public static float[] speedAndAcceleration(float t) {
     try (Graph graph = new Graph()) {
-      Tf tf = new Tf(graph);
-      Operand<TFloat32> time = tf.placeholder("time");
+      TfGraph g = new TfGraph(graph);
+      Tf tf = g.tf();
+      Operand<TFloat32> time = g.placeholder("time");
       Operand<TFloat32> speed = FallingApple_Graph.positionGrad(tf, time).dTime();
       Operand<TFloat32> acceleration = FallingApple_Graph.positionGrad2(tf, time).dTime();
-      try (TfSession session = new TfSession(tf); TFloat32 at = Tensors.scalar(t)) {
+      try (TfSession session = new TfSession(g); TFloat32 at = Tensors.scalar(t)) {
         List<float[]> out = session.run(Map.of(time, at), List.of(speed, acceleration));
         return new float[] {out.get(0)[0], out.get(1)[0]};
       }

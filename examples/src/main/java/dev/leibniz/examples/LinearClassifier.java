@@ -15,8 +15,10 @@ import dev.leibniz.dsl.Shape;
 import dev.leibniz.dsl.Tensor;
 import dev.leibniz.dsl.Variable;
 import dev.leibniz.dsl.Weight;
+import dev.leibniz.optimizers.Optimizers;
 import dev.leibniz.tf.Tensors;
 import dev.leibniz.tf.Tf;
+import dev.leibniz.tf.TfGraph;
 import dev.leibniz.tf.TfSession;
 import java.util.List;
 import java.util.Map;
@@ -80,21 +82,22 @@ public final class LinearClassifier {
     float[][] data = data(0);
     int n = data[1].length;
     try (Graph graph = new Graph()) {
-      Tf tf = new Tf(graph);
+      TfGraph g = new TfGraph(graph);
+      Tf tf = g.tf();
       LinearClassifier model = new LinearClassifier();
-      Operand<TFloat32> inputs = tf.placeholder("inputs", -1, 2);
-      Operand<TFloat32> targets = tf.placeholder("targets", -1, 1);
+      Operand<TFloat32> inputs = g.placeholder("inputs", -1, 2);
+      Operand<TFloat32> targets = g.placeholder("targets", -1, 1);
       var forward = LinearClassifier_Graph.call(tf, model, inputs);
       var loss = LinearClassifier_Graph.squareLoss(tf, targets, forward.output());
       var dPredictions = LinearClassifier_Graph.squareLossBackward(tf, loss, tf.onesLike(loss.output())).dPredictions();
       LinearClassifier_Graph.callBackward(tf, model, forward, dPredictions);
-      Op step = tf.gradientDescent(learningRate);
+      Op step = Optimizers.sgd(learningRate).apply(g);
 
       float[] losses = new float[steps];
-      try (TfSession session = new TfSession(tf);
+      try (TfSession session = new TfSession(g);
           TFloat32 x = Tensors.of(data[0], n, 2);
           TFloat32 y = Tensors.of(data[1], n, 1)) {
-        session.initialize(tf);
+        session.initialize(g);
         Map<Operand<?>, org.tensorflow.Tensor> feed = Map.of(inputs, x, targets, y);
         for (int s = 0; s < steps; s++) {
           losses[s] = session.run(feed, List.of(loss.output()), step).get(0)[0];

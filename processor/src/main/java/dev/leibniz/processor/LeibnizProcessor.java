@@ -72,6 +72,9 @@ public final class LeibnizProcessor extends AbstractProcessor {
     }
     List<FnPlan> plans = new ArrayList<>();
     for (var method : info.calls()) {
+      if (DeclarationCheck.isPrivate(method)) {
+        continue; // a private @Call is a helper, inlined where the others call it
+      }
       BodyParser parser = new BodyParser(trees, processingEnv.getElementUtils(), reporter, info);
       Fn fn = parser.parse(method);
       if (fn.result() >= 0 && !reporter.hasErrors()) {

@@ -40,8 +40,6 @@ public enum Message {
   NOT_A_TENSOR_EXPRESSION(Tag.UNSUPPORTED_EXPRESSION,
       "`%s` is not supported in a @Call body; a tensor is an input, a @Weight field, a local, or the result of an"
           + " op or @Call"),
-  CALL_BY_NAME(Tag.UNSUPPORTED_EXPRESSION,
-      "`%s` is not supported in a @Call body; call an op or a @Call method by name"),
   UNSUPPORTED_NUMBER(Tag.UNSUPPORTED_EXPRESSION,
       "`%s` is not supported in a @Call body; numbers here are literals, final number, boolean or enum fields,"
           + " enum constants (Type.NAME), number locals and loop indices"),
@@ -85,7 +83,7 @@ public enum Message {
   RESHAPE_DIMENSION(Tag.BAD_ARGUMENT, "reshape dimensions are sizes or -1, got %d"),
   RESHAPE_TWO_INFERRED(Tag.BAD_ARGUMENT, "reshape to %s: at most one dimension may be -1"),
   STRIDES(Tag.BAD_ARGUMENT, "%s strides are 1 or more, got %d"),
-  TRANSPOSE_PERMUTATION(Tag.BAD_ARGUMENT, "transpose needs a constant permutation to be differentiated; got %s"),
+  TRANSPOSE_PERMUTATION(Tag.BAD_ARGUMENT, "transpose needs a constant permutation (integer literals) to be differentiated; got (%s)"),
   MOVING_AVERAGE_OF_WEIGHT(Tag.BAD_ARGUMENT,
       "movingAverage updates a @Weight field (a non-trainable moving statistic); pass the field itself as its"
           + " first argument"),

@@ -12,6 +12,9 @@ public interface Callback {
   default void onTrainBegin(Model model) {}
 
   /** {@code epoch} counts from 0. */
+  default void onEpochBegin(Model model, int epoch) {}
+
+  /** {@code epoch} counts from 0. */
   default void onEpochEnd(Model model, int epoch, Map<String, Double> logs) {}
 
   default void onTrainEnd(Model model) {}

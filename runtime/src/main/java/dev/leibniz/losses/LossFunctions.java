@@ -91,9 +91,9 @@ public final class LossFunctions {
     return neg(mean(sum(mul(l2Normalize(yTrue), l2Normalize(yPred)), -1)));
   }
 
-  /** x / sqrt(max(sum(x^2), 1e-12)) over the last axis. */
+  /** x / sqrt(max(sum(x^2), 1e-12)) over the last axis (a helper: private, so inlined, with no graph of its own). */
   @Call
-  static Tensor l2Normalize(Tensor x) {
+  private static Tensor l2Normalize(Tensor x) {
     return div(x, sqrt(maximum(sum(square(x), -1, true), 1e-12)));
   }
 }

@@ -1,6 +1,6 @@
 package dev.leibniz.metrics;
 
-import dev.leibniz.tf.Tf;
+import dev.leibniz.tf.TfGraph;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
@@ -35,8 +35,8 @@ public final class AUC implements Metric {
   }
 
   @Override
-  public List<Operand<TFloat32>> statistics(Tf tf, Operand<TFloat32> targets, Operand<TFloat32> predictions) {
-    return Confusion.counts(tf, targets, predictions, thresholds);
+  public List<Operand<TFloat32>> statistics(TfGraph graph, Operand<TFloat32> targets, Operand<TFloat32> predictions) {
+    return Confusion.counts(graph, targets, predictions, thresholds);
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dev.leibniz.metrics;
 
-import dev.leibniz.tf.Tf;
+import dev.leibniz.tf.TfGraph;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -55,8 +55,9 @@ public final class Accuracy implements Metric {
   }
 
   @Override
-  public List<Operand<TFloat32>> statistics(Tf tf, Operand<TFloat32> targets, Operand<TFloat32> predictions) {
-    Ops ops = tf.ops();
+  public List<Operand<TFloat32>> statistics(TfGraph graph, Operand<TFloat32> targets, Operand<TFloat32> predictions) {
+    Ops ops = graph.ops();
+    var tf = graph.tf();
     Operand<TFloat32> correct = switch (kind) {
       case BINARY -> ops.dtypes.cast(ops.math.equal(
           ops.math.greater(targets, tf.scalar(0.5f)), ops.math.greater(predictions, tf.scalar(threshold))),

@@ -1,6 +1,6 @@
 package dev.leibniz.metrics;
 
-import dev.leibniz.tf.Tf;
+import dev.leibniz.tf.TfGraph;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -14,9 +14,10 @@ final class Confusion {
   private Confusion() {}
 
   /** [tp, fp, tn, fn], each of shape [thresholds.length]. */
-  static List<Operand<TFloat32>> counts(Tf tf, Operand<TFloat32> targets, Operand<TFloat32> predictions,
+  static List<Operand<TFloat32>> counts(TfGraph graph, Operand<TFloat32> targets, Operand<TFloat32> predictions,
       float[] thresholds) {
-    Ops ops = tf.ops();
+    Ops ops = graph.ops();
+    var tf = graph.tf();
     Operand<TFloat32> t = ops.reshape(ops.dtypes.cast(ops.math.greater(targets, tf.scalar(0.5f)), TFloat32.class),
         ops.constant(new long[] {-1, 1}));
     Operand<TFloat32> p = ops.reshape(predictions, ops.constant(new long[] {-1, 1}));

@@ -1,6 +1,6 @@
 package dev.leibniz.metrics;
 
-import dev.leibniz.tf.Tf;
+import dev.leibniz.tf.TfGraph;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
@@ -17,7 +17,7 @@ public interface Metric {
   String name();
 
   /** Per-batch statistics of fully known static shape, each summed over batches. */
-  List<Operand<TFloat32>> statistics(Tf tf, Operand<TFloat32> targets, Operand<TFloat32> predictions);
+  List<Operand<TFloat32>> statistics(TfGraph graph, Operand<TFloat32> targets, Operand<TFloat32> predictions);
 
   /** The metric from the summed statistics, in the order {@link #statistics} gave them. */
   double result(List<float[]> totals);

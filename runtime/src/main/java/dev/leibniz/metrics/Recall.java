@@ -1,6 +1,6 @@
 package dev.leibniz.metrics;
 
-import dev.leibniz.tf.Tf;
+import dev.leibniz.tf.TfGraph;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
@@ -13,8 +13,8 @@ public final class Recall implements Metric {
   }
 
   @Override
-  public List<Operand<TFloat32>> statistics(Tf tf, Operand<TFloat32> targets, Operand<TFloat32> predictions) {
-    return Confusion.counts(tf, targets, predictions, new float[] {0.5f});
+  public List<Operand<TFloat32>> statistics(TfGraph graph, Operand<TFloat32> targets, Operand<TFloat32> predictions) {
+    return Confusion.counts(graph, targets, predictions, new float[] {0.5f});
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.leibniz.optimizers;
 
-import dev.leibniz.tf.Tf;
+import dev.leibniz.tf.TfGraph;
+import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;
 import org.tensorflow.types.TFloat32;
@@ -31,8 +32,23 @@ public final class Adagrad extends Optimizer {
   }
 
   @Override
-  protected Op update(Tf tf, Step step, Tf.Weight w, Operand<TFloat32> g, Operand<TFloat32> lr) {
-    Tf.State accumulator = slot(tf, w, "accumulator", initialAccumulator);
-    return tf.resourceApplyAdagradV2(w.handle(), accumulator.handle(), lr, tf.scalar(epsilon), g);
+  protected Op update(TfGraph graph, Step step, TfGraph.Weight w, Operand<TFloat32> g, Operand<TFloat32> lr) {
+    TfGraph.State accumulator = slot(graph, w, "accumulator", initialAccumulator);
+    return resourceApplyAdagradV2(graph, w.handle(), accumulator.handle(), lr, graph.tf().scalar(epsilon), g);
+  }
+
+  /**
+   * TensorFlow's fused ResourceApplyAdagradV2 ({@code accum += g^2; var -= lr g / (sqrt(accum) + eps)}),
+   * which TensorFlow Java has no wrapper for.
+   */
+  private static Op resourceApplyAdagradV2(TfGraph graph, Operand<?> var, Operand<?> accum, Operand<TFloat32> lr,
+      Operand<TFloat32> epsilon, Operand<TFloat32> grad) {
+    var scope = graph.ops().scope();
+    var op = graph.graph().opBuilder("ResourceApplyAdagradV2", scope.makeOpName("ResourceApplyAdagradV2"), scope)
+        .addInput(var.asOutput()).addInput(accum.asOutput()).addInput(lr.asOutput())
+        .addInput(epsilon.asOutput()).addInput(grad.asOutput())
+        .setAttr("T", org.tensorflow.proto.DataType.DT_FLOAT)
+        .build();
+    return graph.ops().withControlDependencyOps(List.of(op)).noOp();
   }
 }

@@ -1,6 +1,6 @@
 package dev.leibniz.optimizers;
 
-import dev.leibniz.tf.Tf;
+import dev.leibniz.tf.TfGraph;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;
@@ -33,29 +33,31 @@ public final class Adam extends Optimizer {
     return "adam";
   }
 
-  private record AdamStep(Tf.State iterations, Operand<TFloat32> beta1Power, Operand<TFloat32> beta2Power)
+  private record AdamStep(TfGraph.State iterations, Operand<TFloat32> beta1Power, Operand<TFloat32> beta2Power)
       implements Step {
     @Override
-    public Op finish(Tf tf, Op updates) {
-      Op increment = tf.ops().withControlDependencies(List.of(updates))
-          .assignAddVariableOp(iterations.handle(), tf.scalar(1));
-      return tf.group(List.of(updates, increment));
+    public Op finish(TfGraph graph, Op updates) {
+      Op increment = graph.ops().withControlDependencies(List.of(updates))
+          .assignAddVariableOp(iterations.handle(), graph.tf().scalar(1));
+      return graph.group(List.of(updates, increment));
     }
   }
 
   @Override
-  protected Step begin(Tf tf) {
-    Tf.State iterations = tf.state("adam_iterations", new long[0], 0);
+  protected Step begin(TfGraph graph) {
+    TfGraph.State iterations = graph.state("adam_iterations", new long[0], 0);
+    var tf = graph.tf();
     Operand<TFloat32> t = tf.add(iterations.value(), tf.scalar(1));
-    return new AdamStep(iterations, tf.ops().math.pow(tf.scalar(beta1), t), tf.ops().math.pow(tf.scalar(beta2), t));
+    return new AdamStep(iterations, graph.ops().math.pow(tf.scalar(beta1), t), graph.ops().math.pow(tf.scalar(beta2), t));
   }
 
   @Override
-  protected Op update(Tf tf, Step step, Tf.Weight w, Operand<TFloat32> g, Operand<TFloat32> lr) {
+  protected Op update(TfGraph graph, Step step, TfGraph.Weight w, Operand<TFloat32> g, Operand<TFloat32> lr) {
     AdamStep s = (AdamStep) step;
-    Tf.State m = slot(tf, w, "m", 0);
-    Tf.State v = slot(tf, w, "v", 0);
-    return tf.ops().train.resourceApplyAdam(w.handle(), m.handle(), v.handle(), s.beta1Power(), s.beta2Power(), lr,
+    TfGraph.State m = slot(graph, w, "m", 0);
+    TfGraph.State v = slot(graph, w, "v", 0);
+    var tf = graph.tf();
+    return graph.ops().train.resourceApplyAdam(w.handle(), m.handle(), v.handle(), s.beta1Power(), s.beta2Power(), lr,
         tf.scalar(beta1), tf.scalar(beta2), tf.scalar(epsilon), g);
   }
 }

@@ -1,6 +1,6 @@
 package dev.leibniz.optimizers;
 
-import dev.leibniz.tf.Tf;
+import dev.leibniz.tf.TfGraph;
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
@@ -30,37 +30,38 @@ public abstract class Optimizer {
     return learningRate;
   }
 
-  /** One op that updates every trainable weight that has a gradient in {@code tf}. */
-  public Op apply(Tf tf) {
-    Operand<TFloat32> lr = tf.scalar(learningRate);
-    Step step = begin(tf);
+  /** One op that updates every trainable weight that has a gradient in {@code graph}. */
+  public Op apply(TfGraph graph) {
+    Operand<TFloat32> lr = graph.tf().scalar(learningRate);
+    Step step = begin(graph);
     List<Op> updates = new ArrayList<>();
-    for (Tf.Weight w : tf.weights()) {
-      Operand<TFloat32> g = tf.gradient(w.variable());
+    for (TfGraph.Weight w : graph.weights()) {
+      Operand<TFloat32> g = graph.gradient(w.variable());
       if (g != null && w.variable().trainable()) {
-        updates.add(update(tf, step, w, g, lr));
+        updates.add(update(graph, step, w, g, lr));
       }
     }
-    return step.finish(tf, tf.group(updates));
+    return step.finish(graph, graph.group(updates));
   }
 
   /** Per-step values shared by all weights (Adam's bias corrections), and what runs after the updates. */
   protected interface Step {
-    default Op finish(Tf tf, Op updates) {
+    default Op finish(TfGraph graph, Op updates) {
       return updates;
     }
   }
 
-  protected Step begin(Tf tf) {
+  protected Step begin(TfGraph graph) {
     return new Step() {};
   }
 
   /** The update of one weight. */
-  protected abstract Op update(Tf tf, Step step, Tf.Weight weight, Operand<TFloat32> gradient, Operand<TFloat32> lr);
+  protected abstract Op update(TfGraph graph, Step step, TfGraph.Weight weight, Operand<TFloat32> gradient,
+      Operand<TFloat32> lr);
 
   /** A slot variable of {@code weight}, shaped like it. */
-  protected static Tf.State slot(Tf tf, Tf.Weight weight, String slot, float initial) {
-    return tf.state(weight.name() + "_" + slot, weight.variable().shape().dims(), initial);
+  protected static TfGraph.State slot(TfGraph graph, TfGraph.Weight weight, String slot, float initial) {
+    return graph.state(weight.name() + "_" + slot, weight.variable().shape().dims(), initial);
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dev.leibniz.optimizers;
 
-import dev.leibniz.tf.Tf;
+import dev.leibniz.tf.TfGraph;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;
 import org.tensorflow.types.TFloat32;
@@ -32,10 +32,11 @@ public final class RMSprop extends Optimizer {
   }
 
   @Override
-  protected Op update(Tf tf, Step step, Tf.Weight w, Operand<TFloat32> g, Operand<TFloat32> lr) {
-    Tf.State ms = slot(tf, w, "rms", 0);
-    Tf.State mom = slot(tf, w, "momentum", 0);
-    return tf.ops().train.resourceApplyRmsProp(w.handle(), ms.handle(), mom.handle(), lr, tf.scalar(rho),
+  protected Op update(TfGraph graph, Step step, TfGraph.Weight w, Operand<TFloat32> g, Operand<TFloat32> lr) {
+    TfGraph.State ms = slot(graph, w, "rms", 0);
+    TfGraph.State mom = slot(graph, w, "momentum", 0);
+    var tf = graph.tf();
+    return graph.ops().train.resourceApplyRmsProp(w.handle(), ms.handle(), mom.handle(), lr, tf.scalar(rho),
         tf.scalar(momentum), tf.scalar(epsilon), g);
   }
 }

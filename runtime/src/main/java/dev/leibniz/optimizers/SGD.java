@@ -1,6 +1,6 @@
 package dev.leibniz.optimizers;
 
-import dev.leibniz.tf.Tf;
+import dev.leibniz.tf.TfGraph;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.train.ResourceApplyKerasMomentum;
@@ -34,12 +34,12 @@ public final class SGD extends Optimizer {
   }
 
   @Override
-  protected Op update(Tf tf, Step step, Tf.Weight w, Operand<TFloat32> g, Operand<TFloat32> lr) {
+  protected Op update(TfGraph graph, Step step, TfGraph.Weight w, Operand<TFloat32> g, Operand<TFloat32> lr) {
     if (momentum == 0 && !nesterov) {
-      return tf.ops().train.resourceApplyGradientDescent(w.handle(), lr, g);
+      return graph.ops().train.resourceApplyGradientDescent(w.handle(), lr, g);
     }
-    Tf.State velocity = slot(tf, w, "momentum", 0);
-    return tf.ops().train.resourceApplyKerasMomentum(w.handle(), velocity.handle(), lr, g, tf.scalar(momentum),
+    TfGraph.State velocity = slot(graph, w, "momentum", 0);
+    return graph.ops().train.resourceApplyKerasMomentum(w.handle(), velocity.handle(), lr, g, graph.tf().scalar(momentum),
         ResourceApplyKerasMomentum.useNesterov(nesterov));
   }
 }

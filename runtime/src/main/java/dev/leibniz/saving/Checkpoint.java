@@ -1,5 +1,6 @@
 package dev.leibniz.saving;
 
+import dev.leibniz.tf.TfGraph;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -13,7 +14,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
@@ -80,6 +84,60 @@ public final class Checkpoint {
 
   public List<Entry> optimizerState() {
     return optimizerState;
+  }
+
+  /**
+   * A checkpoint of a model's graph: each weight's and each optimizer state's name, shape and
+   * current value ({@code values} in the order of the weights, then the optimizer states).
+   */
+  public static Checkpoint of(int epoch, String optimizer, List<long[]> inputShapes, List<TfGraph.State> weights,
+      List<TfGraph.State> optimizerStates, List<float[]> values) {
+    List<Entry> entries = new ArrayList<>();
+    List<TfGraph.State> all = new ArrayList<>(weights);
+    all.addAll(optimizerStates);
+    for (int i = 0; i < all.size(); i++) {
+      entries.add(new Entry(all.get(i).name(), all.get(i).shape(), values.get(i)));
+    }
+    return new Checkpoint(epoch, optimizer, inputShapes, entries.subList(0, weights.size()),
+        entries.subList(weights.size(), entries.size()));
+  }
+
+  /**
+   * The values this checkpoint gives a model's weights and, where the model is compiled with the
+   * same kind of optimizer ({@code optimizer}, null when it is not compiled), its optimizer state;
+   * a name or shape that does not match is an error that lists both sides.
+   */
+  public Map<TfGraph.State, float[]> valuesFor(String what, List<TfGraph.State> modelWeights,
+      List<TfGraph.State> modelOptimizerStates, String modelOptimizer) {
+    Map<TfGraph.State, float[]> values = new LinkedHashMap<>();
+    match(what, "weights", modelWeights, weights, values);
+    if (modelOptimizer != null && !optimizerState.isEmpty()) {
+      if (!optimizer.equals(modelOptimizer)) {
+        throw new IllegalArgumentException(what + " holds the state of optimizer " + optimizer
+            + ", but the model is compiled with " + modelOptimizer);
+      }
+      match(what, "optimizer state", modelOptimizerStates, optimizerState, values);
+    }
+    return values;
+  }
+
+  private static void match(String what, String kind, List<TfGraph.State> states, List<Entry> entries,
+      Map<TfGraph.State, float[]> values) {
+    Map<String, Entry> byName = new LinkedHashMap<>();
+    entries.forEach(en -> byName.put(en.name(), en));
+    List<String> expected = states.stream().map(TfGraph.State::name).toList();
+    if (!byName.keySet().equals(new LinkedHashSet<>(expected))) {
+      throw new IllegalArgumentException(what + " does not fit this model: its " + kind + " are " + byName.keySet()
+          + ", the model's are " + expected);
+    }
+    for (TfGraph.State s : states) {
+      Entry en = byName.get(s.name());
+      if (!Arrays.equals(en.shape(), s.shape())) {
+        throw new IllegalArgumentException(what + " does not fit this model: " + s.name() + " has shape "
+            + Arrays.toString(en.shape()) + " there, " + Arrays.toString(s.shape()) + " in the model");
+      }
+      values.put(s, en.values());
+    }
   }
 
   /** Writes the checkpoint to {@code file} atomically: on failure the previous file stays as it was. */

@@ -2,11 +2,8 @@ package dev.leibniz.tf;
 
 import dev.leibniz.dsl.Padding;
 import dev.leibniz.dsl.Variable;
-import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.nn.Conv2d;
 import org.tensorflow.op.nn.MaxPoolGradGrad;
@@ -20,16 +17,13 @@ import org.tensorflow.types.TInt64;
  * the training flag, dropout masks and moving averages.
  */
 public final class Nn {
-  private final Tf tf;
+  private final TfGraph graph;
   private final Ops ops;
-  private Operand<TFloat32> training;
-  private Operand<TInt64> seed;
   private int randomOps;
-  private final List<Op> updates = new ArrayList<>();
 
-  Nn(Tf tf) {
-    this.tf = tf;
-    this.ops = tf.ops();
+  Nn(TfGraph graph) {
+    this.graph = graph;
+    this.ops = graph.ops();
   }
 
   // ---------------------------------------------------------------- convolution
@@ -94,38 +88,9 @@ public final class Nn {
 
   // ---------------------------------------------------------------- training and inference
 
-  /**
-   * 1 in training steps, 0 otherwise: a placeholder named "training" that defaults to 0, so
-   * evaluate, predict and exported models need not feed it.
-   */
+  /** 1 in fit's training steps, else 0 ({@link TfGraph#trainingFlag}). */
   public Operand<TFloat32> training() {
-    if (training == null) {
-      training = ops.withName("training").placeholderWithDefault(ops.constant(0f), Shape.scalar());
-    }
-    return training;
-  }
-
-  /** The flag's placeholder if any op of the graph reads it, else null. */
-  public Operand<TFloat32> trainingFlag() {
-    return training;
-  }
-
-  /**
-   * The seed of this step's random ops: a placeholder named "random_seed" ([2] int64) that
-   * defaults to the graph seed; fit feeds (seed, step) so each step draws new masks and a
-   * resumed run draws the same ones.
-   */
-  public Operand<TInt64> randomSeed() {
-    if (seed == null) {
-      seed = ops.withName("random_seed").placeholderWithDefault(ops.constant(new long[] {tf.seed(), 0}),
-          Shape.of(2));
-    }
-    return seed;
-  }
-
-  /** The seed placeholder if any op of the graph reads it, else null. */
-  public Operand<TInt64> randomSeedFeed() {
-    return seed;
+    return graph.training();
   }
 
   /**
@@ -136,7 +101,7 @@ public final class Nn {
     if (!(rate >= 0 && rate < 1)) {
       throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + rate);
     }
-    Operand<TInt64> opSeed = ops.math.add(randomSeed(), ops.constant(new long[] {0, 1_000_003L * ++randomOps}));
+    Operand<TInt64> opSeed = ops.math.add(graph.randomSeed(), ops.constant(new long[] {0, 1_000_003L * ++randomOps}));
     Operand<TFloat32> u = ops.random.statelessRandomUniform(ops.shape(x), opSeed, TFloat32.class);
     Operand<TFloat32> kept = ops.dtypes.cast(ops.math.greaterEqual(u, ops.constant(rate)), TFloat32.class);
     Operand<TFloat32> scaled = ops.math.mul(kept, ops.constant(1 / (1 - rate)));
@@ -146,24 +111,19 @@ public final class Nn {
 
   /**
    * Returns {@code value}; registers the update {@code moving = momentum moving + (1 - momentum) value}
-   * that training steps run (see {@link #updates()}).
+   * that training steps run (see {@link TfGraph#updates()}).
    */
   public Operand<TFloat32> movingAverage(Variable moving, Operand<TFloat32> value, float momentum) {
     if (moving == null) {
       throw new IllegalStateException("movingAverage of a weight @Build did not create");
     }
-    tf.read(moving);
-    Tf.Weight w = tf.weight(moving);
-    if (!tf.isForExport()) {
+    graph.read(moving);
+    TfGraph.Weight w = graph.weight(moving);
+    if (!graph.isForExport()) {
       // moving -= (1 - momentum) (moving - value)
       Operand<TFloat32> delta = ops.math.mul(ops.math.sub(w.value(), value), ops.constant(1 - momentum));
-      updates.add(ops.assignSubVariableOp(w.handle(), delta));
+      graph.addUpdate(ops.assignSubVariableOp(w.handle(), delta));
     }
     return value;
-  }
-
-  /** The state updates a training step runs besides the optimizer's (moving averages). */
-  public List<Op> updates() {
-    return List.copyOf(updates);
   }
 }

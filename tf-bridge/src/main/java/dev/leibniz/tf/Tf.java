@@ -1,77 +1,37 @@
 package dev.leibniz.tf;
 
-import dev.leibniz.dsl.Init;
 import dev.leibniz.dsl.Variable;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Sum;
-import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
-import org.tensorflow.types.TInt64;
 
 /**
- * The op vocabulary generated {@code _Graph} code calls, on one TensorFlow graph: the forward
- * ops of the DSL, the building blocks of their derivatives, the weights (resource variables,
- * created when a graph first reads them) and the weight gradients the backward adds up.
+ * The op vocabulary generated {@code _Graph} code calls, on one {@link TfGraph}: the forward ops
+ * of the DSL and the building blocks of their derivatives, plus the few calls generated code
+ * makes into the graph's state (reading a weight, adding to a weight's gradient, an input's
+ * shape for {@code @Build}). Nothing else: a test holds this class's public methods to the ones
+ * generated code calls.
  *
  * <p>Where the static shapes TensorFlow knows at graph-build time show that a reduction or
  * reshape of a gradient changes nothing, no op is added: the graph stays what a hand-written
  * one would be.
  */
 public final class Tf {
-  private final Graph graph;
+  private final TfGraph graph;
   private final Ops ops;
-  private final long seed;
-  // Insertion-ordered (Variable compares by identity): weights() lists them in the order first read.
-  private final Map<Variable, Weight> weights = new LinkedHashMap<>();
-  private final Map<Variable, Operand<TFloat32>> gradients = new IdentityHashMap<>();
-  private final Map<String, Integer> usedNames = new LinkedHashMap<>();
-  private final List<State> states = new ArrayList<>();
-  private final boolean referenceVariables;
   private final Nn nn;
 
-  /** A weight: the DSL variable and its variable in this graph. */
-  public record Weight(Variable variable, State state) {
-    public String name() {
-      return state.name();
-    }
-
-    public Operand<?> handle() {
-      return state.handle();
-    }
-
-    public Operand<TFloat32> value() {
-      return state.value();
-    }
-  }
-
-  public Tf(Graph graph, long seed) {
-    this(graph, seed, false);
-  }
-
-  public Tf(Graph graph) {
-    this(graph, 42);
-  }
-
-  private Tf(Graph graph, long seed, boolean referenceVariables) {
-    this.graph = Objects.requireNonNull(graph, "graph");
-    this.ops = Ops.create(graph);
-    this.seed = seed;
-    this.referenceVariables = referenceVariables;
-    this.nn = new Nn(this);
+  Tf(TfGraph graph) {
+    this.graph = graph;
+    this.ops = graph.ops();
+    this.nn = new Nn(graph);
   }
 
   /** Convolutions, pools, and the ops that differ between training and inference. */
@@ -79,47 +39,7 @@ public final class Tf {
     return nn;
   }
 
-  long seed() {
-    return seed;
-  }
-
-  boolean isForExport() {
-    return referenceVariables;
-  }
-
-  /** The weight of {@code v} in this graph, after it was read. */
-  Weight weight(Variable v) {
-    return weights.get(v);
-  }
-
-  /**
-   * A graph for export: its weights are reference variables (VariableV2), the only kind
-   * TensorFlow Java's SavedModel exporter saves. Set them with {@link State#assign}; no training ops.
-   */
-  public static Tf forExport(Graph graph) {
-    return new Tf(graph, 42, true);
-  }
-
-  public Graph graph() {
-    return graph;
-  }
-
-  /** TensorFlow's own op builder, for what the vocabulary does not cover. */
-  public Ops ops() {
-    return ops;
-  }
-
-  // ---------------------------------------------------------------- inputs and weights
-
-  /** A float input named {@code name} (or {@code name_1}, ... where taken). */
-  public Operand<TFloat32> placeholder(String name, long... shape) {
-    return ops.withName(unique(name)).placeholder(TFloat32.class, Placeholder.shape(Shape.of(shape)));
-  }
-
-  /** {@code x} under the name {@code name} (or {@code name_1}, ... where taken): an output of an exported graph. */
-  public Operand<TFloat32> named(String name, Operand<TFloat32> x) {
-    return ops.withName(unique(name)).identity(x);
-  }
+  // ---------------------------------------------------------------- the graph's state, for generated code
 
   /** The static shape TensorFlow knows for {@code x}, for {@code @Build}. */
   public dev.leibniz.dsl.Shape shapeOf(Operand<?> x) {
@@ -136,7 +56,7 @@ public final class Tf {
       throw new IllegalStateException("a @Weight field read by @Call is null: the layer's @Build did not create it"
           + " (for this configuration), so this @Call cannot read it");
     }
-    return weights.computeIfAbsent(v, this::create).value();
+    return graph.read(v);
   }
 
   /** For a weight read only inside a branch: its value, or null where @Build did not create it. */
@@ -144,163 +64,12 @@ public final class Tf {
     return v == null ? null : read(v);
   }
 
-  private Weight create(Variable v) {
-    Shape shape = Shape.of(v.shape().dims());
-    return new Weight(v, variable(v.name(), shape, initialValue(v.init(), shape, weights.size())));
-  }
-
-  /**
-   * A variable under a unique name: a resource variable (a reference variable for export), its
-   * read, the op that sets it to {@code initial}, and a placeholder with the op that assigns it.
-   */
-  private State variable(String name, Shape shape, Operand<TFloat32> initial) {
-    String unique = unique(name);
-    Operand<TFloat32> feed = ops.withName(unique + "_value").placeholder(TFloat32.class, Placeholder.shape(shape));
-    if (referenceVariables) {
-      Operand<TFloat32> ref = ops.withName(unique).variable(shape, TFloat32.class);
-      return new State(unique, shape.asArray(), ref, ops.withName(unique + "_read").identity(ref),
-          ops.withName(unique + "_init").assign(ref, initial), feed, ops.withName(unique + "_assign").assign(ref, feed));
-    }
-    Operand<?> handle = ops.withName(unique).varHandleOp(TFloat32.class, shape, VarHandleOp.sharedName(unique));
-    return new State(unique, shape.asArray(), handle, ops.withName(unique + "_read").readVariableOp(handle, TFloat32.class),
-        ops.withName(unique + "_init").assignVariableOp(handle, initial), feed,
-        ops.withName(unique + "_assign").assignVariableOp(handle, feed));
-  }
-
-  private String unique(String name) {
-    int n = usedNames.merge(name, 1, Integer::sum);
-    return n == 1 ? name : name + "_" + (n - 1);
-  }
-
-  /** Keras's fan-in/fan-out for Glorot: the last two dimensions, times the receptive field. */
-  private Operand<TFloat32> initialValue(Init init, Shape shape, int index) {
-    Operand<TInt64> seeds = ops.constant(new long[] {seed, index});
-    Operand<TInt32> dims = ops.constant(toInts(shape.asArray()));
-    if (init instanceof Init.Constant c) {
-      return ops.fill(dims, ops.constant((float) c.value()));
-    } else if (init instanceof Init.RandomUniform u) {
-      return uniform(dims, seeds, u.min(), u.max());
-    } else if (init instanceof Init.Orthogonal o) {
-      return orthogonal(shape, seeds, o.gain());
-    } else if (init instanceof Init.RandomNormal n) {
-      Operand<TFloat32> z = ops.random.statelessRandomNormal(dims, seeds, TFloat32.class);
-      return ops.math.add(ops.math.mul(z, ops.constant((float) n.stddev())), ops.constant((float) n.mean()));
-    }
-    long[] d = shape.asArray();
-    long receptive = 1;
-    for (int i = 0; i < d.length - 2; i++) {
-      receptive *= d[i];
-    }
-    long fanIn = d.length == 0 ? 1 : d.length == 1 ? d[0] : d[d.length - 2] * receptive;
-    long fanOut = d.length == 0 ? 1 : d[d.length - 1] * (d.length == 1 ? 1 : receptive);
-    double limit = Math.sqrt(6.0 / (fanIn + fanOut));
-    return uniform(dims, seeds, -limit, limit);
-  }
-
-  /** Keras's Orthogonal: Q of a normal matrix's QR, columns' signs set by R's diagonal, in the weight's shape. */
-  private Operand<TFloat32> orthogonal(Shape shape, Operand<TInt64> seeds, double gain) {
-    long[] d = shape.asArray();
-    if (d.length < 2) {
-      throw new IllegalArgumentException("the orthogonal initializer needs a weight of rank 2 or more, got " + shape);
-    }
-    long cols = d[d.length - 1];
-    long rows = shape.size() / cols;
-    long[] flat = {Math.max(rows, cols), Math.min(rows, cols)};
-    Operand<TFloat32> a = ops.random.statelessRandomNormal(ops.constant(toInts(flat)), seeds, TFloat32.class);
-    var qr = ops.linalg.qr(a);
-    Operand<TFloat32> signs = ops.math.sign(ops.linalg.matrixDiagPart(qr.r(), ops.constant(0), ops.constant(0f)));
-    Operand<TFloat32> q = ops.math.mul(qr.q(), signs);
-    if (rows < cols) {
-      q = transpose(q, new int[] {1, 0});
-    }
-    return ops.math.mul(ops.reshape(q, ops.constant(d)), ops.constant((float) gain));
-  }
-
-  private Operand<TFloat32> uniform(Operand<TInt32> dims, Operand<TInt64> seeds, double min, double max) {
-    Operand<TFloat32> u = ops.random.statelessRandomUniform(dims, seeds, TFloat32.class);
-    return ops.math.add(ops.math.mul(u, ops.constant((float) (max - min))), ops.constant((float) min));
-  }
-
-  /** The weights this graph has read, in the order first read. */
-  public List<Weight> weights() {
-    return List.copyOf(weights.values());
-  }
-
-  /**
-   * A variable of the graph: a weight's, an optimizer's slot, a metric's running total.
-   * {@code reset} sets it back to its initial value; {@code assign} sets it to what is fed to {@code feed}.
-   */
-  public record State(String name, long[] shape, Operand<?> handle, Operand<TFloat32> value, Op reset,
-      Operand<TFloat32> feed, Op assign) {}
-
-  /** A new state (not a weight) of {@code shape} filled with {@code initial}, set by {@link #initializer()}. */
-  public State state(String name, long[] shape, float initial) {
-    State state = variable(name, Shape.of(shape), ops.fill(ops.constant(toInts(shape)), ops.constant(initial)));
-    states.add(state);
-    return state;
-  }
-
-  /** The states created so far, in order. */
-  public List<State> states() {
-    return List.copyOf(states);
-  }
-
-  /** One op that sets every weight and every state to its initial value. */
-  public Op initializer() {
-    List<Op> inits = new ArrayList<>();
-    for (Weight w : weights.values()) {
-      inits.add(w.state().reset());
-    }
-    for (State st : states) {
-      inits.add(st.reset());
-    }
-    return group(inits);
-  }
-
-  /**
-   * TensorFlow's fused ResourceApplyAdagradV2 ({@code accum += g^2; var -= lr g / (sqrt(accum) + eps)}),
-   * which TensorFlow Java has no wrapper for.
-   */
-  public Op resourceApplyAdagradV2(Operand<?> var, Operand<?> accum, Operand<TFloat32> lr, Operand<TFloat32> epsilon,
-      Operand<TFloat32> grad) {
-    var scope = ops.scope();
-    var op = graph.opBuilder("ResourceApplyAdagradV2", scope.makeOpName("ResourceApplyAdagradV2"), scope)
-        .addInput(var.asOutput()).addInput(accum.asOutput()).addInput(lr.asOutput())
-        .addInput(epsilon.asOutput()).addInput(grad.asOutput())
-        .setAttr("T", org.tensorflow.proto.DataType.DT_FLOAT)
-        .build();
-    return ops.withControlDependencyOps(List.of(op)).noOp();
-  }
-
-  /** One op that runs all of {@code steps}. */
-  public Op group(List<Op> steps) {
-    return ops.withControlDependencies(steps).noOp();
-  }
-
   /** Called by generated backward code: adds to the gradient of weight {@code v}. */
   public void addGradient(Variable v, Operand<TFloat32> gradient) {
     if (v == null || gradient == null) {
       return; // a weight this configuration's @Build did not create, or one with no gradient
     }
-    gradients.merge(v, gradient, this::add);
-  }
-
-  /** The summed gradient of {@code v} so far, or null if no backward reached it. */
-  public Operand<TFloat32> gradient(Variable v) {
-    return gradients.get(v);
-  }
-
-  /** One op that takes a plain gradient-descent step on every trainable weight with a gradient. */
-  public Op gradientDescent(float learningRate) {
-    List<Op> steps = new ArrayList<>();
-    Operand<TFloat32> alpha = ops.constant(learningRate);
-    for (Weight w : weights.values()) {
-      Operand<TFloat32> g = gradients.get(w.variable());
-      if (g != null && w.variable().trainable()) {
-        steps.add(ops.train.resourceApplyGradientDescent(w.handle(), alpha, g));
-      }
-    }
-    return group(steps);
+    graph.addGradient(v, gradient);
   }
 
   // ---------------------------------------------------------------- arithmetic
@@ -696,11 +465,4 @@ public final class Tf {
     return x == null ? null : ops.zerosLike(x);
   }
 
-  private static int[] toInts(long[] dims) {
-    int[] out = new int[dims.length];
-    for (int i = 0; i < dims.length; i++) {
-      out[i] = Math.toIntExact(dims[i]);
-    }
-    return out;
-  }
 }

@@ -13,23 +13,23 @@ import org.tensorflow.op.Op;
 import org.tensorflow.proto.ConfigProto;
 
 /**
- * A session on a {@link Tf} graph: thread settings, weight initialization, and runs that feed
+ * A session on a {@link TfGraph}: thread settings, weight initialization, and runs that feed
  * tensors and fetch float arrays. Close it (and the graph) when done.
  */
 public final class TfSession implements AutoCloseable {
   private final Session session;
 
   /** {@code threads <= 0} leaves TensorFlow's default (all cores). */
-  public TfSession(Tf tf, int threads) {
+  public TfSession(TfGraph graph, int threads) {
     ConfigProto.Builder config = ConfigProto.newBuilder();
     if (threads > 0) {
       config.setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(threads);
     }
-    this.session = new Session(tf.graph(), config.build());
+    this.session = new Session(graph.graph(), config.build());
   }
 
-  public TfSession(Tf tf) {
-    this(tf, 0);
+  public TfSession(TfGraph graph) {
+    this(graph, 0);
   }
 
   public Session session() {
@@ -37,8 +37,8 @@ public final class TfSession implements AutoCloseable {
   }
 
   /** Sets every weight the graph has read to its initial value. */
-  public void initialize(Tf tf) {
-    session.runner().addTarget(tf.initializer()).run().close();
+  public void initialize(TfGraph graph) {
+    session.runner().addTarget(graph.initializer()).run().close();
   }
 
   /** Runs {@code targets}, feeding {@code feeds}, and returns each fetch as a flat float array. */
@@ -65,7 +65,7 @@ public final class TfSession implements AutoCloseable {
   }
 
   /** Sets each variable to its value (fed through its placeholder), in one run. */
-  public void assign(Map<Tf.State, float[]> values) {
+  public void assign(Map<TfGraph.State, float[]> values) {
     Map<Operand<?>, Tensor> feeds = new HashMap<>();
     List<Op> assigns = new ArrayList<>();
     try {

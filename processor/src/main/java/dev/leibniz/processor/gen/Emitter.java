@@ -126,7 +126,7 @@ final class Emitter {
     }
   }
 
-  private void comment(Origin origin) {
+  void comment(Origin origin) {
     if (origin.file().isEmpty()) {
       return;
     }

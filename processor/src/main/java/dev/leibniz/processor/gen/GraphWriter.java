@@ -368,6 +368,7 @@ public final class GraphWriter {
       Emitter emitter = new Emitter(code, plan.nodes(), locals, external, Emitter.Mode.BACKWARD);
       emitter.steps(this::levelOf, this::listName, this::stepRecord, stepLocals);
       emitter.method(body);
+      emitter.comment(fn.origin().asGradient()); // the weights' and inputs' gradients: the method's own
       for (Node w : fn.weights()) {
         Integer g = plan.adjoints().get(w.id());
         if (g != null) {

@@ -32,5 +32,8 @@ public interface CallArgs {
   /** Integers of arguments {@code from} (inclusive) to {@code to}, or the array at {@code from}. */
   List<JavaExpr> ints(int from, int to);
 
+  /** The source text of the arguments from {@code from} on, as written (for messages). */
+  String text(int from);
+
   Builder builder();
 }

@@ -152,10 +152,7 @@ final class ShapeOps {
         }
         List<JavaExpr> perm = n.attrs().exprs("perm");
         List<JavaExpr> inverse = new ArrayList<>(perm);
-        List<Integer> normalized = Shapes.axes(perm, ir.shape(n.arg(0)), "transpose");
-        if (normalized == null) {
-          throw new OpError(Message.TRANSPOSE_PERMUTATION, perm);
-        }
+        List<Integer> normalized = Shapes.axes(perm, ir.shape(n.arg(0)), "transpose"); // constant: see dsl()
         for (int i = 0; i < normalized.size(); i++) {
           inverse.set(normalized.get(i), JavaExpr.of(i));
         }
@@ -177,7 +174,15 @@ final class ShapeOps {
         Elementwise.unary("mergeLeading", MERGE_LEADING),
         DslOp.of("expandDims", a -> a.builder().node(EXPAND_DIMS, Attrs.of("axis", a.ints(1, 2).get(0)), "expandDims",
             a.tensor(0))),
-        DslOp.of("transpose", a -> a.builder().node(TRANSPOSE,
-            a.count() == 1 ? Attrs.NONE : Attrs.of("perm", a.ints(1)), "transpose", a.tensor(0))));
+        DslOp.of("transpose", a -> {
+          if (a.count() == 1) {
+            return a.builder().node(TRANSPOSE, Attrs.NONE, "transpose", a.tensor(0));
+          }
+          List<JavaExpr> perm = a.ints(1);
+          if (!perm.stream().allMatch(JavaExpr::isConstant)) {
+            throw new OpError(Message.TRANSPOSE_PERMUTATION, a.text(1));
+          }
+          return a.builder().node(TRANSPOSE, Attrs.of("perm", perm), "transpose", a.tensor(0));
+        }));
   }
 }

@@ -152,7 +152,7 @@ public final class BodyParser {
       reporter.error(method, Message.ORDER_NEEDS_STRAIGHT_LINE, method.getSimpleName());
     }
     return new Fn(method.getSimpleName().toString(), method.getModifiers().contains(Modifier.STATIC),
-        inputs, names, weights, body, result, origin(path), order);
+        inputs, names, weights, body, result, origin(new TreePath(path, tree.getBody())), order);
   }
 
   /** The shape an input's {@code @Dims} declares, else unknown. */
@@ -493,7 +493,7 @@ public final class BodyParser {
       name = ms.getIdentifier().toString();
       receiver = ms.getExpression();
     } else {
-      throw report(at, Message.CALL_BY_NAME, call);
+      throw new IllegalStateException("a method select is a name or a member select, got " + select);
     }
     if (name.equals("addWeight")) {
       throw report(at, Message.WEIGHT_IN_CALL);
@@ -659,6 +659,15 @@ public final class BodyParser {
         return elements.getTypeElement(q);
       }
     }
+    for (ImportTree imp : unit.getImports()) {
+      String q = imp.getQualifiedIdentifier().toString();
+      if (!imp.isStatic() && q.endsWith(".*")) {
+        TypeElement onDemand = elements.getTypeElement(q.substring(0, q.length() - 1) + name);
+        if (onDemand != null) {
+          return onDemand;
+        }
+      }
+    }
     String pkg = unit.getPackageName() == null ? "" : unit.getPackageName() + ".";
     TypeElement same = elements.getTypeElement(pkg + name);
     return same != null ? same : elements.getTypeElement(info.type().getQualifiedName() + "." + name);
@@ -755,6 +764,12 @@ public final class BodyParser {
         out.add(integral(path(i)));
       }
       return out;
+    }
+
+    @Override
+    public String text(int from) {
+      return args.subList(from, args.size()).stream().map(Object::toString)
+          .collect(java.util.stream.Collectors.joining(", "));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.leibniz;
 
+import dev.leibniz.dsl.GraphNames;
 import dev.leibniz.dsl.Variable;
 import dev.leibniz.tf.LayerGraph;
 import java.util.ArrayList;
@@ -8,11 +9,11 @@ import java.util.Locale;
 
 /**
  * Finds a layer's generated graph: {@code <package>.<Outer_>Name_Graph.LAYER}, written by the
- * processor. This is the one reflective lookup of the runtime, once per class (cached); every
+ * processor ({@link GraphNames}). This is the one reflective lookup of the runtime, once per class (cached); every
  * graph is then built by plain calls.
  */
-final class Compiled {
-  private Compiled() {}
+final class LayerGraphs {
+  private LayerGraphs() {}
 
   private static final ClassValue<Object> GRAPHS = new ClassValue<>() {
     @Override
@@ -20,7 +21,7 @@ final class Compiled {
       String name = graphName(type);
       try {
         Class<?> graph = Class.forName(name, true, type.getClassLoader());
-        return graph.getField("LAYER").get(null);
+        return graph.getField(GraphNames.LAYER_CONSTANT).get(null);
       } catch (ClassNotFoundException | NoSuchFieldException e) {
         return new IllegalArgumentException(type.getName() + " is not a compiled layer: no " + name + ".LAYER was"
             + " found. Annotate the class with @Layer (or @Model), give it a @Call method that takes tensors, and"
@@ -41,12 +42,11 @@ final class Compiled {
   }
 
   static String graphName(Class<?> type) {
-    StringBuilder simple = new StringBuilder(type.getSimpleName());
-    for (Class<?> outer = type.getEnclosingClass(); outer != null; outer = outer.getEnclosingClass()) {
-      simple.insert(0, outer.getSimpleName() + "_");
+    java.util.LinkedList<String> simple = new java.util.LinkedList<>();
+    for (Class<?> c = type; c != null; c = c.getEnclosingClass()) {
+      simple.addFirst(c.getSimpleName());
     }
-    String pkg = type.getPackageName();
-    return (pkg.isEmpty() ? "" : pkg + ".") + simple + "_Graph";
+    return GraphNames.graphClass(type.getPackageName(), simple);
   }
 
   /** The weights of {@code layer} and of its sublayers, depth first. */
@@ -60,7 +60,6 @@ final class Compiled {
     return out;
   }
 
-  /** Keras's default layer name: the class name in snake case ("Dense" -> "dense"). */
   /** Keras's {@code to_snake_case}: Dense -> dense, Conv2D -> conv2d, MaxPooling2D -> max_pooling2d, SimpleRNN -> simple_rnn. */
   static String kerasName(Object layer) {
     return layer.getClass().getSimpleName().replaceAll("(.)([A-Z][a-z]+)", "$1_$2")

@@ -1,0 +1,112 @@
+package dev.leibniz;
+
+import dev.leibniz.data.Data;
+import dev.leibniz.losses.Loss;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The checks of what {@code fit}, {@code evaluate} and {@code predict} are given, against the
+ * model: each failure an exception that says what was received and what was expected.
+ */
+final class DataChecks {
+  private DataChecks() {}
+
+  /** As many inputs as the model takes, each with the same positive number of samples, and targets to match; the count. */
+  static int counts(int modelInputs, List<Data> x, List<Data> y) {
+    if (x.size() != modelInputs) {
+      throw new IllegalArgumentException("the model takes " + modelInputs + " input(s), got " + x.size());
+    }
+    int n = x.get(0).count();
+    if (n == 0) {
+      throw new IllegalArgumentException("no samples to work on");
+    }
+    for (int i = 0; i < x.size(); i++) {
+      if (x.get(i).count() != n) {
+        throw new IllegalArgumentException("input " + i + " has " + x.get(i).count() + " samples but input 0 has " + n);
+      }
+    }
+    for (int i = 0; i < y.size(); i++) {
+      if (y.get(i).count() != n) {
+        throw new IllegalArgumentException("mismatched sample counts: x has " + n + " samples but y"
+            + (y.size() > 1 ? " " + i : "") + " has " + y.get(i).count());
+      }
+    }
+    return n;
+  }
+
+  /** Sample shapes equal to the ones the model was {@code how} for (declared, built). */
+  static void shapes(List<long[]> expected, List<long[]> got, String how) {
+    for (int i = 0; i < expected.size(); i++) {
+      if (expected.get(i) != null && !Arrays.equals(expected.get(i), got.get(i))) {
+        throw new IllegalArgumentException("input " + i + ": the model was " + how + " for samples of shape "
+            + Arrays.toString(expected.get(i)) + ", got samples of shape " + Arrays.toString(got.get(i)));
+      }
+    }
+  }
+
+  static List<long[]> shapes(List<Data> x) {
+    return x.stream().map(Data::sampleShape).toList();
+  }
+
+  /** For sparse losses, a column of class indices ({@code [n, 1]}, as Keras takes) as one index per sample. */
+  static List<Data> classColumns(List<Loss> losses, List<Data> y) {
+    List<Data> out = new ArrayList<>(y);
+    for (int i = 0; i < out.size() && i < losses.size(); i++) {
+      Data t = out.get(i);
+      if (losses.get(i).sparse() && Arrays.equals(t.sampleShape(), new long[] {1})) {
+        out.set(i, Data.of(t.values()));
+      }
+    }
+    return out;
+  }
+
+  /** Targets against outputs and losses: class indices in range for sparse losses, else the output's shape. */
+  static void targets(Engine e, List<Data> y, String what) {
+    if (y.size() != e.outputs.size()) {
+      throw new IllegalArgumentException("the model has " + e.outputs.size() + " output(s), got " + y.size() + " targets");
+    }
+    for (int i = 0; i < y.size(); i++) {
+      Data t = y.get(i);
+      Loss loss = e.config.losses().get(i);
+      long[] out = e.outputs.get(i).shape().asArray();
+      long[] sample = Arrays.copyOfRange(out, 1, out.length);
+      if (loss.sparse()) {
+        labels(t, loss, sample, out, what);
+      } else if (!compatible(sample, t.sampleShape())) {
+        throw new IllegalArgumentException(what + ": targets have shape " + Arrays.toString(t.sampleShape())
+            + " per sample but the model outputs " + Arrays.toString(sample) + " per sample"
+            + (t.isLabels() ? "; for class indices use sparse_categorical_crossentropy" : ""));
+      }
+    }
+  }
+
+  private static void labels(Data t, Loss loss, long[] sample, long[] out, String what) {
+    long classes = sample.length == 0 ? -1 : sample[sample.length - 1];
+    if (t.sampleShape().length != 0) {
+      throw new IllegalArgumentException(what + ": " + loss.name() + " takes one class index per sample (int[]"
+          + " labels, Data.labels), got samples of shape " + Arrays.toString(t.sampleShape())
+          + " (for one-hot targets use categorical_crossentropy)");
+    }
+    float[] v = t.values();
+    for (int k = 0; k < v.length; k++) {
+      if (v[k] != Math.rint(v[k]) || v[k] < 0 || (classes > 0 && v[k] >= classes)) {
+        throw new IllegalArgumentException(what + ": label " + v[k] + " at sample " + k + " is not a class index in"
+            + " [0, " + classes + ") for an output of shape " + Arrays.toString(out));
+      }
+    }
+  }
+
+  private static boolean compatible(long[] output, long[] target) {
+    if (output.length != target.length) {
+      return false;
+    }
+    for (int i = 0; i < output.length; i++) {
+      if (output[i] >= 0 && output[i] != target[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,106 @@
+package dev.leibniz;
+
+import dev.leibniz.callbacks.CallbackList;
+import dev.leibniz.data.Batches;
+import dev.leibniz.data.Data;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The loops of {@code fit}, {@code evaluate} and {@code predict} over an {@link Engine}: batches
+ * from {@link Batches}, one session run per step, epoch results handed to the callbacks (the
+ * progress output and the {@code History} among them).
+ */
+final class Trainer {
+  private Trainer() {}
+
+  /** Trains epochs {@code options.initialEpoch} to {@code options.epochs}, or until a callback stops it. */
+  static void fit(Model model, Engine e, Batches train, Batches validation, FitOptions options, CallbackList callbacks) {
+    int steps = train.steps();
+    callbacks.onTrainBegin(model);
+    for (int epoch = options.initialEpoch; epoch < options.epochs && !model.stopRequested(); epoch++) {
+      callbacks.onEpochBegin(model, epoch);
+      int[] order = options.shuffle ? Batches.shuffled(train.count(), options.seed, epoch) : null;
+      e.resetMetrics();
+      double[] lossSums = new double[e.lossNames().size()];
+      for (Batches.Batch b : train.pass(order)) {
+        try (b) {
+          float[] losses = e.trainStep(b.x(), b.y(), (long) epoch * steps + b.step());
+          if (!Float.isFinite(losses[0])) {
+            throw new ArithmeticException("the loss became " + losses[0] + " at epoch " + (epoch + 1) + ", batch "
+                + (b.step() + 1) + " of " + steps + "; the weights are no longer usable. Lower the learning rate, check"
+                + " the inputs' scale, or use a loss from logits");
+          }
+          accumulate(lossSums, losses, b.size());
+        }
+      }
+      Map<String, Double> logs = new TreeMap<>();
+      putLosses(logs, e, lossSums, train.count());
+      logs.putAll(e.metricResults());
+      if (validation != null) {
+        evaluate(e, validation).forEach((k, v) -> logs.put("val_" + k, v));
+      }
+      model.epochEnded(epoch);
+      callbacks.onEpochEnd(model, epoch, logs);
+    }
+    callbacks.onTrainEnd(model);
+  }
+
+  /** The loss and each metric over all of the samples, as Keras's {@code evaluate(..., return_dict=True)}. */
+  static Map<String, Double> evaluate(Engine e, Batches data) {
+    e.resetMetrics();
+    double[] lossSums = new double[e.lossNames().size()];
+    for (Batches.Batch b : data.pass(null)) {
+      try (b) {
+        accumulate(lossSums, e.evalStep(b.x(), b.y()), b.size());
+      }
+    }
+    Map<String, Double> out = new TreeMap<>();
+    putLosses(out, e, lossSums, data.count());
+    out.putAll(e.metricResults());
+    return out;
+  }
+
+  /** Every output's predictions, batch by batch. */
+  static List<Data> predict(Engine e, Batches data) {
+    int count = data.count();
+    List<float[]> flat = new ArrayList<>();
+    List<long[]> outShapes = new ArrayList<>();
+    for (var out : e.outputs) {
+      long[] s = out.shape().asArray();
+      long[] sample = Arrays.copyOfRange(s, 1, s.length);
+      outShapes.add(sample);
+      flat.add(new float[Math.toIntExact(count * Arrays.stream(sample).reduce(1, (a, b) -> a * b))]);
+    }
+    for (Batches.Batch b : data.pass(null)) {
+      try (b) {
+        List<float[]> got = e.predict(b.x());
+        for (int i = 0; i < got.size(); i++) {
+          float[] g = got.get(i);
+          System.arraycopy(g, 0, flat.get(i), b.from() * (g.length / b.size()), g.length);
+        }
+      }
+    }
+    List<Data> result = new ArrayList<>();
+    for (int i = 0; i < flat.size(); i++) {
+      result.add(Data.of(flat.get(i), outShapes.get(i)));
+    }
+    return result;
+  }
+
+  /** Batch means weighted by batch size: the epoch's mean over samples (as Keras 3). */
+  private static void accumulate(double[] sums, float[] batchMeans, int batchSize) {
+    for (int i = 0; i < sums.length; i++) {
+      sums[i] += (double) batchMeans[i] * batchSize;
+    }
+  }
+
+  private static void putLosses(Map<String, Double> logs, Engine e, double[] sums, int count) {
+    for (int i = 0; i < sums.length; i++) {
+      logs.put(e.lossNames().get(i), sums[i] / count);
+    }
+  }
+}

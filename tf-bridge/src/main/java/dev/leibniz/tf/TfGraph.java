@@ -1,0 +1,266 @@
+package dev.leibniz.tf;
+
+import dev.leibniz.dsl.Init;
+import dev.leibniz.dsl.Variable;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.VarHandleOp;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * One TensorFlow graph being built, and what it holds besides ops: its inputs, the variables of
+ * the weights (created when the graph first reads them) and of other state (optimizer slots,
+ * metric totals), the weight gradients generated backwards add up, the feeds that switch
+ * training behaviour on, and the op that initializes every variable. Generated code reaches it
+ * through {@link Tf}, the op vocabulary on this graph.
+ */
+public final class TfGraph {
+  private final Graph graph;
+  private final Ops ops;
+  private final long seed;
+  private final boolean referenceVariables;
+  private final Tf tf;
+  // Insertion-ordered (Variable compares by identity): weights() lists them in the order first read.
+  private final Map<Variable, Weight> weights = new LinkedHashMap<>();
+  private final Map<Variable, Operand<TFloat32>> gradients = new IdentityHashMap<>();
+  private final Map<String, Integer> usedNames = new LinkedHashMap<>();
+  private final List<State> states = new ArrayList<>();
+  private final List<Op> updates = new ArrayList<>();
+  private Operand<TFloat32> training;
+  private Operand<TInt64> randomSeed;
+
+  /** A weight: the DSL variable and its variable in this graph. */
+  public record Weight(Variable variable, State state) {
+    public String name() {
+      return state.name();
+    }
+
+    public Operand<?> handle() {
+      return state.handle();
+    }
+
+    public Operand<TFloat32> value() {
+      return state.value();
+    }
+  }
+
+  /**
+   * A variable of the graph: a weight's, an optimizer's slot, a metric's running total.
+   * {@code reset} sets it back to its initial value; {@code assign} sets it to what is fed to {@code feed}.
+   */
+  public record State(String name, long[] shape, Operand<?> handle, Operand<TFloat32> value, Op reset,
+      Operand<TFloat32> feed, Op assign) {}
+
+  /** A graph for training and inference: resource variables; random initializers seeded by {@code seed}. */
+  public TfGraph(Graph graph, long seed) {
+    this(graph, seed, false);
+  }
+
+  public TfGraph(Graph graph) {
+    this(graph, 42);
+  }
+
+  private TfGraph(Graph graph, long seed, boolean referenceVariables) {
+    this.graph = Objects.requireNonNull(graph, "graph");
+    this.ops = Ops.create(graph);
+    this.seed = seed;
+    this.referenceVariables = referenceVariables;
+    this.tf = new Tf(this);
+  }
+
+  /**
+   * A graph for export: its weights are reference variables (VariableV2), the only kind
+   * TensorFlow Java's SavedModel exporter saves. Set them with {@link State#assign}; no training ops.
+   */
+  public static TfGraph forExport(Graph graph) {
+    return new TfGraph(graph, 42, true);
+  }
+
+  /** The op vocabulary on this graph, what generated code calls. */
+  public Tf tf() {
+    return tf;
+  }
+
+  public Graph graph() {
+    return graph;
+  }
+
+  /** TensorFlow's own op builder, for what the vocabulary does not cover. */
+  public Ops ops() {
+    return ops;
+  }
+
+  long seed() {
+    return seed;
+  }
+
+  boolean isForExport() {
+    return referenceVariables;
+  }
+
+  // ---------------------------------------------------------------- inputs and outputs
+
+  /** A float input named {@code name} (or {@code name_1}, ... where taken). */
+  public Operand<TFloat32> placeholder(String name, long... shape) {
+    return ops.withName(unique(name)).placeholder(TFloat32.class, Placeholder.shape(Shape.of(shape)));
+  }
+
+  /** {@code x} under the name {@code name} (or {@code name_1}, ... where taken): an output of an exported graph. */
+  public Operand<TFloat32> named(String name, Operand<TFloat32> x) {
+    return ops.withName(unique(name)).identity(x);
+  }
+
+  /** One op that runs all of {@code steps}. */
+  public Op group(List<Op> steps) {
+    return ops.withControlDependencies(steps).noOp();
+  }
+
+  private String unique(String name) {
+    int n = usedNames.merge(name, 1, Integer::sum);
+    return n == 1 ? name : name + "_" + (n - 1);
+  }
+
+  // ---------------------------------------------------------------- weights
+
+  /** The value of weight {@code v}; its variable is created on the first read in this graph. */
+  Operand<TFloat32> read(Variable v) {
+    return weights.computeIfAbsent(v, this::create).value();
+  }
+
+  /** The weight of {@code v} in this graph, after it was read. */
+  Weight weight(Variable v) {
+    return weights.get(v);
+  }
+
+  /** The weights this graph has read, in the order first read. */
+  public List<Weight> weights() {
+    return List.copyOf(weights.values());
+  }
+
+  private Weight create(Variable v) {
+    Shape shape = Shape.of(v.shape().dims());
+    return new Weight(v, variable(v.name(), shape, Initializers.value(ops, v.init(), shape, seed, weights.size())));
+  }
+
+  /**
+   * A variable under a unique name: a resource variable (a reference variable for export), its
+   * read, the op that sets it to {@code initial}, and a placeholder with the op that assigns it.
+   */
+  private State variable(String name, Shape shape, Operand<TFloat32> initial) {
+    String unique = unique(name);
+    Operand<TFloat32> feed = ops.withName(unique + "_value").placeholder(TFloat32.class, Placeholder.shape(shape));
+    if (referenceVariables) {
+      Operand<TFloat32> ref = ops.withName(unique).variable(shape, TFloat32.class);
+      return new State(unique, shape.asArray(), ref, ops.withName(unique + "_read").identity(ref),
+          ops.withName(unique + "_init").assign(ref, initial), feed, ops.withName(unique + "_assign").assign(ref, feed));
+    }
+    Operand<?> handle = ops.withName(unique).varHandleOp(TFloat32.class, shape, VarHandleOp.sharedName(unique));
+    return new State(unique, shape.asArray(), handle, ops.withName(unique + "_read").readVariableOp(handle, TFloat32.class),
+        ops.withName(unique + "_init").assignVariableOp(handle, initial), feed,
+        ops.withName(unique + "_assign").assignVariableOp(handle, feed));
+  }
+
+  // ---------------------------------------------------------------- gradients
+
+  /** Adds to the gradient of weight {@code v} (what generated backwards call through {@link Tf#addGradient}). */
+  void addGradient(Variable v, Operand<TFloat32> gradient) {
+    gradients.merge(v, gradient, tf::add);
+  }
+
+  /** The summed gradient of {@code v} so far, or null if no backward reached it. */
+  public Operand<TFloat32> gradient(Variable v) {
+    return gradients.get(v);
+  }
+
+  // ---------------------------------------------------------------- other state
+
+  /** A new state (not a weight) of {@code shape} filled with {@code initial}, set by {@link #initializer()}. */
+  public State state(String name, long[] shape, float initial) {
+    State state = variable(name, Shape.of(shape), ops.fill(dims(ops, shape), ops.constant(initial)));
+    states.add(state);
+    return state;
+  }
+
+  /** The states created so far, in order. */
+  public List<State> states() {
+    return List.copyOf(states);
+  }
+
+  /** One op that sets every weight and every state to its initial value. */
+  public Op initializer() {
+    List<Op> inits = new ArrayList<>();
+    for (Weight w : weights.values()) {
+      inits.add(w.state().reset());
+    }
+    for (State st : states) {
+      inits.add(st.reset());
+    }
+    return group(inits);
+  }
+
+  // ---------------------------------------------------------------- training and inference
+
+  /**
+   * 1 in training steps, 0 otherwise: a placeholder named "training" that defaults to 0, so
+   * evaluate, predict and exported models need not feed it.
+   */
+  Operand<TFloat32> training() {
+    if (training == null) {
+      training = ops.withName("training").placeholderWithDefault(ops.constant(0f), Shape.scalar());
+    }
+    return training;
+  }
+
+  /** The training flag's placeholder if any op of the graph reads it, else null. */
+  public Operand<TFloat32> trainingFlag() {
+    return training;
+  }
+
+  /**
+   * The seed of this step's random ops: a placeholder named "random_seed" ([2] int64) that
+   * defaults to the graph seed; fit feeds (seed, step) so each step draws new masks and a
+   * resumed run draws the same ones.
+   */
+  Operand<TInt64> randomSeed() {
+    if (randomSeed == null) {
+      randomSeed = ops.withName("random_seed").placeholderWithDefault(ops.constant(new long[] {seed, 0}), Shape.of(2));
+    }
+    return randomSeed;
+  }
+
+  /** The seed placeholder if any op of the graph reads it, else null. */
+  public Operand<TInt64> randomSeedFeed() {
+    return randomSeed;
+  }
+
+  /** Registers a state update that training steps run besides the optimizer's (a moving average). */
+  void addUpdate(Op update) {
+    updates.add(update);
+  }
+
+  /** The state updates a training step runs besides the optimizer's (moving averages). */
+  public List<Op> updates() {
+    return List.copyOf(updates);
+  }
+
+  /** Dimensions as TensorFlow's int32 shape constants want them. */
+  static Operand<TInt32> dims(Ops ops, long[] shape) {
+    int[] out = new int[shape.length];
+    for (int i = 0; i < shape.length; i++) {
+      out[i] = Math.toIntExact(shape[i]);
+    }
+    return ops.constant(out);
+  }
+}
