@@ -57,7 +57,7 @@ public final class TinyDense_Graph {
   }
 
   /**
-   * Builds the graph of {@link TinyDense#call} (TinyDense.java:28).
+   * Builds the graph of {@link TinyDense#call} (TinyDense.java:26).
    */
   public static CallForward call(Tf tf, TinyDense layer, Operand<TFloat32> x) {
     // @Build runs once, with the shape of the first input it sees
@@ -66,24 +66,30 @@ public final class TinyDense_Graph {
     }
     Operand<TFloat32> kernel = tf.read(layer.kernel);
     Operand<TFloat32> bias = tf.readIfCreated(layer.bias);
-    // TinyDense.java:29: Tensor h = matmul(x, kernel);
+    // TinyDense.java:27: Tensor h = matmul(x, kernel);
     Operand<TFloat32> h = tf.matmul(x, kernel);
-    // TinyDense.java:30: if (useBias) {
-    Operand<TFloat32> h2;
-    if (layer.useBias) {
-      // TinyDense.java:31: h = add(h, bias);
-      h2 = tf.add(h, bias);
-    } else {
-      h2 = h;
-    }
-    // TinyDense.java:33: for (int i = 0; i < repeats; i++) {
+    // TinyDense.java:28: for (int i = 0; i < repeats; i++) {
     List<CallStepI> iSteps = new ArrayList<>();
     for (int i = 0; i < layer.repeats; i++) {
-      // TinyDense.java:34: h = tanh(h);
-      h2 = tf.tanh(h2);
-      iSteps.add(new CallStepI(h2));
+      // TinyDense.java:29: h = tanh(add(h, x));
+      Operand<TFloat32> add = tf.add(h, x);
+      Operand<TFloat32> h2 = tf.tanh(add);
+      iSteps.add(new CallStepI(h, h2));
+      h = h2;
     }
-    return new CallForward(h2, x, kernel, bias, h, iSteps);
+    // TinyDense.java:31: if (useBias) {
+    Operand<TFloat32> add2 = null;
+    Operand<TFloat32> h3;
+    if (layer.useBias) {
+      // TinyDense.java:32: h = mul(add(h, bias), x);
+      add2 = tf.add(h, bias);
+      h3 = tf.mul(add2, x);
+    } else {
+      h3 = h;
+    }
+    // TinyDense.java:34: return mul(h, x);
+    Operand<TFloat32> mul = tf.mul(h3, x);
+    return new CallForward(mul, x, kernel, bias, h, add2, h3, iSteps);
   }
 
   /**
@@ -92,43 +98,57 @@ public final class TinyDense_Graph {
    */
   public static CallGradients callBackward(Tf tf, TinyDense layer, CallForward fwd,
       Operand<TFloat32> dOutput) {
-    // TinyDense.java:33 (gradient): for (int i = 0; i < repeats; i++) {
-    Operand<TFloat32> dH = dOutput;
-    for (int i = (layer.repeats - 1); i >= 0; i--) {
-      CallStepI iStep = fwd.iSteps().get(i);
-      // TinyDense.java:34 (gradient): h = tanh(h);
-      dH = tf.tanhGrad(iStep.h2(), dH);
-    }
-    // TinyDense.java:30 (gradient): if (useBias) {
+    // TinyDense.java:34 (gradient): return mul(h, x);
+    Operand<TFloat32> mul = tf.mul(dOutput, fwd.x());
+    Operand<TFloat32> mul2 = tf.mul(dOutput, fwd.h3());
+    Operand<TFloat32> dH = tf.unbroadcast(mul, fwd.h3());
+    Operand<TFloat32> dX = tf.unbroadcast(mul2, fwd.x());
+    // TinyDense.java:31 (gradient): if (useBias) {
     Operand<TFloat32> dH2;
     Operand<TFloat32> dBias = null;
     if (layer.useBias) {
-      // TinyDense.java:31 (gradient): h = add(h, bias);
-      dH2 = tf.unbroadcast(dH, fwd.h());
-      dBias = tf.unbroadcast(dH, fwd.bias());
+      // TinyDense.java:32 (gradient): h = mul(add(h, bias), x);
+      Operand<TFloat32> mul3 = tf.mul(dH, fwd.x());
+      Operand<TFloat32> mul4 = tf.mul(dH, fwd.add2());
+      Operand<TFloat32> dAdd = tf.unbroadcast(mul3, fwd.add2());
+      Operand<TFloat32> unbroadcast = tf.unbroadcast(mul4, fwd.x());
+      dX = tf.add(dX, unbroadcast);
+      dH2 = tf.unbroadcast(dAdd, fwd.h());
+      dBias = tf.unbroadcast(dAdd, fwd.bias());
     } else {
       dH2 = dH;
     }
-    // TinyDense.java:29 (gradient): Tensor h = matmul(x, kernel);
-    Operand<TFloat32> dX = tf.matmul(dH2, fwd.kernel(), false, true);
+    // TinyDense.java:28 (gradient): for (int i = 0; i < repeats; i++) {
+    for (int i = (layer.repeats - 1); i >= 0; i--) {
+      CallStepI iStep = fwd.iSteps().get(i);
+      // TinyDense.java:29 (gradient): h = tanh(add(h, x));
+      Operand<TFloat32> dAdd2 = tf.tanhGrad(iStep.h2(), dH2);
+      dH2 = tf.unbroadcast(dAdd2, iStep.h());
+      Operand<TFloat32> unbroadcast2 = tf.unbroadcast(dAdd2, fwd.x());
+      dX = tf.add(dX, unbroadcast2);
+    }
+    // TinyDense.java:27 (gradient): Tensor h = matmul(x, kernel);
+    Operand<TFloat32> matmul = tf.matmul(dH2, fwd.kernel(), false, true);
     Operand<TFloat32> dKernel = tf.matmul(fwd.x(), dH2, true, false);
-    // TinyDense.java:28 (gradient): @Call Tensor call(Tensor x) {
+    Operand<TFloat32> dX2 = tf.add(dX, matmul);
+    // TinyDense.java:26 (gradient): @Call Tensor call(Tensor x) {
     tf.addGradient(layer.kernel, dKernel);
     tf.addGradient(layer.bias, dBias);
-    return new CallGradients(dX);
+    return new CallGradients(dX2);
   }
 
   /**
-   * What {@code call} computed (TinyDense.java:28): its output and the values its backward reads.
+   * What {@code call} computed (TinyDense.java:26): its output and the values its backward reads.
    */
   public record CallForward(Operand<TFloat32> output, Operand<TFloat32> x, Operand<TFloat32> kernel,
-      Operand<TFloat32> bias, Operand<TFloat32> h, List<CallStepI> iSteps) implements Forward {
+      Operand<TFloat32> bias, Operand<TFloat32> h, Operand<TFloat32> add2, Operand<TFloat32> h3,
+      List<CallStepI> iSteps) implements Forward {
   }
 
   /**
-   * What one iteration of the loop over {@code i} at TinyDense.java:33 saved for the backward of {@code call}.
+   * What one iteration of the loop over {@code i} at TinyDense.java:28 saved for the backward of {@code call}.
    */
-  public record CallStepI(Operand<TFloat32> h2) {
+  public record CallStepI(Operand<TFloat32> h, Operand<TFloat32> h2) {
   }
 
   /**

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
-import com.google.testing.compile.JavaFileObjects;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,42 +23,6 @@ import org.junit.jupiter.api.Test;
  * backward hands back (the weights' gradients) stands under the method's own line.
  */
 class ProvenanceTest {
-  static final String[] SOURCE = {
-      "package test;",
-      "",
-      "import static dev.leibniz.dsl.Ops.*;",
-      "",
-      "import dev.leibniz.dsl.*;",
-      "",
-      "@Layer",
-      "public class Prov {",
-      "  final int repeats;",
-      "  final boolean useBias;",
-      "  @Weight Variable kernel;",
-      "  @Weight Variable bias;",
-      "",
-      "  public Prov(int repeats, boolean useBias) {",
-      "    this.repeats = repeats;",
-      "    this.useBias = useBias;",
-      "  }",
-      "",
-      "  @Build void build(Shape input) {",
-      "    kernel = addWeight(\"kernel\", Shape.of(input.last(), input.last()), Init.GLOROT_UNIFORM);",
-      "    bias = addWeight(\"bias\", Shape.of(input.last()), Init.ZEROS);",
-      "  }",
-      "",
-      "  @Call Tensor call(Tensor x) {",
-      "    Tensor h = matmul(x, kernel);",
-      "    for (int i = 0; i < repeats; i++) {",
-      "      h = tanh(add(h, x));",
-      "    }",
-      "    if (useBias) {",
-      "      h = mul(add(h, bias), x);",
-      "    }",
-      "    return mul(h, x);",
-      "  }",
-      "}"};
-
   /** The bridge methods each op's forward and derivative call (the shape plumbing of broadcasting included). */
   static final Map<String, Set<String>> DERIVATIVES = Map.of(
       "matmul", Set.of("matmul", "add", "accumulate"),
@@ -68,7 +30,7 @@ class ProvenanceTest {
       "add", Set.of("unbroadcast", "add", "accumulate"),
       "mul", Set.of("mul", "unbroadcast", "add", "accumulate"));
 
-  static final Pattern COMMENT = Pattern.compile("^\\s*// Prov\\.java:(\\d+)( \\(gradient\\))?: (.*)$");
+  static final Pattern COMMENT = Pattern.compile("^\\s*// TinyDense\\.java:(\\d+)( \\(gradient\\))?: (.*)$");
   static final Pattern BRIDGE_CALL = Pattern.compile("\\btf\\.(\\w+)\\(");
   static final Pattern SUM_INTO = Pattern.compile("^\\s*(?:\\S+ )?d(\\w+?)\\d* = tf\\.(?:add|accumulate)\\(d\\1\\d*,");
 
@@ -76,16 +38,15 @@ class ProvenanceTest {
 
   @Test
   void everyCommentNamesTheLineItsCodeComesFrom() throws IOException {
-    JavaFileObject src = JavaFileObjects.forSourceString("test.Prov", String.join("\n", SOURCE));
-    Compilation c = javac().withProcessors(new LeibnizProcessor()).compile(src);
+    Compilation c = javac().withProcessors(new LeibnizProcessor()).compile(GeneratedCodeTest.DENSE);
     assertThat(c).succeeded();
-    String generated = c.generatedSourceFile("test.Prov_Graph").orElseThrow().getCharContent(true).toString();
+    String generated = c.generatedSourceFile("test.TinyDense_Graph").orElseThrow().getCharContent(true).toString();
     List<Section> sections = sections(generated);
     assertTrue(sections.size() > 8, generated);
     boolean sawLoopGradient = false;
     boolean sawBranchGradient = false;
     for (Section s : sections) {
-      String line = SOURCE[s.line() - 1].strip();
+      String line = GeneratedCodeTest.SOURCE[s.line() - 1].strip();
       assertEquals(line, s.quoted(), "comment quotes line " + s.line());
       for (String statement : s.code()) {
         Matcher call = BRIDGE_CALL.matcher(statement);
@@ -103,8 +64,8 @@ class ProvenanceTest {
               + "` sums a gradient of " + value + " under line " + s.line() + " (" + line + "), which does not use it");
         }
       }
-      sawLoopGradient |= s.gradient() && s.line() == 27 && !s.code().isEmpty();
-      sawBranchGradient |= s.gradient() && s.line() == 30 && !s.code().isEmpty();
+      sawLoopGradient |= s.gradient() && s.line() == 29 && !s.code().isEmpty();
+      sawBranchGradient |= s.gradient() && s.line() == 32 && !s.code().isEmpty();
     }
     assertTrue(sawLoopGradient && sawBranchGradient, "gradient code under the loop's and the branch's lines:\n" + generated);
   }

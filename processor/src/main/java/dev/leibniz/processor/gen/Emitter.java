@@ -46,12 +46,25 @@ final class Emitter {
   private final Set<Integer> nullSlots = new HashSet<>();
   private String lastComment = "";
 
-  // The tape: per loop, the list of iteration records (forward) or the current record (backward).
-  private Function<Loop, Tape.Level> levelOf = l -> null;
-  private Function<Tape.Level, String> listName;
-  private Function<Tape.Level, ClassName> stepRecord;
-  private Function<Tape.Level, String> recordArgs;
-  private Map<Tape.Level, String> stepLocals = Map.of();
+  /** The records of loop iterations: filled in the forward, read in the backward (absent in whole-gradient methods). */
+  interface Tapes {
+    /** The level of the tape that holds what an iteration of {@code loop} saves, or null. */
+    Tape.Level levelOf(Loop loop);
+
+    /** The forward's list of a loop's iteration records. */
+    String listName(Tape.Level level);
+
+    /** The type of a loop's iteration record. */
+    ClassName stepRecord(Tape.Level level);
+
+    /** The values a record saves, as its constructor takes them. */
+    String recordArgs(Tape.Level level);
+
+    /** The backward's local holding the current iteration's record. */
+    String stepLocal(Tape.Level level);
+  }
+
+  private Tapes tapes; // null in whole-gradient methods, which have no loops
   private final Deque<String> holders = new ArrayDeque<>(List.of("fwd"));
 
   Emitter(CodeBlock.Builder code, Builder nodes, Locals locals, Function<Integer, String> external, Mode mode) {
@@ -62,22 +75,10 @@ final class Emitter {
     this.mode = mode;
   }
 
-  /** Forward: each loop with saved values fills a list of iteration records. */
-  void tape(Function<Loop, Tape.Level> levelOf, Function<Tape.Level, String> listName,
-      Function<Tape.Level, ClassName> stepRecord, Function<Tape.Level, String> recordArgs) {
-    this.levelOf = levelOf;
-    this.listName = listName;
-    this.stepRecord = stepRecord;
-    this.recordArgs = recordArgs;
-  }
-
-  /** Backward: each reversed loop takes its iteration's record from the forward's list. */
-  void steps(Function<Loop, Tape.Level> levelOf, Function<Tape.Level, String> listName,
-      Function<Tape.Level, ClassName> stepRecord, Map<Tape.Level, String> stepLocals) {
-    this.levelOf = levelOf;
-    this.listName = listName;
-    this.stepRecord = stepRecord;
-    this.stepLocals = stepLocals;
+  /** The forward fills, and the backward reads, one record per loop iteration. */
+  Emitter tapes(Tapes tapes) {
+    this.tapes = tapes;
+    return this;
   }
 
   /** The Java expression of a value: its local, or (for what the method does not compute) its parameter or saved field. */
@@ -275,10 +276,10 @@ final class Emitter {
       }
     }
     declareBefore(l, Set.of());
-    Tape.Level level = levelOf.apply(l);
+    Tape.Level level = tapes == null ? null : tapes.levelOf(l);
     if (mode == Mode.FORWARD && level != null) {
-      code.addStatement("$T $L = new $T<>()", ParameterizedTypeName.get(GraphWriter.LIST, stepRecord.apply(level)),
-          listName.apply(level), ARRAY_LIST);
+      code.addStatement("$T $L = new $T<>()", ParameterizedTypeName.get(GraphWriter.LIST, tapes.stepRecord(level)),
+          tapes.listName(level), ARRAY_LIST);
     }
     if (l.reverse()) {
       code.beginControlFlow("for (int $L = $L; $L >= $L; $L--)", l.var(), l.to().plus(-1).code(), l.var(),
@@ -288,14 +289,14 @@ final class Emitter {
           l.to().code(), l.var());
     }
     if (mode == Mode.BACKWARD && level != null) {
-      String step = stepLocals.get(level);
-      code.addStatement("$T $L = $L.$L().get($L)", stepRecord.apply(level), step, holders.peek(),
-          listName.apply(level), index(l));
+      String step = tapes.stepLocal(level);
+      code.addStatement("$T $L = $L.$L().get($L)", tapes.stepRecord(level), step, holders.peek(),
+          tapes.listName(level), index(l));
       holders.push(step);
     }
     block(l.body());
     if (mode == Mode.FORWARD && level != null) {
-      code.addStatement("$L.add(new $T($L))", listName.apply(level), stepRecord.apply(level), recordArgs.apply(level));
+      code.addStatement("$L.add(new $T($L))", tapes.listName(level), tapes.stepRecord(level), tapes.recordArgs(level));
     }
     if (mode == Mode.BACKWARD && level != null) {
       holders.pop();

@@ -101,7 +101,7 @@ public final class GraphWriter {
   }
 
   /** One function's records and methods. */
-  private static final class FnWriter {
+  private static final class FnWriter implements Emitter.Tapes {
     private final ClassInfo info;
     private final ClassName graph;
     private final ClassName owner;
@@ -114,6 +114,7 @@ public final class GraphWriter {
     private final Map<Integer, String> forwardNames = new HashMap<>();
     private final Map<Tape.Level, String> listNames = new IdentityHashMap<>();
     private final Map<Tape.Level, ClassName> stepRecords = new IdentityHashMap<>();
+    private final Map<Tape.Level, String> stepLocals = new IdentityHashMap<>();
 
     FnWriter(ClassInfo info, ClassName graph, ClassName owner, FnPlan plan, NameAllocator typeNames) {
       this.info = info;
@@ -262,9 +263,7 @@ public final class GraphWriter {
         code.addStatement("$T $L = tf.$L(layer.$L)", TENSOR, forwardNames.get(w.id()),
             always.contains(w.id()) ? "read" : "readIfCreated", w.attrs().string("field"));
       }
-      Emitter emitter = new Emitter(code, plan.nodes(), locals, forwardNames::get, Emitter.Mode.FORWARD);
-      emitter.tape(this::levelOf, this::listName, this::stepRecord, level -> recordArgs(level, false));
-      emitter.method(body);
+      new Emitter(code, plan.nodes(), locals, forwardNames::get, Emitter.Mode.FORWARD).tapes(this).method(body);
       code.addStatement("return new $T($L)", forwardRecord, recordArgs(plan.tape().top(), true));
       return m.addCode(code.build()).build();
     }
@@ -280,8 +279,9 @@ public final class GraphWriter {
       }
     }
 
-    private Tape.Level levelOf(Loop forwardLoop) {
-      return find(plan.tape().top(), forwardLoop.region());
+    @Override
+    public Tape.Level levelOf(Loop loop) {
+      return find(plan.tape().top(), loop.region());
     }
 
     private static Tape.Level find(Tape.Level level, int region) {
@@ -297,12 +297,24 @@ public final class GraphWriter {
       return null;
     }
 
-    private String listName(Tape.Level level) {
+    @Override
+    public String listName(Tape.Level level) {
       return listNames.get(level);
     }
 
-    private ClassName stepRecord(Tape.Level level) {
+    @Override
+    public ClassName stepRecord(Tape.Level level) {
       return stepRecords.get(level);
+    }
+
+    @Override
+    public String recordArgs(Tape.Level level) {
+      return recordArgs(level, false);
+    }
+
+    @Override
+    public String stepLocal(Tape.Level level) {
+      return stepLocals.get(level);
     }
 
     private String recordArgs(Tape.Level level, boolean withOutput) {
@@ -347,8 +359,7 @@ public final class GraphWriter {
       List<String> reserved = new ArrayList<>(GraphNames.RESERVED);
       loopVars(body, reserved);
       Scope scope = new Scope(reserved);
-      Map<Tape.Level, String> stepLocals = new IdentityHashMap<>();
-      nameSteps(plan.tape().top(), scope, stepLocals);
+      nameSteps(plan.tape().top(), scope);
       Locals locals = new Locals(plan.nodes(), body, Map.of(), List.copyOf(plan.adjoints().values()));
       locals.name(scope);
       Map<Integer, String> outer = new HashMap<>();
@@ -365,8 +376,7 @@ public final class GraphWriter {
         return holder + "." + forwardNames.get(id) + "()";
       };
       CodeBlock.Builder code = CodeBlock.builder();
-      Emitter emitter = new Emitter(code, plan.nodes(), locals, external, Emitter.Mode.BACKWARD);
-      emitter.steps(this::levelOf, this::listName, this::stepRecord, stepLocals);
+      Emitter emitter = new Emitter(code, plan.nodes(), locals, external, Emitter.Mode.BACKWARD).tapes(this);
       emitter.method(body);
       emitter.comment(fn.origin().asGradient()); // the weights' and inputs' gradients: the method's own
       for (Node w : fn.weights()) {
@@ -379,10 +389,10 @@ public final class GraphWriter {
       return m.addCode(code.build()).build();
     }
 
-    private void nameSteps(Tape.Level level, Scope scope, Map<Tape.Level, String> stepLocals) {
+    private void nameSteps(Tape.Level level, Scope scope) {
       for (Tape.Level inner : level.loops()) {
         stepLocals.put(inner, scope.fresh(inner.loop().var() + "Step", inner));
-        nameSteps(inner, scope, stepLocals);
+        nameSteps(inner, scope);
       }
     }
 

@@ -7,6 +7,8 @@ import dev.leibniz.processor.ir.Node;
 import dev.leibniz.processor.ir.Op;
 import dev.leibniz.processor.ir.StaticShape;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Ops that are not math: where values enter a function (inputs, weights, loop-carried locals,
@@ -51,30 +53,59 @@ public final class Structure {
   public static final Op SEED = new Leaf("seed");
 
   /**
-   * slot() or slot(init): a mutable gradient of a backward region, empty (a symbolic zero, null
-   * while the graph is built) or holding {@code init}; read after the region with {@link #READ}.
+   * Structure that is emitted but never differentiated (gradient slots, calls into other graphs
+   * and their records): its shape, its emission, and for a record its Java type.
    */
-  public static final Op SLOT = new Op("slot") {
+  private static final class Plumbing extends Op {
+    private final Rule.ShapeRule shape;
+    private final BiFunction<List<String>, Attrs, String> emit;
+    private final Function<Attrs, String> javaType;
+
+    Plumbing(String name, Rule.ShapeRule shape, BiFunction<List<String>, Attrs, String> emit,
+        Function<Attrs, String> javaType) {
+      super(name);
+      this.shape = shape;
+      this.emit = emit;
+      this.javaType = javaType;
+    }
+
     @Override
     public StaticShape shape(List<StaticShape> in, Attrs attrs) {
-      return in.isEmpty() ? (StaticShape) attrs.map().getOrDefault("shape", StaticShape.UNKNOWN) : in.get(0);
+      return shape.apply(in, attrs);
     }
 
     @Override
     public String emit(List<String> args, Attrs attrs) {
-      return args.isEmpty() ? "null" : args.get(0);
+      return emit.apply(args, attrs);
+    }
+
+    @Override
+    public String javaType(Attrs attrs) {
+      return javaType.apply(attrs);
     }
 
     @Override
     public int[] vjp(Builder b, Node node, int g) {
-      throw new IllegalStateException("a gradient slot is not differentiated");
+      throw new IllegalStateException(name() + " is not differentiated");
     }
 
     @Override
     public boolean differentiable() {
       return false;
     }
-  };
+  }
+
+  private static StaticShape unknown(List<StaticShape> in, Attrs attrs) {
+    return StaticShape.UNKNOWN;
+  }
+
+  /**
+   * slot() or slot(init): a mutable gradient of a backward region, empty (a symbolic zero, null
+   * while the graph is built) or holding {@code init}; read after the region with {@link #READ}.
+   */
+  public static final Op SLOT = new Plumbing("slot",
+      (in, attrs) -> in.isEmpty() ? (StaticShape) attrs.map().getOrDefault("shape", StaticShape.UNKNOWN) : in.get(0),
+      (args, attrs) -> args.isEmpty() ? "null" : args.get(0), attrs -> null);
 
   /** The value of a slot once its region has run (or, in a reversed loop, as an iteration starts). */
   public static final Op READ = Rule.op("read", 1, Rule::sameAsFirst, "$0", (ir, n, g) -> new int[] {Op.ZERO});
@@ -95,34 +126,15 @@ public final class Structure {
    * the layer object, absent for static functions), "inputs" (names)): its value is that
    * graph's forward record.
    */
-  public static final Op CALL = new Op("call") {
-    @Override
-    public StaticShape shape(List<StaticShape> in, Attrs attrs) {
-      return StaticShape.UNKNOWN;
-    }
+  public static final Op CALL = new Plumbing("call", Structure::unknown,
+      (args, attrs) -> "$T{" + attrs.string("graph") + "}." + attrs.string("method") + "(" + graphArgs(args, attrs) + ")",
+      attrs -> attrs.string("graph") + "." + GraphNames.forwardRecord(attrs.string("method")));
 
-    @Override
-    public String emit(List<String> args, Attrs attrs) {
-      String target = attrs.has("target") ? attrs.string("target") + ", " : "";
-      return "$T{" + attrs.string("graph") + "}." + attrs.string("method") + "(tf, " + target
-          + String.join(", ", args) + ")";
-    }
-
-    @Override
-    public String javaType(Attrs attrs) {
-      return attrs.string("graph") + "." + GraphNames.forwardRecord(attrs.string("method"));
-    }
-
-    @Override
-    public int[] vjp(Builder b, Node node, int g) {
-      return new int[node.args().size()];
-    }
-
-    @Override
-    public boolean differentiable() {
-      return false;
-    }
-  };
+  /** The arguments of a call into another graph: {@code tf}, the layer object (for an instance call), the values. */
+  private static String graphArgs(List<String> args, Attrs attrs) {
+    String target = attrs.has("target") ? attrs.string("target") + ", " : "";
+    return "tf, " + target + String.join(", ", args);
+  }
 
   /** output(record, inputs...): the tensor a {@link #CALL} returned; its adjoint goes to the inputs. */
   public static final Op OUTPUT = new Op("output") {
@@ -154,57 +166,14 @@ public final class Structure {
   };
 
   /** backward(record, adjoint): the other graph's generated backward; its value is a record. */
-  static final Op BACKWARD = new Op("backward") {
-    @Override
-    public StaticShape shape(List<StaticShape> in, Attrs attrs) {
-      return StaticShape.UNKNOWN;
-    }
-
-    @Override
-    public String emit(List<String> args, Attrs attrs) {
-      String target = attrs.has("target") ? attrs.string("target") + ", " : "";
-      return "$T{" + attrs.string("graph") + "}." + GraphNames.backwardMethod(attrs.string("method")) + "(tf, " + target
-          + String.join(", ", args) + ")";
-    }
-
-    @Override
-    public String javaType(Attrs attrs) {
-      return attrs.string("graph") + "." + GraphNames.gradientsRecord(attrs.string("method"));
-    }
-
-    @Override
-    public int[] vjp(Builder b, Node node, int g) {
-      throw new IllegalStateException("the backward of a call into another graph is not differentiated again");
-    }
-
-    @Override
-    public boolean differentiable() {
-      return false;
-    }
-  };
+  static final Op BACKWARD = new Plumbing("backward", Structure::unknown,
+      (args, attrs) -> "$T{" + attrs.string("graph") + "}." + GraphNames.backwardMethod(attrs.string("method")) + "("
+          + graphArgs(args, attrs) + ")",
+      attrs -> attrs.string("graph") + "." + GraphNames.gradientsRecord(attrs.string("method")));
 
   /** One input gradient out of a {@link #BACKWARD} record (attribute "field"). */
-  static final Op FIELD = new Op("field") {
-    @Override
-    public StaticShape shape(List<StaticShape> in, Attrs attrs) {
-      return StaticShape.UNKNOWN;
-    }
-
-    @Override
-    public String emit(List<String> args, Attrs attrs) {
-      return args.get(0) + "." + attrs.string("field") + "()";
-    }
-
-    @Override
-    public int[] vjp(Builder b, Node node, int g) {
-      throw new IllegalStateException("the backward of a call into another graph is not differentiated again");
-    }
-
-    @Override
-    public boolean differentiable() {
-      return false;
-    }
-  };
+  static final Op FIELD = new Plumbing("field", Structure::unknown,
+      (args, attrs) -> args.get(0) + "." + attrs.string("field") + "()", attrs -> null);
 
   /** Whether node {@code n} is a leaf that the generator declares itself. */
   public static boolean isLeaf(Node n) {

@@ -430,17 +430,33 @@ public final class BodyParser {
 
   // ---------------------------------------------------------------- tensor expressions
 
-  private int tensor(TreePath at) {
-    Tree e = at.getLeaf();
-    if (e instanceof ParenthesizedTree p) {
-      return tensor(new TreePath(at, p.getExpression()));
+  /** The name an expression reads: a local or field {@code x}, or a field {@code this.x}; else null. */
+  private static String nameOf(Tree e) {
+    return e instanceof IdentifierTree id ? id.getName().toString() : DeclarationCheck.fieldName((ExpressionTree) e);
+  }
+
+  /** The local {@code name} is bound to (null for a field: {@code this.x} never names a local). */
+  private Binding local(Tree e, String name) {
+    return e instanceof IdentifierTree ? scope.lookup(name) : null;
+  }
+
+  /** The expression inside any parentheses around it. */
+  private static TreePath unparenthesized(TreePath at) {
+    while (at.getLeaf() instanceof ParenthesizedTree p) {
+      at = new TreePath(at, p.getExpression());
     }
+    return at;
+  }
+
+  private int tensor(TreePath path) {
+    TreePath at = unparenthesized(path);
+    Tree e = at.getLeaf();
     if (e instanceof MethodInvocationTree call) {
       return call(at, call);
     }
-    String name = e instanceof IdentifierTree id ? id.getName().toString() : DeclarationCheck.fieldName((ExpressionTree) e);
+    String name = nameOf(e);
     if (name != null) {
-      Binding binding = e instanceof IdentifierTree ? scope.lookup(name) : null;
+      Binding binding = local(e, name);
       if (binding instanceof TensorVar tv) {
         return tv.id();
       }
@@ -786,29 +802,24 @@ public final class BodyParser {
     return e;
   }
 
-  private boolean isTensorExpression(TreePath at) {
-    Tree e = at.getLeaf();
-    if (e instanceof ParenthesizedTree p) {
-      return isTensorExpression(new TreePath(at, p.getExpression()));
-    }
+  private boolean isTensorExpression(TreePath path) {
+    Tree e = unparenthesized(path).getLeaf();
     if (e instanceof MethodInvocationTree call) {
       return !call.getMethodSelect().toString().startsWith("Math.");
     }
-    String name = e instanceof IdentifierTree id ? id.getName().toString() : DeclarationCheck.fieldName((ExpressionTree) e);
+    String name = nameOf(e);
     if (name == null) {
       return false;
     }
-    Binding binding = e instanceof IdentifierTree ? scope.lookup(name) : null;
+    Binding binding = local(e, name);
     return binding instanceof TensorVar || (binding == null && info.weights().containsKey(name));
   }
 
   // ---------------------------------------------------------------- Java numbers and conditions
 
-  private JavaExpr condition(TreePath at) {
+  private JavaExpr condition(TreePath path) {
+    TreePath at = unparenthesized(path);
     Tree e = at.getLeaf();
-    if (e instanceof ParenthesizedTree p) {
-      return condition(new TreePath(at, p.getExpression()));
-    }
     if (mentionsTensor(e)) {
       throw report(at, Message.TENSOR_CONDITION, e);
     }
@@ -891,9 +902,9 @@ public final class BodyParser {
       return new JavaExpr(l.code() + " " + op + " " + r.code(), OptionalDouble.empty(),
           arithmetic && l.integral() && r.integral());
     }
-    String name = e instanceof IdentifierTree id ? id.getName().toString() : DeclarationCheck.fieldName((ExpressionTree) e);
+    String name = nameOf(e);
     if (name != null) {
-      Binding binding = e instanceof IdentifierTree ? scope.lookup(name) : null;
+      Binding binding = local(e, name);
       if (binding instanceof NumberVar nv) {
         return nv.expr();
       }
