@@ -59,8 +59,7 @@ class ErrorsTest {
     return new Row(message, text, source, line);
   }
 
-  static Stream<Row> rows() {
-    return Stream.of(
+  static final List<Row> ROWS = List.of(
         // statements
         row(Message.UNSUPPORTED_STATEMENT, "a while statement is not supported in a @Call body",
             body("While", "    while (true) { x = relu(x); }"), "while (true)"),
@@ -190,7 +189,7 @@ class ErrorsTest {
             source("BuildInt", "@Layer", "public class BuildInt {", "  @Build void build(int n) {}",
                 "  @Call Tensor call(Tensor x) { return x; }", "}"), "void build(int n)"),
         row(Message.INSTANCE_CALL_OUTSIDE_LAYER, "an instance @Call method belongs to a @Layer or @Model class",
-            source("Plain", "public class Plain {", "  @Call Tensor call(Tensor x) { return x; }", "}"),
+            source("NotALayer", "public class NotALayer {", "  @Call Tensor call(Tensor x) { return x; }", "}"),
             "@Call Tensor call"),
         row(Message.CALL_RETURN_TYPE, "@Call method 'call' must return Tensor, got int",
             source("ReturnsInt", "@Layer", "public class ReturnsInt {", "  @Call int call(Tensor x) { return 1; }", "}"),
@@ -217,16 +216,29 @@ class ErrorsTest {
         row(Message.WEIGHT_FINAL, "@Weight field 'w' is assigned by @Build, once per layer object",
             source("FinalWeight", "@Layer", "public class FinalWeight {", "  @Weight final Variable w = null;",
                 "  @Call Tensor call(Tensor x) { return x; }", "}"), "@Weight final Variable w"));
+
+  static Stream<Row> rows() {
+    return ROWS.stream();
   }
 
   /** The processor's own failures are reported as INTERNAL, which no source can be written to cause. */
   static final Set<Message> NOT_CAUSED_BY_A_SOURCE = EnumSet.of(Message.INTERNAL);
 
+  /** Every row's source in one compilation: each class is checked on its own, so its errors are its own. */
+  private static Compilation all;
+
+  static synchronized Compilation all() {
+    if (all == null) {
+      all = javac().withOptions("-Xmaxerrs", "1000").withProcessors(new LeibnizProcessor())
+          .compile(rows().map(Row::source).toList());
+    }
+    return all;
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("rows")
   void messageOnItsFileAndLine(Row row) {
-    Compilation c = javac().withProcessors(new LeibnizProcessor()).compile(row.source());
-    assertThat(c).hadErrorContaining(row.message().tag() + " " + row.text()).inFile(row.source())
+    assertThat(all()).hadErrorContaining(row.message().tag() + " " + row.text()).inFile(row.source())
         .onLineContaining(row.line());
   }
 

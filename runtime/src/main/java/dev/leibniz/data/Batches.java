@@ -61,10 +61,10 @@ public final class Batches {
 
   /**
    * Holds out the last {@code fraction} of the samples for validation, before any shuffling, as
-   * Keras's {@code validation_split} does.
+   * Keras's {@code validation_split} does (training keeps {@code floor(count * (1 - fraction))}).
    */
   public Split split(double fraction) {
-    int at = (int) (count * (1 - fraction));
+    int at = (int) Math.floor(count * (1 - fraction));
     if (at == 0 || at == count) {
       throw new IllegalArgumentException("validationSplit " + fraction + " of " + count + " samples leaves no samples for "
           + (at == 0 ? "training" : "validation"));

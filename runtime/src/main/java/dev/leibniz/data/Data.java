@@ -88,10 +88,6 @@ public final class Data {
     return sampleShape.clone();
   }
 
-  public int sampleSize() {
-    return sampleSize;
-  }
-
   public boolean isLabels() {
     return labels;
   }

@@ -1,11 +1,9 @@
-package dev.leibniz.training;
+package dev.leibniz.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.leibniz.data.Idx;
-import dev.leibniz.data.Mnist;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -1,0 +1,38 @@
+package dev.leibniz.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.leibniz.tf.Tensors;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.types.TFloat32;
+
+/** Samples held flat: shapes, rows, slices, batches, and what is refused. */
+class DataTest {
+  @Test
+  void samplesOfAShape() {
+    Data d = Data.of(new float[] {1, 2, 3, 4, 5, 6}, 3);
+    assertEquals(2, d.count());
+    assertArrayEquals(new float[] {4, 5, 6}, d.sample(1));
+    assertArrayEquals(new float[] {4, 5, 6}, d.slice(1, 2).values());
+    assertEquals("data of 2 samples of shape [3]", d.toString());
+    try (TFloat32 batch = d.batch(new int[] {1, 0}, 0, 2)) {
+      assertArrayEquals(new long[] {2, 3}, batch.shape().asArray());
+      assertArrayEquals(new float[] {4, 5, 6, 1, 2, 3}, Tensors.toFloats(batch));
+    }
+  }
+
+  @Test
+  void whatIsRefusedSaysWhere() {
+    IllegalArgumentException ragged = assertThrows(IllegalArgumentException.class,
+        () -> Data.of(new float[][] {{1, 2}, {3}}));
+    assertTrue(ragged.getMessage().contains("row 0 has 2, row 1 has 1"), ragged.getMessage());
+    IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
+        () -> Data.of(new float[] {1, 2, Float.NaN, 4}, 2));
+    assertTrue(nan.getMessage().contains("holds NaN at sample 1 (value 0 of it)"), nan.getMessage());
+    IllegalArgumentException uneven = assertThrows(IllegalArgumentException.class, () -> Data.of(new float[5], 2));
+    assertTrue(uneven.getMessage().contains("5 values do not divide into samples of shape [2]"), uneven.getMessage());
+  }
+}
