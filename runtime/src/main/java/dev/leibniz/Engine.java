@@ -7,6 +7,7 @@ import dev.leibniz.metrics.Metrics;
 import dev.leibniz.optimizers.Optimizer;
 import dev.leibniz.tf.Tf;
 import dev.leibniz.tf.TfGraph;
+import dev.leibniz.tf.Natives;
 import dev.leibniz.tf.TfSession;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +33,7 @@ final class Engine implements AutoCloseable {
 
   private record MetricSlot(String name, Metric metric, List<TfGraph.State> totals) {}
 
-  final Graph graph = new Graph();
+  final Graph graph = Natives.newGraph();
   final TfGraph state;
   final Tf tf;
   final TfSession session;

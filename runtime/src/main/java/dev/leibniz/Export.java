@@ -2,6 +2,7 @@ package dev.leibniz;
 
 import dev.leibniz.dsl.Variable;
 import dev.leibniz.saving.AtomicFiles;
+import dev.leibniz.tf.Natives;
 import dev.leibniz.tf.TfGraph;
 import dev.leibniz.tf.TfSession;
 import java.io.IOException;
@@ -32,7 +33,7 @@ final class Export {
   static void write(Net net, List<long[]> inputShapes, Map<Variable, float[]> values, Path dir,
       List<String> inputNames, List<String> outputNames) throws IOException {
     checkNames(inputNames, inputShapes.size(), "input");
-    try (Graph graph = new Graph()) {
+    try (Graph graph = Natives.newGraph()) {
       TfGraph state = TfGraph.forExport(graph);
       List<Operand<TFloat32>> inputs = new ArrayList<>();
       Signature.Builder signature = Signature.builder().key(SIGNATURE).methodName("tensorflow/serving/predict");

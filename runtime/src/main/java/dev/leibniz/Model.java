@@ -129,9 +129,17 @@ public abstract class Model implements AutoCloseable {
     return w;
   }
 
-  /** Builds the graph for inputs of these shapes per sample (without the batch axis): {@code build(new long[] {784})}. */
-  public Model build(long[]... sampleShapes) {
-    engine(List.of(sampleShapes));
+  /**
+   * Builds the graph of a model with one input for samples of this shape (without the batch
+   * axis), as Keras's {@code build((None, 28, 28, 1))}: {@code build(784)}, {@code build(28, 28, 1)}.
+   */
+  public Model build(long... sampleShape) {
+    return build(List.of(sampleShape));
+  }
+
+  /** Builds the graph of a model with several inputs, one sample shape each. */
+  public Model build(List<long[]> sampleShapes) {
+    engine(List.copyOf(sampleShapes));
     return this;
   }
 

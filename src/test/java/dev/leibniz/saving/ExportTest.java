@@ -188,14 +188,22 @@ class ExportTest {
       var c = assertThrows(IllegalArgumentException.class,
           () -> model.export(temp.resolve("x"), List.of("a", "b"), List.of("y")));
       assertTrue(c.getMessage().contains("the model has 1 input(s), got 2"), c.getMessage());
-      var p = assertThrows(IOException.class, () -> model.export(temp.resolve("no/such/dir")));
-      assertTrue(p.getMessage().contains("does not exist"), p.getMessage());
       Files.writeString(temp.resolve("file"), "x");
       var f = assertThrows(IOException.class, () -> model.export(temp.resolve("file")));
       assertTrue(f.getMessage().contains("is not a directory"), f.getMessage());
     }
     try (Stream<Path> left = Files.list(temp)) {
       assertEquals(List.of(temp.resolve("file")), left.toList());
+    }
+  }
+
+  @Test
+  void exportCreatesMissingParentFolders() throws IOException {
+    try (Model model = Sequential.of(new Dense(2))) {
+      model.build(3);
+      Path dir = temp.resolve("models/mine/1");
+      model.export(dir);
+      assertTrue(Files.exists(dir.resolve("saved_model.pb")));
     }
   }
 }

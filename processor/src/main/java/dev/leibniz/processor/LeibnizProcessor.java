@@ -32,9 +32,17 @@ import javax.lang.model.element.TypeElement;
  */
 @AutoService(Processor.class)
 public final class LeibnizProcessor extends AbstractProcessor {
+  /** Whether this compilation was found to be by a compiler without javac's tree API (reported once). */
+  private boolean notJavac;
+
+  /**
+   * Every annotation of the DSL, and the {@code @Generated} of the classes it writes: the processor
+   * claims them, so that no "unclaimed annotations" warning breaks {@code -Xlint:all -Werror} builds.
+   */
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of(Annotations.LAYER, Annotations.MODEL, Annotations.CALL);
+    return Set.of(Annotations.LAYER, Annotations.MODEL, Annotations.CALL, Annotations.WEIGHT, Annotations.BUILD,
+        Annotations.DIMS, "javax.annotation.processing.Generated");
   }
 
   @Override
@@ -46,22 +54,50 @@ public final class LeibnizProcessor extends AbstractProcessor {
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     Set<TypeElement> classes = new LinkedHashSet<>();
     for (TypeElement annotation : annotations) {
-      for (Element e : round.getElementsAnnotatedWith(annotation)) {
-        classes.add(e instanceof TypeElement t ? t : (TypeElement) e.getEnclosingElement());
+      if (annotation.getQualifiedName().contentEquals(Annotations.LAYER)
+          || annotation.getQualifiedName().contentEquals(Annotations.MODEL)
+          || annotation.getQualifiedName().contentEquals(Annotations.CALL)) {
+        for (Element e : round.getElementsAnnotatedWith(annotation)) {
+          classes.add(e instanceof TypeElement t ? t : (TypeElement) e.getEnclosingElement());
+        }
       }
     }
-    Trees trees = Trees.instance(processingEnv);
+    if (classes.isEmpty() || notJavac) {
+      return true;
+    }
+    Trees trees = javacTrees(classes.iterator().next());
+    if (trees == null) {
+      return true;
+    }
     for (TypeElement type : classes) {
       Reporter reporter = new Reporter(processingEnv.getMessager(), trees);
       try {
         compile(type, trees, reporter);
-      } catch (RuntimeException | IOException e) {
+      } catch (RuntimeException | Error | IOException e) {
         StringWriter trace = new StringWriter();
         e.printStackTrace(new PrintWriter(trace));
-        reporter.error(type, Message.INTERNAL, type.getQualifiedName(), e + "\n" + trace);
+        processingEnv.getMessager().printMessage(javax.tools.Diagnostic.Kind.ERROR,
+            Message.INTERNAL.format(type.getQualifiedName(), e + "\n" + trace), type);
       }
     }
-    return false;
+    return true;
+  }
+
+  /**
+   * javac's tree API, through which the bodies of {@code @Call} methods are read; null (with one
+   * error, on {@code first}) where the compiler is another (the Eclipse compiler has none).
+   */
+  private Trees javacTrees(Element first) {
+    try {
+      return Trees.instance(processingEnv);
+    } catch (RuntimeException | LinkageError e) {
+      notJavac = true;
+      String compiler = processingEnv.getClass().getName();
+      String name = compiler.contains("eclipse") ? "the Eclipse compiler (ecj, " + compiler + ")" : compiler;
+      processingEnv.getMessager().printMessage(javax.tools.Diagnostic.Kind.ERROR,
+          Message.UNSUPPORTED_COMPILER.format(name), first);
+      return null;
+    }
   }
 
   /** Check, parse, differentiate, write: each stage stops the class if it reported an error. */

@@ -133,6 +133,11 @@ public enum Message {
   WEIGHT_FINAL(Tag.BAD_WEIGHT,
       "@Weight field '%s' is assigned by @Build, once per layer object; remove `final` and `static`"),
 
+  UNSUPPORTED_COMPILER(Tag.UNSUPPORTED_COMPILER,
+      "Leibniz reads @Call bodies through javac's tree API (com.sun.source), and this compiler is %s, which has"
+          + " none; build with javac (Maven, Gradle or the command line). In Eclipse, turn annotation processing off"
+          + " for this project and let Maven write the _Graph classes (mvn compile): m2e adds"
+          + " target/generated-sources/annotations as a source folder"),
   INTERNAL(Tag.INTERNAL, "the Leibniz processor failed on %s (%s); please report it with this class");
 
   /** What kind of mistake a message reports; shown as {@code [leibniz.Name]}. */
@@ -154,6 +159,7 @@ public enum Message {
     BAD_WEIGHT("BadWeight"),
     RECURSION("Recursion"),
     RESERVED_NAME("ReservedName"),
+    UNSUPPORTED_COMPILER("UnsupportedCompiler"),
     INTERNAL("Internal");
 
     private final String name;

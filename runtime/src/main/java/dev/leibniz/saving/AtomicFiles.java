@@ -87,11 +87,13 @@ public final class AtomicFiles {
     }
   }
 
+  /** The folder {@code target} goes in, created with its parents where missing (as {@code mkdir -p}). */
   private static Path parentOf(Path target) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
-    if (dir == null || !Files.isDirectory(dir)) {
-      throw new IOException("cannot write " + target + ": the directory " + dir + " does not exist");
+    if (dir == null) {
+      throw new IOException("cannot write " + target + ": it has no parent folder");
     }
+    Files.createDirectories(dir);
     return dir;
   }
 

@@ -1,6 +1,7 @@
 package dev.leibniz.saving;
 
 import dev.leibniz.data.Data;
+import dev.leibniz.tf.Natives;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -88,6 +89,7 @@ public final class SavedModel implements AutoCloseable {
     if (!Files.exists(dir.resolve("saved_model.pb")) && !Files.exists(dir.resolve("saved_model.pbtxt"))) {
       throw new IOException("not a SavedModel: " + dir + " has no saved_model.pb");
     }
+    Natives.require();
     SavedModelBundle bundle;
     try {
       bundle = SavedModelBundle.loader(dir.toString()).withTags(TAG).load();

@@ -367,12 +367,12 @@ public final class Tf {
     return ops.select(ops.math.notEqual(mask, ops.constant(0f)), a, b);
   }
 
-  /** 1 where a > b, else 0. */
+  /** 1 where a &gt; b, else 0. */
   public Operand<TFloat32> greater(Operand<TFloat32> a, Operand<TFloat32> b) {
     return ops.dtypes.cast(ops.math.greater(a, b), TFloat32.class);
   }
 
-  /** 1 where a < b, else 0. */
+  /** 1 where a &lt; b, else 0. */
   public Operand<TFloat32> less(Operand<TFloat32> a, Operand<TFloat32> b) {
     return ops.dtypes.cast(ops.math.less(a, b), TFloat32.class);
   }

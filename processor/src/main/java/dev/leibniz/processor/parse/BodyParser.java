@@ -463,7 +463,7 @@ public final class BodyParser {
       if (binding instanceof NumberVar) {
         throw report(at, Message.NUMBER_FOR_TENSOR, name, name);
       }
-      VariableElement field = (VariableElement) info.fields().get(name);
+      VariableElement field = info.fields().get(name);
       if (field != null && info.weights().containsKey(name)) {
         return weight(at, name);
       }

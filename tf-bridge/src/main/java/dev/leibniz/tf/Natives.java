@@ -1,0 +1,32 @@
+package dev.leibniz.tf;
+
+import org.tensorflow.Graph;
+import org.tensorflow.TensorFlow;
+
+/**
+ * TensorFlow's native library, which the user's build chooses (one classifier of
+ * {@code org.tensorflow:tensorflow-core-native} per platform): where it is missing, the first
+ * graph says which to add instead of an {@code UnsatisfiedLinkError} from deep inside JavaCPP.
+ */
+public final class Natives {
+  private Natives() {}
+
+  /** Loads the native library once; a clear exception naming the artifact to add where it cannot. */
+  public static void require() {
+    try {
+      TensorFlow.version();
+    } catch (LinkageError e) {
+      throw new IllegalStateException("TensorFlow's native library is not on the class path for this platform ("
+          + System.getProperty("os.name") + ", " + System.getProperty("os.arch") + "): add the dependency"
+          + " org.tensorflow:tensorflow-core-native with your platform's classifier (linux-x86_64, linux-x86_64-gpu,"
+          + " linux-arm64, macosx-arm64 or windows-x86_64), as the README's \"Use Leibniz in your project\" shows."
+          + " Cause: " + e, e);
+    }
+  }
+
+  /** A new TensorFlow graph, once the native library is there. */
+  public static Graph newGraph() {
+    require();
+    return new Graph();
+  }
+}
