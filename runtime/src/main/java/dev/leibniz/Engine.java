@@ -82,7 +82,8 @@ final class Engine implements AutoCloseable {
 
   private void buildTraining(Net.Built built) {
     List<Operand<TFloat32>> dOutputs = new ArrayList<>();
-    Operand<TFloat32> total = null;
+    List<Loss.Built> outputLosses = new ArrayList<>();
+    List<Operand<TFloat32>> lossWeights = new ArrayList<>();
     List<Op> updates = new ArrayList<>();
     for (int i = 0; i < outputs.size(); i++) {
       Operand<TFloat32> out = outputs.get(i);
@@ -93,13 +94,9 @@ final class Engine implements AutoCloseable {
           : state.placeholder("target_" + i, outShape);
       targets.add(target);
       Operand<TFloat32> lossWeight = tf.scalar(config.lossWeights()[i]);
-      Loss.Built lb = l.build(tf, target, out, lossWeight);
-      if (outputs.size() > 1) {
-        losses.add(lb.value());
-        lossNames.add("output_" + i + "_loss");
-      }
-      Operand<TFloat32> weighted = tf.mul(lb.value(), lossWeight);
-      total = total == null ? weighted : tf.add(total, weighted);
+      Loss.Built lb = l.build(state, target, out, lossWeight);
+      outputLosses.add(lb);
+      lossWeights.add(lossWeight);
       dOutputs.add(lb.dPredictions());
       long units = outShape.length == 0 ? 1 : outShape[outShape.length - 1];
       for (Object spec : config.metrics()) {
@@ -117,9 +114,20 @@ final class Engine implements AutoCloseable {
         metrics.add(new MetricSlot(name, m, totals));
       }
     }
+    built.backward(tf, dOutputs);
+    // After the backward: a loss's value is the form (from logits or not) its gradients came from.
+    Operand<TFloat32> total = null;
+    for (int i = 0; i < outputLosses.size(); i++) {
+      Operand<TFloat32> value = outputLosses.get(i).value();
+      if (outputs.size() > 1) {
+        losses.add(value);
+        lossNames.add("output_" + i + "_loss");
+      }
+      Operand<TFloat32> weighted = tf.mul(value, lossWeights.get(i));
+      total = total == null ? weighted : tf.add(total, weighted);
+    }
     losses.add(0, total);
     lossNames.add(0, "loss");
-    built.backward(tf, dOutputs);
     int before = state.states().size();
     Op apply = config.optimizer().apply(state);
     List<TfGraph.State> all = state.states();

@@ -93,4 +93,9 @@ public final class Functional extends Model {
   Net net() {
     return net;
   }
+
+  @Override
+  int kerasInputLayers() {
+    return net.inputs();
+  }
 }

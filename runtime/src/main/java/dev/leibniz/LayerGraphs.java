@@ -60,6 +60,25 @@ final class LayerGraphs {
     return out;
   }
 
+  /**
+   * Each layer's name in a model as Keras gives it within its parent (the summary's rows, the
+   * weights file's groups): its {@link #kerasName}, numbered from the second of a kind on
+   * ({@code dense}, {@code dense_1}, ...), after {@code taken} ones of each kind.
+   */
+  static List<String> kerasNames(List<Object> layers, java.util.Map<String, Integer> taken) {
+    List<String> names = new ArrayList<>();
+    for (Object layer : layers) {
+      names.add(numbered(kerasName(layer), taken));
+    }
+    return names;
+  }
+
+  /** {@code base}, then {@code base_1}, {@code base_2}, ... as {@code taken} counts them. */
+  static String numbered(String base, java.util.Map<String, Integer> taken) {
+    int n = taken.merge(base, 1, Integer::sum);
+    return n == 1 ? base : base + "_" + (n - 1);
+  }
+
   /** Keras's {@code to_snake_case}: Dense -> dense, Conv2D -> conv2d, MaxPooling2D -> max_pooling2d, SimpleRNN -> simple_rnn. */
   static String kerasName(Object layer) {
     return layer.getClass().getSimpleName().replaceAll("(.)([A-Z][a-z]+)", "$1_$2")

@@ -52,6 +52,11 @@ public abstract class Model implements AutoCloseable {
     return net().layers();
   }
 
+  /** How many InputLayers the equivalent Keras model lists among its layers (a functional model's inputs). */
+  int kerasInputLayers() {
+    return 0;
+  }
+
   // ---------------------------------------------------------------- configuration
 
   public String name() {
@@ -351,6 +356,25 @@ public abstract class Model implements AutoCloseable {
         config == null ? null : config.optimizer().name()));
     epochsTrained = c.epoch();
     return c;
+  }
+
+  /**
+   * Writes the weights as Keras 3's {@code model.save_weights("x.weights.h5")} does, so that the
+   * same model built in Keras loads them with {@code load_weights}; atomically, as checkpoints.
+   * The file's name must end in {@code .weights.h5}.
+   */
+  public void saveWeights(Path file) throws IOException {
+    KerasWeights.save(this, requireBuilt("save its weights"), file);
+  }
+
+  /**
+   * Reads weights that Keras 3's {@code model.save_weights} wrote for the same model (the same
+   * layers in the same order): each layer's weights by its Keras name, checked against their
+   * shapes. A file that does not fit is an error listing what it holds and what the model
+   * expects, and changes nothing.
+   */
+  public void loadWeights(Path file) throws IOException {
+    KerasWeights.load(this, requireBuilt("load weights (build it first, as in Keras)"), file);
   }
 
   // ---------------------------------------------------------------- helpers

@@ -19,15 +19,13 @@ final class Summary {
     out.append("Model: \"").append(model.name()).append("\"\n").append(rule).append('\n');
     out.append(String.format(" %-34s %-22s %12s%n", "Layer (type)", "Output Shape", "Param #"));
     out.append("=".repeat(72)).append('\n');
-    Map<String, Integer> used = new HashMap<>();
     long total = 0;
     long trainable = 0;
     List<Object> layers = model.summaryLayers();
+    List<String> names = LayerGraphs.kerasNames(layers, new HashMap<>());
     for (int i = 0; i < layers.size(); i++) {
       Object layer = layers.get(i);
-      String base = LayerGraphs.kerasName(layer);
-      int n = used.merge(base, 1, Integer::sum);
-      String name = (n == 1 ? base : base + "_" + (n - 1)) + " (" + layer.getClass().getSimpleName() + ")";
+      String name = names.get(i) + " (" + layer.getClass().getSimpleName() + ")";
       long params = 0;
       for (Variable v : LayerGraphs.weights(layer)) {
         params += v.shape().size();

@@ -44,6 +44,24 @@ final class GradFns {
   @Call(order = 2) static Tensor oneHotWeighted(Tensor labels, Tensor x) { return mul(oneHot(labels, x), square(x)); }
   @Call(order = 2) static Tensor usedTwice(Tensor x) { return mul(tanh(x), add(x, sigmoid(x))); }
 
+  @Call(order = 2) static Tensor inverseRoot(Tensor x) { return rsqrt(x); }
+  @Call(order = 2) static Tensor smoothRelu(Tensor x) { return softplus(x); }
+  @Call(order = 2) static Tensor maxMinTensors(Tensor a, Tensor b) { return mul(maximum(a, b), minimum(b, a)); }
+  // Labels made a distribution: the fused kernel's gradient of the logits, softmax - labels, assumes one.
+  @Call(order = 2) static Tensor crossEntropy(Tensor scores, Tensor logits) {
+    return softmaxCrossEntropy(softmax(scores), logits);
+  }
+  @Call(order = 2) static Tensor sparseCrossEntropy(Tensor logits, Tensor labels) {
+    return sparseSoftmaxCrossEntropy(labels, logits);
+  }
+
+  // ---- at kinks, ties and infinities (checked to first order: TensorFlow's conventions are the oracle)
+  @Call(order = 2) static Tensor maxTensors(Tensor a, Tensor b) { return maximum(a, b); }
+  @Call(order = 2) static Tensor minTensors(Tensor a, Tensor b) { return minimum(a, b); }
+  @Call(order = 2) static Tensor clipUnit(Tensor x) { return clip(x, -1, 1); }
+  @Call(order = 2) static Tensor guardedRoot(Tensor x) { return where(greater(x, 0.0), sqrt(x), 0.0); }
+  @Call(order = 2) static Tensor absoluteAlone(Tensor x) { return abs(x); }
+
   // ---- convnets, selection, indexing, training mode
   @Call(order = 2) static Tensor convValid(Tensor x, Tensor k) { return conv2d(x, k); }
   @Call(order = 2) static Tensor convSameStrided(Tensor x, Tensor k) { return conv2d(x, k, 2, 1, Padding.SAME); }
@@ -59,6 +77,7 @@ final class GradFns {
   @Call(order = 2) static Tensor concatenated(Tensor a, Tensor b) { return mul(concat(a, b, 1), concat(b, a, -1)); }
   @Call(order = 2) static Tensor sliced(Tensor x) { return square(slice(x, 1, 1, 3)); }
   @Call(order = 2) static Tensor taken(Tensor x) { return mul(take(x, 1, 2), take(x, 1, 0)); }
+  @Call(order = 2) static Tensor batchSliced(Tensor x) { return mul(slice(x, 0, 1, 3), take(x, 0, 0)); }
   @Call(order = 2) static Tensor expanded(Tensor x) { return mul(expandDims(x, 1), expandDims(x, -1)); }
   // Batch normalization in training (BatchNormalization's formula, without the moving statistics):
   // the gradient flows through the batch mean and variance.

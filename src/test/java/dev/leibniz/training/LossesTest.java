@@ -92,7 +92,7 @@ class LossesTest {
       Tf tf = state.tf();
       Operand<TFloat32> targets = state.placeholder("t", c.targetShape());
       Operand<TFloat32> preds = state.placeholder("p", c.shape());
-      Loss.Built built = c.loss().build(tf, targets, preds, tf.scalar(1f));
+      Loss.Built built = c.loss().build(state, targets, preds, tf.scalar(1f));
       try (TfSession s = new TfSession(state)) {
         return s.run(Map.of(targets, t, preds, p), List.of(gradient ? built.dPredictions() : built.value())).get(0);
       }

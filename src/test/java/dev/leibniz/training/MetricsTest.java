@@ -23,11 +23,11 @@ import org.tensorflow.types.TFloat32;
  * Every metric against hand-computed values, streamed as fit streams them: statistics of two
  * batches summed, then the result; the same as one batch of everything.
  */
-class MetricsTest {
+public class MetricsTest {
   /** The metric over batches (targets, target shape, predictions, prediction shape). */
-  record Batch(float[] t, long[] ts, float[] p, long[] ps) {}
+  public record Batch(float[] t, long[] ts, float[] p, long[] ps) {}
 
-  static double stream(Metric m, List<Batch> batches) {
+  public static double stream(Metric m, List<Batch> batches) {
     List<float[]> totals = null;
     for (Batch b : batches) {
       try (Graph g = new Graph(); TFloat32 t = Tensors.of(b.t(), b.ts()); TFloat32 p = Tensors.of(b.p(), b.ps())) {

@@ -17,6 +17,12 @@ public sealed interface Init {
   /** Keras's {@code Orthogonal()}: the default for recurrent kernels (rows or columns orthonormal). */
   Init ORTHOGONAL = new Orthogonal(1);
 
+  /**
+   * Keras's LSTM bias with {@code unit_forget_bias}: a vector of 4 units, the second quarter (the
+   * forget gate's) at 1 and the rest at 0, so that the stored bias is Keras's.
+   */
+  Init UNIT_FORGET_BIAS = new UnitForgetBias();
+
   static Init constant(double value) {
     return new Constant(value);
   }
@@ -53,6 +59,8 @@ public sealed interface Init {
    * treated as [product of the leading dimensions, last dimension].
    */
   record Orthogonal(double gain) implements Init {}
+
+  record UnitForgetBias() implements Init {}
 
   /** Fan-in and fan-out are the first and last dimensions (the middle ones multiply both). */
   record GlorotUniform() implements Init {}

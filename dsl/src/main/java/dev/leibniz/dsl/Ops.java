@@ -94,6 +94,11 @@ public final class Ops {
     throw outsideGraph("sqrt");
   }
 
+  /** 1 / sqrt(x); inf at 0. */
+  public static Tensor rsqrt(Tensor x) {
+    throw outsideGraph("rsqrt");
+  }
+
   public static Tensor exp(Tensor x) {
     throw outsideGraph("exp");
   }
@@ -116,6 +121,11 @@ public final class Ops {
     throw outsideGraph("sigmoid");
   }
 
+  /** log(1 + exp(x)), computed stably for large |x|. */
+  public static Tensor softplus(Tensor x) {
+    throw outsideGraph("softplus");
+  }
+
   public static Tensor relu(Tensor x) {
     throw outsideGraph("relu");
   }
@@ -130,13 +140,19 @@ public final class Ops {
     throw outsideGraph("logSoftmax");
   }
 
-  // ---- piecewise (sugar over relu: derivatives, and derivatives of those, come for free)
+  // ---- piecewise: TensorFlow's kernels, and TensorFlow's derivatives at the kinks
 
+  /** |x|; its derivative at 0 is 0 (sign(0)). */
   public static Tensor abs(Tensor x) {
     throw outsideGraph("abs");
   }
 
-  /** Elementwise maximum, broadcasting. */
+  /** -1, 0 or 1; no gradient. */
+  public static Tensor sign(Tensor x) {
+    throw outsideGraph("sign");
+  }
+
+  /** Elementwise maximum, broadcasting; at a tie the gradient goes to {@code a}. */
   public static Tensor maximum(Tensor a, Tensor b) {
     throw outsideGraph("maximum");
   }
@@ -145,7 +161,7 @@ public final class Ops {
     throw outsideGraph("maximum");
   }
 
-  /** Elementwise minimum, broadcasting. */
+  /** Elementwise minimum, broadcasting; at a tie the gradient goes to {@code a}. */
   public static Tensor minimum(Tensor a, Tensor b) {
     throw outsideGraph("minimum");
   }
@@ -154,7 +170,10 @@ public final class Ops {
     throw outsideGraph("minimum");
   }
 
-  /** {@code x} limited to {@code [lo, hi]}; the gradient is zero outside. */
+  /**
+   * {@code x} limited to {@code [lo, hi]} (TensorFlow's clip_by_value); the gradient passes where
+   * {@code lo <= x <= hi}, bounds included, and is zero strictly outside.
+   */
   public static Tensor clip(Tensor x, double lo, double hi) {
     throw outsideGraph("clip");
   }
@@ -168,6 +187,26 @@ public final class Ops {
    */
   public static Tensor oneHot(Tensor labels, Tensor like) {
     throw outsideGraph("oneHot");
+  }
+
+  // ---- cross-entropies (TensorFlow's fused kernels)
+
+  /**
+   * Per row, {@code -sum(labels * logSoftmax(logits))} over the last axis: {@code labels} a
+   * distribution shaped like {@code logits}; the result has the logits' shape without its last
+   * axis. Differentiable in both.
+   */
+  public static Tensor softmaxCrossEntropy(Tensor labels, Tensor logits) {
+    throw outsideGraph("softmaxCrossEntropy");
+  }
+
+  /**
+   * Per row, {@code -logSoftmax(logits)[label]}: {@code labels} class indices (integers held as
+   * floats) shaped like {@code logits} without its last axis. An index outside [0, classes) is a
+   * run-time error. Differentiable in the logits.
+   */
+  public static Tensor sparseSoftmaxCrossEntropy(Tensor labels, Tensor logits) {
+    throw outsideGraph("sparseSoftmaxCrossEntropy");
   }
 
   // ---- reductions
@@ -270,6 +309,24 @@ public final class Ops {
 
   public static Tensor less(Tensor a, double b) {
     throw outsideGraph("less");
+  }
+
+  /** 1 where {@code a >= b}, else 0. */
+  public static Tensor greaterEqual(Tensor a, Tensor b) {
+    throw outsideGraph("greaterEqual");
+  }
+
+  public static Tensor greaterEqual(Tensor a, double b) {
+    throw outsideGraph("greaterEqual");
+  }
+
+  /** 1 where {@code a <= b}, else 0. */
+  public static Tensor lessEqual(Tensor a, Tensor b) {
+    throw outsideGraph("lessEqual");
+  }
+
+  public static Tensor lessEqual(Tensor a, double b) {
+    throw outsideGraph("lessEqual");
   }
 
   /**

@@ -80,6 +80,7 @@ public enum Message {
       "%s axis %d is out of range for a rank-%d tensor of shape %s (axes go from %d to %d)"),
   AXIS_TWICE(Tag.BAD_ARGUMENT, "%s names axis %d twice"),
   EXPAND_AXIS_OUT_OF_RANGE(Tag.BAD_ARGUMENT, "expandDims axis %d is out of range for a result of rank %d"),
+  CLIP_BOUNDS(Tag.BAD_ARGUMENT, "clip to [%s, %s]: the lower bound is above the upper one; write clip(x, lo, hi) with lo <= hi"),
   RESHAPE_DIMENSION(Tag.BAD_ARGUMENT, "reshape dimensions are sizes or -1, got %d"),
   RESHAPE_TWO_INFERRED(Tag.BAD_ARGUMENT, "reshape to %s: at most one dimension may be -1"),
   STRIDES(Tag.BAD_ARGUMENT, "%s strides are 1 or more, got %d"),

@@ -135,6 +135,8 @@ class ErrorsTest {
             body("Twice", "    x = sum(x, new int[] {1, 1}, false);"), "x = sum(x, new int[] {1, 1}, false);"),
         row(Message.EXPAND_AXIS_OUT_OF_RANGE, "expandDims axis 5 is out of range for a result of rank 3",
             body("Expand", "    x = expandDims(x, 5);"), "x = expandDims(x, 5);"),
+        row(Message.CLIP_BOUNDS, "clip to [1, -1]: the lower bound is above the upper one; write clip(x, lo, hi) with"
+            + " lo <= hi", body("Clip", "    x = clip(x, 1, -1);"), "x = clip(x, 1, -1);"),
         row(Message.RESHAPE_DIMENSION, "reshape dimensions are sizes or -1, got -2",
             body("Dim", "    x = reshape(x, -2, 4);"), "x = reshape(x, -2, 4);"),
         row(Message.RESHAPE_TWO_INFERRED, "reshape to [-1, -1]: at most one dimension may be -1",

@@ -35,8 +35,8 @@ public final class GRU {
 
   @Weight Variable kernel;
   @Weight Variable recurrentKernel;
-  @Weight Variable inputBias;
-  @Weight Variable recurrentBias;
+  /** Keras's layout: row 0 the input side's bias, row 1 the recurrent side's. */
+  @Weight Variable bias;
 
   /** With {@code returnSequences}, the output at every step {@code [batch, steps, units]} (to stack another). */
   public GRU(int units, int steps, boolean returnSequences) {
@@ -56,12 +56,13 @@ public final class GRU {
     Recurrence.checkInput("GRU", input, steps);
     kernel = addWeight("kernel", Shape.of(input.last(), 3L * units), Init.GLOROT_UNIFORM);
     recurrentKernel = addWeight("recurrent_kernel", Shape.of(units, 3L * units), Init.ORTHOGONAL);
-    inputBias = addWeight("input_bias", Shape.of(3L * units), Init.ZEROS);
-    recurrentBias = addWeight("recurrent_bias", Shape.of(3L * units), Init.ZEROS);
+    bias = addWeight("bias", Shape.of(2, 3L * units), Init.ZEROS);
   }
 
   @Call
   public Tensor call(Tensor x) {
+    Tensor inputBias = take(bias, 0, 0);
+    Tensor recurrentBias = take(bias, 0, 1);
     // The first step, from h = 0: h U is zero, so the recurrent side is its bias alone.
     Tensor xz = add(matmul(take(x, 1, 0), kernel), inputBias);
     Tensor z = sigmoid(add(slice(xz, 1, 0, units), slice(recurrentBias, 0, 0, units)));

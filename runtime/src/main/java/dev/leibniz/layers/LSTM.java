@@ -24,7 +24,7 @@ import dev.leibniz.dsl.Weight;
  * Keras's {@code LSTM} over sequences {@code [batch, steps, features]} of a fixed length,
  * returning the last output {@code h}. Gates in Keras's order (input, forget, cell, output) in
  * one kernel {@code [features, 4 units]}; the forget gate's bias starts at 1 (Keras's
- * {@code unit_forget_bias}).
+ * {@code unit_forget_bias}), stored in the bias as Keras stores it, so Keras's weights load as they are.
  */
 @Layer
 public final class LSTM {
@@ -54,7 +54,7 @@ public final class LSTM {
     Recurrence.checkInput("LSTM", input, steps);
     kernel = addWeight("kernel", Shape.of(input.last(), 4L * units), Init.GLOROT_UNIFORM);
     recurrentKernel = addWeight("recurrent_kernel", Shape.of(units, 4L * units), Init.ORTHOGONAL);
-    bias = addWeight("bias", Shape.of(4L * units), Init.ZEROS);
+    bias = addWeight("bias", Shape.of(4L * units), Init.UNIT_FORGET_BIAS);
   }
 
   @Call
@@ -67,7 +67,7 @@ public final class LSTM {
     for (int t = 1; t < steps; t++) {
       z = add(add(matmul(take(x, 1, t), kernel), matmul(h, recurrentKernel)), bias);
       Tensor input = sigmoid(slice(z, 1, 0, units));
-      Tensor forget = sigmoid(add(slice(z, 1, units, 2 * units), 1.0));
+      Tensor forget = sigmoid(slice(z, 1, units, 2 * units));
       Tensor candidate = tanh(slice(z, 1, 2 * units, 3 * units));
       Tensor output = sigmoid(slice(z, 1, 3 * units, 4 * units));
       c = add(mul(forget, c), mul(input, candidate));

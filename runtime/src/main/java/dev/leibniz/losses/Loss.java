@@ -3,8 +3,10 @@ package dev.leibniz.losses;
 import dev.leibniz.tf.Forward;
 import dev.leibniz.tf.FunctionGraph;
 import dev.leibniz.tf.Tf;
+import dev.leibniz.tf.TfGraph;
 import java.util.List;
 import java.util.Objects;
+import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 
@@ -12,17 +14,35 @@ import org.tensorflow.types.TFloat32;
  * A loss: a compiled DSL function of (targets, predictions) to a scalar, with its generated
  * gradient. {@code sparse} losses take class indices as targets ({@code int[]} labels).
  * Made by {@link Losses}.
+ *
+ * <p>The built-in cross-entropies do what Keras does when the predictions come straight from a
+ * softmax (categorical) or a sigmoid (binary): they are computed from that activation's input,
+ * the logits, with TensorFlow's fused kernels, so a confidently wrong prediction keeps its full
+ * loss and gradient instead of being clipped at probability 1e-7. Metrics still see the
+ * probabilities.
  */
 public final class Loss {
+  private static final System.Logger LOG = System.getLogger(Loss.class.getName());
+
   private final String name;
   private final FunctionGraph function;
   private final boolean sparse;
+  /** The same loss of the logits, where this one sees through {@link #activation}; else null. */
+  private final FunctionGraph ofLogits;
+  /** The TensorFlow op type ("Softmax", "Sigmoid") whose input {@link #ofLogits} takes. */
+  private final String activation;
 
   /** A loss from any static {@code @Call} function of (targets, predictions), e.g. {@code MyLosses_Graph.HUBER}. */
   public Loss(String name, FunctionGraph function, boolean sparse) {
+    this(name, function, sparse, null, null);
+  }
+
+  Loss(String name, FunctionGraph function, boolean sparse, FunctionGraph ofLogits, String activation) {
     this.name = Objects.requireNonNull(name, "name");
     this.function = Objects.requireNonNull(function, "function");
     this.sparse = sparse;
+    this.ofLogits = ofLogits;
+    this.activation = activation;
     if (function.inputs() != 2) {
       throw new IllegalArgumentException("a loss takes (targets, predictions); " + function.name() + " takes "
           + function.inputs() + " inputs");
@@ -39,14 +59,63 @@ public final class Loss {
     return sparse;
   }
 
-  /** The loss value and the gradient of the predictions, as one piece of graph. */
-  public record Built(Operand<TFloat32> value, Operand<TFloat32> dPredictions) {}
+  /**
+   * The loss of one output, built: {@link #dPredictions} seeds the model's backward, and
+   * {@link #value} is the loss the gradients belong to, known once that backward is built.
+   */
+  public static final class Built {
+    private final TfGraph graph;
+    private final Operand<TFloat32> value;
+    private final Operand<TFloat32> dPredictions;
+    private final Operand<TFloat32> valueOfLogits;
+
+    Built(TfGraph graph, Operand<TFloat32> value, Operand<TFloat32> dPredictions, Operand<TFloat32> valueOfLogits) {
+      this.graph = graph;
+      this.value = value;
+      this.dPredictions = dPredictions;
+      this.valueOfLogits = valueOfLogits;
+    }
+
+    /** The gradient of the predictions, to seed the backward with. */
+    public Operand<TFloat32> dPredictions() {
+      return dPredictions;
+    }
+
+    /**
+     * The loss: computed from the logits where the backward took the seed past the output's
+     * softmax or sigmoid, else from the predictions. Read it after building the backward.
+     */
+    public Operand<TFloat32> value() {
+      return valueOfLogits != null && graph.tookPastActivation(dPredictions) ? valueOfLogits : value;
+    }
+  }
 
   /** Builds the loss of {@code predictions} and its backward, seeded with {@code seed} (dLoss). */
-  public Built build(Tf tf, Operand<TFloat32> targets, Operand<TFloat32> predictions, Operand<TFloat32> seed) {
+  public Built build(TfGraph graph, Operand<TFloat32> targets, Operand<TFloat32> predictions, Operand<TFloat32> seed) {
+    Tf tf = graph.tf();
     Forward forward = function.call(tf, List.of(targets, predictions));
-    List<Operand<TFloat32>> grads = function.backward(tf, forward, seed);
-    return new Built(forward.output(), grads.get(1));
+    Operand<TFloat32> dPredictions = function.backward(tf, forward, seed).get(1);
+    Operand<TFloat32> logits = logitsOf(predictions);
+    if (logits == null) {
+      return new Built(graph, forward.output(), dPredictions, null);
+    }
+    if (function == ofLogits) {
+      LOG.log(System.Logger.Level.WARNING, name + " was given fromLogits = true, but the predictions come from a "
+          + activation + " and are not logits; as Keras does, it is computed from the " + activation + "'s input");
+    }
+    Forward onLogits = ofLogits.call(tf, List.of(targets, logits));
+    Operand<TFloat32> dLogits = ofLogits.backward(tf, onLogits, seed).get(1);
+    return new Built(graph, forward.output(), graph.seedPastActivation(predictions, dPredictions, dLogits),
+        onLogits.output());
+  }
+
+  /** The input of the softmax or sigmoid that made {@code predictions}, where this loss sees through it; else null. */
+  @SuppressWarnings("unchecked")
+  private Operand<TFloat32> logitsOf(Operand<TFloat32> predictions) {
+    if (ofLogits == null || !(predictions.op() instanceof GraphOperation op) || !op.type().equals(activation)) {
+      return null;
+    }
+    return (Operand<TFloat32>) op.input(0);
   }
 
   @Override

@@ -1,22 +1,20 @@
 package dev.leibniz.losses;
 
-import static dev.leibniz.dsl.Ops.abs;
+import static dev.leibniz.dsl.Ops.add;
 import static dev.leibniz.dsl.Ops.clip;
 import static dev.leibniz.dsl.Ops.div;
-import static dev.leibniz.dsl.Ops.exp;
 import static dev.leibniz.dsl.Ops.log;
-import static dev.leibniz.dsl.Ops.logSoftmax;
-import static dev.leibniz.dsl.Ops.maximum;
 import static dev.leibniz.dsl.Ops.mean;
+import static dev.leibniz.dsl.Ops.minimum;
 import static dev.leibniz.dsl.Ops.mul;
 import static dev.leibniz.dsl.Ops.neg;
-import static dev.leibniz.dsl.Ops.oneHot;
-import static dev.leibniz.dsl.Ops.relu;
-import static dev.leibniz.dsl.Ops.sqrt;
+import static dev.leibniz.dsl.Ops.rsqrt;
+import static dev.leibniz.dsl.Ops.softmaxCrossEntropy;
+import static dev.leibniz.dsl.Ops.softplus;
+import static dev.leibniz.dsl.Ops.sparseSoftmaxCrossEntropy;
 import static dev.leibniz.dsl.Ops.square;
 import static dev.leibniz.dsl.Ops.sub;
 import static dev.leibniz.dsl.Ops.sum;
-import static dev.leibniz.dsl.Ops.add;
 
 import dev.leibniz.dsl.Call;
 import dev.leibniz.dsl.Tensor;
@@ -38,28 +36,31 @@ public final class LossFunctions {
     return mean(square(sub(yPred, yTrue)));
   }
 
-  /** Targets one-hot (or any distribution), predictions probabilities (renormalized, clipped). */
+  /** Targets one-hot (or any distribution), predictions probabilities: renormalized, then clipped. */
   @Call
   static Tensor categoricalCrossentropy(Tensor yTrue, Tensor yPred) {
     Tensor p = clip(div(yPred, sum(yPred, -1, true)), EPSILON, 1 - EPSILON);
     return neg(mean(sum(mul(yTrue, log(p)), -1)));
   }
 
-  /** Targets one-hot, predictions unnormalized log-probabilities: stable through logSoftmax. */
+  /** Targets one-hot (or any distribution), predictions unnormalized log-probabilities (fused kernel). */
   @Call
   static Tensor categoricalCrossentropyFromLogits(Tensor yTrue, Tensor logits) {
-    return neg(mean(sum(mul(yTrue, logSoftmax(logits)), -1)));
+    return mean(softmaxCrossEntropy(yTrue, logits));
   }
 
-  /** Targets class indices {@code [batch]}, predictions probabilities {@code [batch, classes]}. */
+  /**
+   * Targets class indices {@code [batch]}, predictions probabilities {@code [batch, classes]}:
+   * clipped, then normalized by the log-softmax of their logs (Keras's order).
+   */
   @Call
   static Tensor sparseCategoricalCrossentropy(Tensor labels, Tensor yPred) {
-    return categoricalCrossentropy(oneHot(labels, yPred), yPred);
+    return mean(sparseSoftmaxCrossEntropy(labels, log(clip(yPred, EPSILON, 1 - EPSILON))));
   }
 
   @Call
   static Tensor sparseCategoricalCrossentropyFromLogits(Tensor labels, Tensor logits) {
-    return categoricalCrossentropyFromLogits(oneHot(labels, logits), logits);
+    return mean(sparseSoftmaxCrossEntropy(labels, logits));
   }
 
   /** Targets 0 or 1, predictions probabilities (clipped to [1e-7, 1 - 1e-7]); mean over the last axis. */
@@ -70,11 +71,10 @@ public final class LossFunctions {
     return neg(mean(perValue));
   }
 
-  /** From logits x, stably: relu(x) - x z + log(1 + exp(-|x|)). */
+  /** From logits x: softplus(x) - x z, stable for any x and smooth at 0 (TensorFlow's sigmoid form). */
   @Call
   static Tensor binaryCrossentropyFromLogits(Tensor yTrue, Tensor logits) {
-    Tensor perValue = add(sub(relu(logits), mul(logits, yTrue)), log(add(1, exp(neg(abs(logits))))));
-    return mean(perValue);
+    return mean(sub(softplus(logits), mul(logits, yTrue)));
   }
 
   /** sum(t log(t / p)) over the last axis, both clipped to [1e-7, 1]. */
@@ -91,9 +91,12 @@ public final class LossFunctions {
     return neg(mean(sum(mul(l2Normalize(yTrue), l2Normalize(yPred)), -1)));
   }
 
-  /** x / sqrt(max(sum(x^2), 1e-12)) over the last axis (a helper: private, so inlined, with no graph of its own). */
+  /**
+   * x / |x| over the last axis as Keras 3 computes it, x * min(rsqrt(sum(x^2)), 1 / 1e-7): a zero
+   * row stays zero (a helper: private, so inlined, with no graph of its own).
+   */
   @Call
   private static Tensor l2Normalize(Tensor x) {
-    return div(x, sqrt(maximum(sum(square(x), -1, true), 1e-12)));
+    return mul(x, minimum(rsqrt(sum(square(x), -1, true)), 1 / EPSILON));
   }
 }

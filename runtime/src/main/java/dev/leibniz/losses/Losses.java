@@ -7,6 +7,10 @@ import java.util.Locale;
 public final class Losses {
   private Losses() {}
 
+  /** TensorFlow's op types of the output activations whose input the cross-entropies take. */
+  private static final String SOFTMAX = "Softmax";
+  private static final String SIGMOID = "Sigmoid";
+
   public static Loss meanSquaredError() {
     return new Loss("mean_squared_error", LossFunctions_Graph.MEAN_SQUARED_ERROR, false);
   }
@@ -15,10 +19,14 @@ public final class Losses {
     return categoricalCrossentropy(false);
   }
 
-  /** {@code fromLogits}: the model outputs unnormalized scores (no softmax); computed stably. */
+  /**
+   * {@code fromLogits}: the model outputs unnormalized scores (no softmax). Either way, where the
+   * predictions come from a softmax the loss is computed from its input, as Keras does.
+   */
   public static Loss categoricalCrossentropy(boolean fromLogits) {
-    return new Loss("categorical_crossentropy", fromLogits
-        ? LossFunctions_Graph.CATEGORICAL_CROSSENTROPY_FROM_LOGITS : LossFunctions_Graph.CATEGORICAL_CROSSENTROPY, false);
+    return new Loss("categorical_crossentropy", fromLogits ? LossFunctions_Graph.CATEGORICAL_CROSSENTROPY_FROM_LOGITS
+        : LossFunctions_Graph.CATEGORICAL_CROSSENTROPY, false, LossFunctions_Graph.CATEGORICAL_CROSSENTROPY_FROM_LOGITS,
+        SOFTMAX);
   }
 
   public static Loss sparseCategoricalCrossentropy() {
@@ -28,16 +36,18 @@ public final class Losses {
   public static Loss sparseCategoricalCrossentropy(boolean fromLogits) {
     return new Loss("sparse_categorical_crossentropy", fromLogits
         ? LossFunctions_Graph.SPARSE_CATEGORICAL_CROSSENTROPY_FROM_LOGITS
-        : LossFunctions_Graph.SPARSE_CATEGORICAL_CROSSENTROPY, true);
+        : LossFunctions_Graph.SPARSE_CATEGORICAL_CROSSENTROPY, true,
+        LossFunctions_Graph.SPARSE_CATEGORICAL_CROSSENTROPY_FROM_LOGITS, SOFTMAX);
   }
 
   public static Loss binaryCrossentropy() {
     return binaryCrossentropy(false);
   }
 
+  /** Where the predictions come from a sigmoid, computed from its input, as Keras does. */
   public static Loss binaryCrossentropy(boolean fromLogits) {
-    return new Loss("binary_crossentropy", fromLogits
-        ? LossFunctions_Graph.BINARY_CROSSENTROPY_FROM_LOGITS : LossFunctions_Graph.BINARY_CROSSENTROPY, false);
+    return new Loss("binary_crossentropy", fromLogits ? LossFunctions_Graph.BINARY_CROSSENTROPY_FROM_LOGITS
+        : LossFunctions_Graph.BINARY_CROSSENTROPY, false, LossFunctions_Graph.BINARY_CROSSENTROPY_FROM_LOGITS, SIGMOID);
   }
 
   public static Loss klDivergence() {

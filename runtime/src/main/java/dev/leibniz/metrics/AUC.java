@@ -8,25 +8,33 @@ import org.tensorflow.types.TFloat32;
 /**
  * Keras's {@code AUC} (ROC curve, trapezoidal "interpolation" summation): confusion counts at
  * {@code numThresholds} evenly spaced thresholds (default 200, the ends just outside [0, 1]),
- * then the area under (false positive rate, true positive rate).
+ * then the area under (false positive rate, true positive rate). Predictions are clipped to
+ * [0, 1]; with {@code fromLogits} they are raw scores, passed through a sigmoid first. Targets
+ * are positive when not 0.
  */
 public final class AUC implements Metric {
-  private final float[] thresholds;
+  private final int numThresholds;
+  private final boolean fromLogits;
 
-  public AUC(int numThresholds) {
+  public AUC(int numThresholds, boolean fromLogits) {
     if (numThresholds < 2) {
       throw new IllegalArgumentException("AUC needs at least 2 thresholds, got " + numThresholds);
     }
-    thresholds = new float[numThresholds];
-    thresholds[0] = -1e-7f;
-    for (int i = 1; i < numThresholds - 1; i++) {
-      thresholds[i] = (float) i / (numThresholds - 1);
-    }
-    thresholds[numThresholds - 1] = 1 + 1e-7f;
+    this.numThresholds = numThresholds;
+    this.fromLogits = fromLogits;
+  }
+
+  public AUC(int numThresholds) {
+    this(numThresholds, false);
   }
 
   public AUC() {
     this(200);
+  }
+
+  /** Keras's {@code AUC(from_logits=True)}: for a model that outputs logits. */
+  public static AUC fromLogits() {
+    return new AUC(200, true);
   }
 
   @Override
@@ -36,7 +44,8 @@ public final class AUC implements Metric {
 
   @Override
   public List<Operand<TFloat32>> statistics(TfGraph graph, Operand<TFloat32> targets, Operand<TFloat32> predictions) {
-    return Confusion.counts(graph, targets, predictions, thresholds);
+    Operand<TFloat32> p = fromLogits ? graph.tf().sigmoid(predictions) : predictions;
+    return Confusion.evenCounts(graph, targets, p, numThresholds);
   }
 
   @Override
@@ -46,7 +55,7 @@ public final class AUC implements Metric {
     float[] tn = totals.get(2);
     float[] fn = totals.get(3);
     double area = 0;
-    for (int i = 0; i + 1 < thresholds.length; i++) {
+    for (int i = 0; i + 1 < numThresholds; i++) {
       double tpr0 = Metric.ratio(tp[i], tp[i] + fn[i]);
       double tpr1 = Metric.ratio(tp[i + 1], tp[i + 1] + fn[i + 1]);
       double fpr0 = Metric.ratio(fp[i], fp[i] + tn[i]);

@@ -10,7 +10,8 @@ import org.tensorflow.types.TInt64;
 /**
  * The accuracies of Keras: the fraction of predictions that match their targets.
  * <ul>
- * <li>binary: each value thresholded (default 0.5) against a 0/1 target;
+ * <li>binary: each value thresholded (default 0.5), equal to its target (0 or 1; Keras compares
+ *     exactly, so a smoothed target never matches);
  * <li>categorical: argmax of prediction equals argmax of the one-hot target;
  * <li>sparse categorical: argmax of prediction equals the class index.
  * </ul>
@@ -59,9 +60,9 @@ public final class Accuracy implements Metric {
     Ops ops = graph.ops();
     var tf = graph.tf();
     Operand<TFloat32> correct = switch (kind) {
-      case BINARY -> ops.dtypes.cast(ops.math.equal(
-          ops.math.greater(targets, tf.scalar(0.5f)), ops.math.greater(predictions, tf.scalar(threshold))),
-          TFloat32.class);
+      // Exactly as Keras: the target must equal the thresholded prediction (a soft 0.9 never does).
+      case BINARY -> ops.dtypes.cast(ops.math.equal(targets,
+          ops.dtypes.cast(ops.math.greater(predictions, tf.scalar(threshold)), TFloat32.class)), TFloat32.class);
       case CATEGORICAL -> ops.dtypes.cast(ops.math.equal(
           ops.math.argMax(targets, ops.constant(-1), TInt64.class),
           ops.math.argMax(predictions, ops.constant(-1), TInt64.class)), TFloat32.class);

@@ -2,7 +2,8 @@ package dev.leibniz.metrics;
 
 import java.util.List;
 
-/** Keras's {@code Precision}: tp / (tp + fp), a prediction being positive above 0.5. */
+/** Keras's {@code Precision}: tp / (tp + fp), a prediction being positive above 0.5,
+ * a target when not 0. */
 public final class Precision extends ConfusionRatio {
   @Override
   public String name() {

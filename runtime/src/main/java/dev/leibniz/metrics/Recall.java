@@ -2,7 +2,8 @@ package dev.leibniz.metrics;
 
 import java.util.List;
 
-/** Keras's {@code Recall}: tp / (tp + fn), a prediction being positive above 0.5. */
+/** Keras's {@code Recall}: tp / (tp + fn), a prediction being positive above 0.5,
+ * a target when not 0. */
 public final class Recall extends ConfusionRatio {
   @Override
   public String name() {

@@ -7,18 +7,22 @@ import org.tensorflow.op.Op;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Adagrad with TensorFlow's fused ResourceApplyAdagradV2:
- * {@code acc += g^2; w -= lr g / (sqrt(acc) + eps)} (epsilon after the root, as tf.keras 2;
- * Keras 3 adds it inside, a difference of order 1e-7). Keras defaults: learning rate 0.001,
- * initial accumulator 0.1, epsilon 1e-7.
+ * Adagrad as Keras 3 computes it: {@code acc += g^2; w -= lr g / sqrt(acc + eps)}, epsilon inside
+ * the root (TensorFlow's fused ResourceApplyAdagradV2 puts it outside, which differs when the
+ * accumulator starts at 0). Keras defaults: learning rate 0.001, initial accumulator value 0.1,
+ * epsilon 1e-7.
  */
 public final class Adagrad extends Optimizer {
-  private final float initialAccumulator;
+  private final float initialAccumulatorValue;
   private final float epsilon;
 
-  public Adagrad(float learningRate, float initialAccumulator, float epsilon) {
+  public Adagrad(float learningRate, float initialAccumulatorValue, float epsilon) {
     super(learningRate);
-    this.initialAccumulator = initialAccumulator;
+    if (!(initialAccumulatorValue >= 0) || !Float.isFinite(initialAccumulatorValue)) {
+      throw new IllegalArgumentException("the initial accumulator value must be 0 or more, got "
+          + initialAccumulatorValue);
+    }
+    this.initialAccumulatorValue = initialAccumulatorValue;
     this.epsilon = epsilon;
   }
 
@@ -31,24 +35,18 @@ public final class Adagrad extends Optimizer {
     return "adagrad";
   }
 
-  @Override
-  protected Op update(TfGraph graph, Step step, TfGraph.Weight w, Operand<TFloat32> g, Operand<TFloat32> lr) {
-    TfGraph.State accumulator = slot(graph, w, "accumulator", initialAccumulator);
-    return resourceApplyAdagradV2(graph, w.handle(), accumulator.handle(), lr, graph.tf().scalar(epsilon), g);
+  public float initialAccumulatorValue() {
+    return initialAccumulatorValue;
   }
 
-  /**
-   * TensorFlow's fused ResourceApplyAdagradV2 ({@code accum += g^2; var -= lr g / (sqrt(accum) + eps)}),
-   * which TensorFlow Java has no wrapper for.
-   */
-  private static Op resourceApplyAdagradV2(TfGraph graph, Operand<?> var, Operand<?> accum, Operand<TFloat32> lr,
-      Operand<TFloat32> epsilon, Operand<TFloat32> grad) {
-    var scope = graph.ops().scope();
-    var op = graph.graph().opBuilder("ResourceApplyAdagradV2", scope.makeOpName("ResourceApplyAdagradV2"), scope)
-        .addInput(var.asOutput()).addInput(accum.asOutput()).addInput(lr.asOutput())
-        .addInput(epsilon.asOutput()).addInput(grad.asOutput())
-        .setAttr("T", org.tensorflow.proto.DataType.DT_FLOAT)
-        .build();
-    return graph.ops().withControlDependencyOps(List.of(op)).noOp();
+  @Override
+  protected Op update(TfGraph graph, Step step, TfGraph.Weight w, Operand<TFloat32> g, Operand<TFloat32> lr) {
+    TfGraph.State accumulator = slot(graph, w, "accumulator", initialAccumulatorValue);
+    var tf = graph.tf();
+    var ops = graph.ops();
+    Op accumulate = ops.assignAddVariableOp(accumulator.handle(), tf.square(g));
+    Operand<TFloat32> sum = ops.withControlDependencies(List.of(accumulate))
+        .readVariableOp(accumulator.handle(), TFloat32.class);
+    return ops.assignSubVariableOp(w.handle(), tf.div(tf.mul(lr, g), tf.sqrt(tf.add(sum, tf.scalar(epsilon)))));
   }
 }

@@ -26,6 +26,11 @@ public final class Optimizers {
     return new Adagrad(learningRate);
   }
 
+  /** Keras's {@code Adagrad(learning_rate, initial_accumulator_value, epsilon)}. */
+  public static Adagrad adagrad(float learningRate, float initialAccumulatorValue, float epsilon) {
+    return new Adagrad(learningRate, initialAccumulatorValue, epsilon);
+  }
+
   /** "sgd" (0.01), "rmsprop" (0.001), "adam" (0.001) or "adagrad" (0.001), with Keras's defaults. */
   public static Optimizer get(String name) {
     return switch (name.toLowerCase(Locale.ROOT)) {

@@ -24,6 +24,14 @@ final class Initializers {
       return uniform(ops, dims, seeds, u.min(), u.max());
     } else if (init instanceof Init.Orthogonal o) {
       return orthogonal(ops, shape, seeds, o.gain());
+    } else if (init instanceof Init.UnitForgetBias) {
+      long[] d = shape.asArray();
+      if (d.length != 1 || d[0] % 4 != 0) {
+        throw new IllegalArgumentException("the unit forget bias is a vector of 4 units, got shape " + shape);
+      }
+      float[] bias = new float[(int) d[0]];
+      java.util.Arrays.fill(bias, bias.length / 4, bias.length / 2, 1f);
+      return ops.constant(bias);
     } else if (init instanceof Init.RandomNormal n) {
       Operand<TFloat32> z = ops.random.statelessRandomNormal(dims, seeds, TFloat32.class);
       return ops.math.add(ops.math.mul(z, ops.constant((float) n.stddev())), ops.constant((float) n.mean()));

@@ -2,8 +2,11 @@ package dev.leibniz.tf;
 
 import dev.leibniz.dsl.Variable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.tensorflow.Operand;
+import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Sum;
@@ -11,6 +14,7 @@ import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
 
 /**
  * The op vocabulary generated {@code _Graph} code calls, on one {@link TfGraph}: the forward ops
@@ -123,6 +127,20 @@ public final class Tf {
     return ops.math.sqrt(x);
   }
 
+  /** dy / (2 y) given y = sqrt(x), and 0 where dy is 0 (so sqrt(0) passes a zero gradient, not NaN). */
+  public Operand<TFloat32> sqrtGrad(Operand<TFloat32> y, Operand<TFloat32> dy) {
+    return ops.math.sqrtGrad(y, dy);
+  }
+
+  public Operand<TFloat32> rsqrt(Operand<TFloat32> x) {
+    return ops.math.rsqrt(x);
+  }
+
+  /** -dy y^3 / 2 given y = rsqrt(x), and 0 where dy is 0. */
+  public Operand<TFloat32> rsqrtGrad(Operand<TFloat32> y, Operand<TFloat32> dy) {
+    return ops.math.rsqrtGrad(y, dy);
+  }
+
   public Operand<TFloat32> exp(Operand<TFloat32> x) {
     return ops.math.exp(x);
   }
@@ -150,9 +168,18 @@ public final class Tf {
     return ops.math.sigmoid(x);
   }
 
-  /** dy y (1 - y), given y = sigmoid(x). */
+  /**
+   * dy y (1 - y), given y = sigmoid(x); where dy is a loss's seed past this activation
+   * ({@link TfGraph#seedPastActivation}), the loss's own gradient of x.
+   */
   public Operand<TFloat32> sigmoidGrad(Operand<TFloat32> y, Operand<TFloat32> dy) {
-    return ops.math.sigmoidGrad(y, dy);
+    Operand<TFloat32> past = graph.pastActivation(y, dy);
+    return past != null ? past : ops.math.sigmoidGrad(y, dy);
+  }
+
+  /** log(1 + exp(x)). */
+  public Operand<TFloat32> softplus(Operand<TFloat32> x) {
+    return ops.math.softplus(x);
   }
 
   public Operand<TFloat32> relu(Operand<TFloat32> x) {
@@ -168,8 +195,95 @@ public final class Tf {
     return ops.nn.softmax(x);
   }
 
+  /**
+   * y (dy - sum(dy y)) over the last axis, given y = softmax(x); where dy is a loss's seed past
+   * this activation ({@link TfGraph#seedPastActivation}), the loss's own gradient of x.
+   */
+  public Operand<TFloat32> softmaxGrad(Operand<TFloat32> y, Operand<TFloat32> dy) {
+    Operand<TFloat32> past = graph.pastActivation(y, dy);
+    return past != null ? past : mul(y, sub(dy, sum(mul(dy, y), new int[] {-1}, true)));
+  }
+
   public Operand<TFloat32> logSoftmax(Operand<TFloat32> x) {
     return ops.nn.logSoftmax(x);
+  }
+
+  // ---------------------------------------------------------------- cross-entropies
+
+  /** One fused cross-entropy: per-row losses, and the gradient of the logits it computed with them. */
+  private record CrossEntropy(Operand<TFloat32> loss, Operand<TFloat32> backprop) {}
+
+  private record CrossEntropyKey(Output<?> labels, Output<?> logits, boolean sparse) {}
+
+  /** Each fused op once per (labels, logits): the forward builds it, the gradient reads its second output. */
+  private final Map<CrossEntropyKey, CrossEntropy> crossEntropies = new HashMap<>();
+
+  /** -sum(labels * logSoftmax(logits)) over the last axis. */
+  public Operand<TFloat32> softmaxCrossEntropy(Operand<TFloat32> labels, Operand<TFloat32> logits) {
+    return crossEntropy(labels, logits, false).loss();
+  }
+
+  /** softmax(logits) - labels: the fused kernel's own gradient output. */
+  public Operand<TFloat32> softmaxCrossEntropyGrad(Operand<TFloat32> labels, Operand<TFloat32> logits) {
+    return crossEntropy(labels, logits, false).backprop();
+  }
+
+  /** -logSoftmax(logits)[label] per row; labels are class indices held as floats. */
+  public Operand<TFloat32> sparseSoftmaxCrossEntropy(Operand<TFloat32> labels, Operand<TFloat32> logits) {
+    return crossEntropy(labels, logits, true).loss();
+  }
+
+  /** softmax(logits) - oneHot(labels). */
+  public Operand<TFloat32> sparseSoftmaxCrossEntropyGrad(Operand<TFloat32> labels, Operand<TFloat32> logits) {
+    return crossEntropy(labels, logits, true).backprop();
+  }
+
+  private CrossEntropy crossEntropy(Operand<TFloat32> labels, Operand<TFloat32> logits, boolean sparse) {
+    return crossEntropies.computeIfAbsent(new CrossEntropyKey(labels.asOutput(), logits.asOutput(), sparse),
+        k -> fusedCrossEntropy(labels, logits, sparse));
+  }
+
+  /** TensorFlow's kernels take [rows, classes]: other ranks are flattened to rows and back. */
+  private CrossEntropy fusedCrossEntropy(Operand<TFloat32> labels, Operand<TFloat32> logits, boolean sparse) {
+    int rank = rankOf(logits);
+    boolean rows = rank == 2;
+    Operand<TInt32> shape = ops.shape(logits);
+    Operand<TFloat32> flatLogits = rows ? logits : ops.reshape(logits,
+        ops.concat(List.of(ops.constant(new int[] {-1}), ops.slice(shape, ops.constant(new int[] {rank - 1}),
+            ops.constant(new int[] {1}))), ops.constant(0)));
+    Operand<TFloat32> loss;
+    Operand<TFloat32> backprop;
+    if (sparse) {
+      Operand<TInt64> classes = ops.dtypes.cast(rows ? labels : ops.reshape(labels, ops.constant(new int[] {-1})),
+          TInt64.class);
+      var op = ops.nn.sparseSoftmaxCrossEntropyWithLogits(flatLogits, classes);
+      loss = op.loss();
+      backprop = op.backprop();
+    } else {
+      Operand<TFloat32> flatLabels = rows ? labels : ops.reshape(labels, ops.shape(flatLogits));
+      var op = ops.nn.softmaxCrossEntropyWithLogits(flatLogits, flatLabels);
+      loss = op.loss();
+      backprop = op.backprop();
+    }
+    if (rows) {
+      return new CrossEntropy(loss, backprop);
+    }
+    long[] dims = logits.shape().asArray();
+    Operand<TInt32> leading = ops.slice(shape, ops.constant(new int[] {0}), ops.constant(new int[] {rank - 1}));
+    return new CrossEntropy(ops.reshape(loss, shapeOf(java.util.Arrays.copyOf(dims, rank - 1), leading)),
+        ops.reshape(backprop, shapeOf(dims, shape)));
+  }
+
+  /** A reshape's target: a constant where at most one dimension is unknown (so the result's static shape is known), else {@code atRunTime}. */
+  private Operand<TInt32> shapeOf(long[] dims, Operand<TInt32> atRunTime) {
+    if (java.util.Arrays.stream(dims).filter(d -> d < 0).count() > 1) {
+      return atRunTime;
+    }
+    int[] target = new int[dims.length];
+    for (int i = 0; i < dims.length; i++) {
+      target[i] = (int) Math.max(dims[i], -1);
+    }
+    return ops.constant(target);
   }
 
   // ---------------------------------------------------------------- reductions
@@ -377,6 +491,44 @@ public final class Tf {
     return ops.dtypes.cast(ops.math.less(a, b), TFloat32.class);
   }
 
+  /** 1 where a &gt;= b, else 0. */
+  public Operand<TFloat32> greaterEqual(Operand<TFloat32> a, Operand<TFloat32> b) {
+    return ops.dtypes.cast(ops.math.greaterEqual(a, b), TFloat32.class);
+  }
+
+  /** 1 where a &lt;= b, else 0. */
+  public Operand<TFloat32> lessEqual(Operand<TFloat32> a, Operand<TFloat32> b) {
+    return ops.dtypes.cast(ops.math.lessEqual(a, b), TFloat32.class);
+  }
+
+  // ---------------------------------------------------------------- piecewise
+
+  public Operand<TFloat32> abs(Operand<TFloat32> x) {
+    return ops.math.abs(x);
+  }
+
+  public Operand<TFloat32> sign(Operand<TFloat32> x) {
+    return ops.math.sign(x);
+  }
+
+  public Operand<TFloat32> maximum(Operand<TFloat32> a, Operand<TFloat32> b) {
+    return ops.math.maximum(a, b);
+  }
+
+  public Operand<TFloat32> minimum(Operand<TFloat32> a, Operand<TFloat32> b) {
+    return ops.math.minimum(a, b);
+  }
+
+  public Operand<TFloat32> clip(Operand<TFloat32> x, float lo, float hi) {
+    return ops.clipByValue(x, ops.constant(lo), ops.constant(hi));
+  }
+
+  /** g where lo &lt;= x &lt;= hi, else 0: TensorFlow's gradient of clip_by_value. */
+  public Operand<TFloat32> clipGrad(Operand<TFloat32> g, Operand<TFloat32> x, float lo, float hi) {
+    var outside = ops.math.logicalOr(ops.math.less(x, ops.constant(lo)), ops.math.greater(x, ops.constant(hi)));
+    return ops.select(outside, ops.constant(0f), g);
+  }
+
   /** Rows of {@code params} (axis 0) at {@code ids}, integers held as floats. */
   public Operand<TFloat32> gather(Operand<TFloat32> params, Operand<TFloat32> ids) {
     return ops.gather(params, ops.dtypes.cast(ids, TInt32.class), ops.constant(0));
@@ -426,14 +578,18 @@ public final class Tf {
     int rank = rankOf(like);
     int a = axisOf(like, axis);
     long total = like.shape().get(a);
-    if (total < 0) {
-      throw new IllegalArgumentException("the gradient of a slice along axis " + a + " needs that axis's size known,"
-          + " got shape " + like.shape());
+    int[][] pads = new int[rank][2];
+    pads[a][0] = Math.toIntExact(begin);
+    if (total >= 0) {
+      pads[a][1] = Math.toIntExact(total - end);
+      return ops.pad(g, ops.constant(pads), ops.constant(0f));
     }
-    long[][] pads = new long[rank][2];
-    pads[a][0] = begin;
-    pads[a][1] = total - end;
-    return ops.pad(g, ops.constant(pads), ops.constant(0f));
+    // The axis's size is known only at run time (the batch axis): pad after by size - end.
+    pads[a][1] = Math.toIntExact(-end);
+    int[][] at = new int[rank][2];
+    at[a][1] = 1;
+    Operand<TInt32> size = ops.gather(ops.shape(like), ops.constant(a), ops.constant(0));
+    return ops.pad(g, ops.math.add(ops.constant(pads), ops.math.mul(ops.constant(at), size)), ops.constant(0f));
   }
 
   /** The gradient of take: g with the axis put back, zero elsewhere along it. */

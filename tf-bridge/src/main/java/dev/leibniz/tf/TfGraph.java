@@ -3,13 +3,16 @@ package dev.leibniz.tf;
 import dev.leibniz.dsl.Init;
 import dev.leibniz.dsl.Variable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
+import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -35,6 +38,7 @@ public final class TfGraph {
   // Insertion-ordered (Variable compares by identity): weights() lists them in the order first read.
   private final Map<Variable, Weight> weights = new LinkedHashMap<>();
   private final Map<Variable, Operand<TFloat32>> gradients = new IdentityHashMap<>();
+  private final Map<Output<?>, PastActivation> pastActivation = new HashMap<>();
   private final Map<String, Integer> usedNames = new LinkedHashMap<>();
   private final List<State> states = new ArrayList<>();
   private final List<Op> updates = new ArrayList<>();
@@ -182,6 +186,61 @@ public final class TfGraph {
   /** The summed gradient of {@code v} so far, or null if no backward reached it. */
   public Operand<TFloat32> gradient(Variable v) {
     return gradients.get(v);
+  }
+
+  // ---------------------------------------------------------------- gradients past an output activation
+
+  /** A loss's seed for the output of a softmax or sigmoid, and its own gradient of that activation's input. */
+  private static final class PastActivation {
+    final Output<?> activation;
+    final Operand<TFloat32> dInput;
+    boolean taken;
+
+    PastActivation(Output<?> activation, Operand<TFloat32> dInput) {
+      this.activation = activation;
+      this.dInput = dInput;
+    }
+  }
+
+  /**
+   * The seed a loss gives a model's backward for {@code activation}, the output of a softmax or
+   * sigmoid (Keras computes cross-entropies from that activation's input, the logits): the
+   * gradient {@code dActivation} it computed from the probabilities, under a name of its own.
+   * Where the backward's first step is that activation's gradient op, the op returns
+   * {@code dInput}, the loss's gradient of the logits, instead; {@link #tookPastActivation} says
+   * whether it did.
+   */
+  public Operand<TFloat32> seedPastActivation(Operand<TFloat32> activation, Operand<TFloat32> dActivation,
+      Operand<TFloat32> dInput) {
+    Operand<TFloat32> seed = ops.withName(unique("loss_gradient")).identity(dActivation);
+    pastActivation.put(seed.asOutput(), new PastActivation(activation.asOutput(), dInput));
+    return seed;
+  }
+
+  /** What {@link Tf#softmaxGrad} and {@link Tf#sigmoidGrad} return for {@code dy} at {@code y}, or null for their own. */
+  Operand<TFloat32> pastActivation(Operand<TFloat32> y, Operand<TFloat32> dy) {
+    PastActivation past = dy == null ? null : pastActivation.get(dy.asOutput());
+    if (past == null || !past.activation.equals(y.asOutput())) {
+      return null;
+    }
+    past.taken = true;
+    return past.dInput;
+  }
+
+  /**
+   * Whether the backward took {@code seed} past its activation, so that the gradients are the
+   * loss's computed from the logits. Asked after the backward is built.
+   */
+  public boolean tookPastActivation(Operand<TFloat32> seed) {
+    PastActivation past = pastActivation.get(seed.asOutput());
+    if (past == null || !past.taken) {
+      return false;
+    }
+    if (((GraphOperation) seed.op()).numConsumers() > 0) {
+      throw new IllegalStateException("the model's backward used the loss's gradient " + seed
+          + " both past its output activation and elsewhere; the gradients would mix two forms of the loss");
+    }
+    return true;
   }
 
   // ---------------------------------------------------------------- other state

@@ -46,12 +46,7 @@ final class Arithmetic {
   }
 
   /** A binary op whose either side may be a Java number, which becomes a scalar constant. */
-  private static DslOp binary(String name, Rule rule) {
-    return DslOp.of(name, a -> {
-      IrMath ir = new IrMath(a.builder());
-      int left = a.isTensor(0) ? a.tensor(0) : ir.constant(a.number(0));
-      int right = a.isTensor(1) ? a.tensor(1) : ir.constant(a.number(1));
-      return a.builder().node(rule, Attrs.NONE, name, left, right);
-    });
+  static DslOp binary(String name, Rule rule) {
+    return DslOp.of(name, a -> a.builder().node(rule, Attrs.NONE, name, a.tensorOrNumber(0), a.tensorOrNumber(1)));
   }
 }

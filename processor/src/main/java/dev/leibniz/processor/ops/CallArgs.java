@@ -18,6 +18,11 @@ public interface CallArgs {
   /** Argument {@code i} lowered to a tensor value id. */
   int tensor(int i);
 
+  /** Argument {@code i} as a tensor; a Java number becomes a scalar constant. */
+  default int tensorOrNumber(int i) {
+    return isTensor(i) ? tensor(i) : new IrMath(builder()).constant(number(i));
+  }
+
   /** Argument {@code i} as a Java number known while the graph is built. */
   JavaExpr number(int i);
 

@@ -5,7 +5,7 @@ import static dev.leibniz.processor.ops.Rule.op;
 import dev.leibniz.processor.ir.Attrs;
 import java.util.List;
 
-/** square, sqrt, exp, log and pow with a constant exponent, with their derivatives. */
+/** square, sqrt, rsqrt, exp, log, softplus and pow with a constant exponent, with their derivatives. */
 final class Elementwise {
   private Elementwise() {}
 
@@ -13,7 +13,31 @@ final class Elementwise {
       (ir, n, g) -> new int[] {ir.mul(g, ir.mul(ir.constant(2), n.arg(0)))});
 
   static final Rule SQRT = op("sqrt", 1, Rule::sameAsFirst, "tf.sqrt($0)",
-      (ir, n, g) -> new int[] {ir.div(ir.mul(g, ir.constant(0.5)), n.id())});
+      (ir, n, g) -> new int[] {ir.sqrtGrad(n.id(), g)});
+
+  /**
+   * sqrtGrad(y, dy) = dy / (2 y), and 0 where dy is 0 (TensorFlow's kernel): a gradient that
+   * does not reach sqrt(0) stays 0 instead of 0 / 0. Its derivatives are TensorFlow's.
+   */
+  static final Rule SQRT_GRAD = op("sqrtGrad", 2, Rule::sameAsFirst, "tf.sqrtGrad($0, $1)",
+      (ir, n, g) -> {
+        int gOverY = ir.div(g, n.arg(0));
+        return new int[] {ir.neg(ir.mul(gOverY, n.id())), ir.mul(ir.constant(0.5), gOverY)};
+      });
+
+  /** 1 / sqrt(x). */
+  static final Rule RSQRT = op("rsqrt", 1, Rule::sameAsFirst, "tf.rsqrt($0)",
+      (ir, n, g) -> new int[] {ir.rsqrtGrad(n.id(), g)});
+
+  /** rsqrtGrad(y, dy) = -dy y^3 / 2, and 0 where dy is 0 (TensorFlow's kernel: rsqrt(0) is inf). */
+  static final Rule RSQRT_GRAD = op("rsqrtGrad", 2, Rule::sameAsFirst, "tf.rsqrtGrad($0, $1)",
+      (ir, n, g) -> new int[] {
+          ir.mul(ir.mul(ir.constant(-1.5), ir.mul(g, n.arg(1))), ir.square(n.arg(0))),
+          ir.rsqrtGrad(n.arg(0), g)});
+
+  /** log(1 + exp(x)), computed stably; its derivative is sigmoid(x). */
+  static final Rule SOFTPLUS = op("softplus", 1, Rule::sameAsFirst, "tf.softplus($0)",
+      (ir, n, g) -> new int[] {ir.mul(g, ir.sigmoid(n.arg(0)))});
 
   static final Rule EXP = op("exp", 1, Rule::sameAsFirst, "tf.exp($0)",
       (ir, n, g) -> new int[] {ir.mul(g, n.id())});
@@ -32,7 +56,8 @@ final class Elementwise {
       });
 
   static List<DslOp> dsl() {
-    return List.of(unary("square", SQUARE), unary("sqrt", SQRT), unary("exp", EXP), unary("log", LOG),
+    return List.of(unary("square", SQUARE), unary("sqrt", SQRT), unary("rsqrt", RSQRT), unary("exp", EXP),
+        unary("log", LOG), unary("softplus", SOFTPLUS),
         DslOp.of("pow", a -> a.builder().node(POW, Attrs.of("exponent", a.number(1)), "pow", a.tensor(0))));
   }
 

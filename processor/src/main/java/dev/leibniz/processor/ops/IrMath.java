@@ -68,6 +68,52 @@ public final class IrMath {
     return node(Nonlinear.SIGMOID_GRAD, Attrs.NONE, y, dy);
   }
 
+  public int softmax(int x) {
+    return node(Softmax.SOFTMAX, Attrs.NONE, x);
+  }
+
+  public int softmaxGrad(int y, int dy) {
+    return node(Softmax.SOFTMAX_GRAD, Attrs.NONE, y, dy);
+  }
+
+  public int sigmoid(int x) {
+    return node(Nonlinear.SIGMOID, Attrs.NONE, x);
+  }
+
+  public int sqrtGrad(int y, int dy) {
+    return node(Elementwise.SQRT_GRAD, Attrs.NONE, y, dy);
+  }
+
+  public int rsqrtGrad(int y, int dy) {
+    return node(Elementwise.RSQRT_GRAD, Attrs.NONE, y, dy);
+  }
+
+  public int square(int x) {
+    return node(Elementwise.SQUARE, Attrs.NONE, x);
+  }
+
+  public int sign(int x) {
+    return node(Piecewise.SIGN, Attrs.NONE, x);
+  }
+
+  /** Where mask is nonzero a, else b (broadcasting). */
+  public int where(int mask, int a, int b) {
+    return node(Select.WHERE, Attrs.NONE, mask, a, b);
+  }
+
+  public int greaterEqual(int a, int b) {
+    return node(Select.GREATER_EQUAL, Attrs.NONE, a, b);
+  }
+
+  public int lessEqual(int a, int b) {
+    return node(Select.LESS_EQUAL, Attrs.NONE, a, b);
+  }
+
+  /** x with a new last axis of size 1. */
+  public int expandLast(int x) {
+    return node(ShapeOps.EXPAND_DIMS, Attrs.of("axis", JavaExpr.of(-1)), x);
+  }
+
   public int relu(int x) {
     return node(Nonlinear.RELU, Attrs.NONE, x);
   }

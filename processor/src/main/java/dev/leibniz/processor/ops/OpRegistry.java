@@ -25,6 +25,7 @@ public final class OpRegistry {
     all.addAll(Reductions.dsl());
     all.addAll(ShapeOps.dsl());
     all.addAll(Softmax.dsl());
+    all.addAll(CrossEntropy.dsl());
     all.addAll(OneHot.dsl());
     all.addAll(Constants.dsl());
     all.addAll(Select.dsl());

@@ -8,8 +8,8 @@ import dev.leibniz.processor.ir.StaticShape;
 import java.util.List;
 
 /**
- * where(mask, a, b) on a computed mask, and the comparisons that compute masks (greater, less:
- * 1 or 0, with zero gradients). where is linear in a and b: each gets g where it was chosen.
+ * where(mask, a, b) on a computed mask, and the comparisons that compute masks (greater, less,
+ * greaterEqual, lessEqual: 1 or 0, with zero gradients). where is linear in a and b: each gets g where it was chosen.
  */
 final class Select {
   private Select() {}
@@ -24,26 +24,27 @@ final class Select {
 
   static final Rule WHERE = op("where", 3, Select::broadcast3, "tf.where($0, $1, $2)",
       (ir, n, g) -> {
-        int zeros = ir.zerosLike(g);
+        int zero = ir.constant(0);
         return new int[] {Op.ZERO,
-            ir.unbroadcast(ir.node(Select.WHERE, Attrs.NONE, n.arg(0), g, zeros), n.arg(1)),
-            ir.unbroadcast(ir.node(Select.WHERE, Attrs.NONE, n.arg(0), zeros, g), n.arg(2))};
+            ir.unbroadcast(ir.where(n.arg(0), g, zero), n.arg(1)),
+            ir.unbroadcast(ir.where(n.arg(0), zero, g), n.arg(2))};
       });
 
-  static final Rule GREATER = op("greater", 2, Select::broadcast2, "tf.greater($0, $1)",
-      (ir, n, g) -> new int[] {Op.ZERO, Op.ZERO});
+  static final Rule GREATER = comparison("greater");
+  static final Rule LESS = comparison("less");
+  static final Rule GREATER_EQUAL = comparison("greaterEqual");
+  static final Rule LESS_EQUAL = comparison("lessEqual");
 
-  static final Rule LESS = op("less", 2, Select::broadcast2, "tf.less($0, $1)",
-      (ir, n, g) -> new int[] {Op.ZERO, Op.ZERO});
-
-  private static int operand(CallArgs a, int i) {
-    return a.isTensor(i) ? a.tensor(i) : new IrMath(a.builder()).constant(a.number(i));
+  /** 1 or 0 where the comparison holds: piecewise constant, so both adjoints are zero. */
+  private static Rule comparison(String name) {
+    return op(name, 2, Select::broadcast2, "tf." + name + "($0, $1)", (ir, n, g) -> new int[] {Op.ZERO, Op.ZERO});
   }
 
   static List<DslOp> dsl() {
     return List.of(
-        DslOp.of("where", a -> a.builder().node(WHERE, Attrs.NONE, "where", a.tensor(0), operand(a, 1), operand(a, 2))),
-        DslOp.of("greater", a -> a.builder().node(GREATER, Attrs.NONE, "greater", a.tensor(0), operand(a, 1))),
-        DslOp.of("less", a -> a.builder().node(LESS, Attrs.NONE, "less", a.tensor(0), operand(a, 1))));
+        DslOp.of("where", a -> a.builder().node(WHERE, Attrs.NONE, "where", a.tensor(0), a.tensorOrNumber(1),
+            a.tensorOrNumber(2))),
+        Arithmetic.binary("greater", GREATER), Arithmetic.binary("less", LESS),
+        Arithmetic.binary("greaterEqual", GREATER_EQUAL), Arithmetic.binary("lessEqual", LESS_EQUAL));
   }
 }

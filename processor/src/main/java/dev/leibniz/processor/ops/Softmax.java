@@ -8,7 +8,7 @@ import dev.leibniz.processor.ir.OpError;
 import dev.leibniz.processor.ir.StaticShape;
 import java.util.List;
 
-/** softmax and logSoftmax over the last axis; their derivatives are written in IR ops. */
+/** softmax and logSoftmax over the last axis, with softmax's gradient op. */
 final class Softmax {
   private Softmax() {}
 
@@ -20,9 +20,22 @@ final class Softmax {
     return x;
   }
 
-  // dx = y (g - sum(g y, last axis))
   static final Rule SOFTMAX = op("softmax", 1, Softmax::atLeastVector, "tf.softmax($0)",
-      (ir, n, g) -> new int[] {ir.mul(n.id(), ir.sub(g, ir.sumLastAxis(ir.mul(g, n.id()))))});
+      (ir, n, g) -> new int[] {ir.softmaxGrad(n.id(), g)});
+
+  /**
+   * softmaxGrad(y, g) = y (g - sum(g y)) over the last axis, given y = softmax(x). An op of its
+   * own so that a loss can seed the logits directly where the model ends in a softmax.
+   * Linear in g (its Jacobian is symmetric, so its adjoint in g is itself); in y:
+   * h (g - sum(g y)) - g sum(h y).
+   */
+  static final Rule SOFTMAX_GRAD = op("softmaxGrad", 2, Rule::sameAsFirst, "tf.softmaxGrad($0, $1)",
+      (ir, n, h) -> {
+        int y = n.arg(0);
+        int g = n.arg(1);
+        int dy = ir.sub(ir.mul(h, ir.sub(g, ir.sumLastAxis(ir.mul(g, y)))), ir.mul(g, ir.sumLastAxis(ir.mul(h, y))));
+        return new int[] {dy, ir.softmaxGrad(y, h)};
+      });
 
   // dx = g - softmax(x) sum(g, last axis), with softmax(x) = exp(y)
   static final Rule LOG_SOFTMAX = op("logSoftmax", 1, Softmax::atLeastVector, "tf.logSoftmax($0)",

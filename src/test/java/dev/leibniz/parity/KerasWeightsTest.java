@@ -1,0 +1,164 @@
+package dev.leibniz.parity;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.leibniz.FitOptions;
+import dev.leibniz.Functional;
+import dev.leibniz.Model;
+import dev.leibniz.Sequential;
+import dev.leibniz.data.Data;
+import dev.leibniz.layers.Add;
+import dev.leibniz.layers.BatchNormalization;
+import dev.leibniz.layers.Concatenate;
+import dev.leibniz.layers.Conv2D;
+import dev.leibniz.layers.Dense;
+import dev.leibniz.layers.Dropout;
+import dev.leibniz.layers.Flatten;
+import dev.leibniz.layers.GRU;
+import dev.leibniz.layers.LSTM;
+import dev.leibniz.layers.MaxPooling2D;
+import dev.leibniz.layers.SimpleRNN;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Weights that move between Keras and Leibniz (weights.txt and the *.weights.h5 files Keras's
+ * save_weights wrote): the same model built in Leibniz predicts what Keras predicted, from
+ * Keras's get_weights() verbatim and from its weights file; what Leibniz writes reads back the
+ * same; a file for another model is an error that says what it holds and changes nothing.
+ */
+class KerasWeightsTest {
+  static final KerasFixture WEIGHTS = KerasFixture.read("weights.txt");
+
+  static Stream<String> models() {
+    return WEIGHTS.cases.stream().map(KerasFixture.Case::name);
+  }
+
+  /** The Leibniz model of each Keras model make_parity.py saved, built. */
+  static Model model(String name) {
+    return switch (name) {
+      case "lstm" -> Sequential.of(new LSTM(4, 5), new Dense(2)).build(5, 3);
+      case "gru" -> Sequential.of(new GRU(4, 5), new Dense(2)).build(5, 3);
+      case "stacked_recurrent" -> Sequential.of(new SimpleRNN(3, 5, true), new LSTM(4, 5, true), new GRU(2, 5))
+          .build(5, 3);
+      case "convnet" -> Sequential.of(new Conv2D(3, 3, "relu"), new BatchNormalization(), new MaxPooling2D(2),
+          new Flatten(), new Dropout(0.5), new Dense(2, "softmax")).build(8, 8, 2);
+      case "functional" -> {
+        Functional.Symbol a = Functional.input(3);
+        Functional.Symbol b = Functional.input(3);
+        Functional.Symbol d1 = Functional.apply(new Dense(2), a);
+        Functional.Symbol d2 = Functional.apply(new Dense(2), b);
+        Functional.Symbol joined = Functional.apply(new Concatenate(), Functional.apply(new Add(), d1, d2), d1);
+        yield Functional.model(List.of(a, b), List.of(Functional.apply(new Dense(1), joined))).build(
+            List.of(new long[] {3}, new long[] {3}));
+      }
+      default -> throw new IllegalArgumentException(name);
+    };
+  }
+
+  static List<Data> inputs(String name) {
+    List<Data> x = new ArrayList<>();
+    for (KerasFixture.Array a : WEIGHTS.numbered(name + ".x")) {
+      long[] sample = java.util.Arrays.copyOfRange(a.shape(), 1, a.shape().length);
+      x.add(Data.of(a.values(), sample));
+    }
+    return x;
+  }
+
+  static float[] predict(Model m, String name) {
+    return m.predict(inputs(name), 64).get(0).values();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("models")
+  void kerasGetWeightsVerbatimPredictAsKeras(String name) {
+    try (Model m = model(name)) {
+      m.setWeights(WEIGHTS.numbered(name + ".weight").stream().map(KerasFixture.Array::values).toList());
+      LossParityTest.assertClose(WEIGHTS.get(name + ".predictions").values(), predict(m, name), name);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("models")
+  void kerasWeightsFileLoadsAndPredictsAsKeras(String name) throws IOException {
+    try (Model m = model(name)) {
+      m.loadWeights(KerasFixture.DIR.resolve(name + ".weights.h5"));
+      TrainingParityTest.assertWeights(WEIGHTS.numbered(name + ".weight"), m.getWeights(), name + ": weights read");
+      LossParityTest.assertClose(WEIGHTS.get(name + ".predictions").values(), predict(m, name), name);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("models")
+  void whatLeibnizWritesReadsBackTheSame(String name, @TempDir Path dir) throws IOException {
+    Path file = dir.resolve("sub/trained.weights.h5");
+    float[] expected;
+    try (Model m = model(name)) {
+      m.loadWeights(KerasFixture.DIR.resolve(name + ".weights.h5"));
+      m.compile("sgd", "mse");
+      List<Data> x = inputs(name);
+      float[] before = predict(m, name);
+      Data y = Data.of(new float[before.length], java.util.Arrays.copyOfRange(
+          m.predict(x, 64).get(0).sampleShape(), 0, m.predict(x, 64).get(0).sampleShape().length));
+      m.fit(x, List.of(y), FitOptions.epochs(1).batchSize(2).verbose(0));
+      expected = predict(m, name);
+      m.saveWeights(file);
+    }
+    try (Model fresh = model(name)) {
+      fresh.loadWeights(file);
+      assertArrayEquals(expected, predict(fresh, name), name + ": trained in Leibniz, written, read back");
+    }
+  }
+
+  @Test
+  void aFileForAnotherModelIsAnErrorThatChangesNothing() {
+    try (Model gru = model("gru")) {
+      List<float[]> before = gru.getWeights();
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> gru.loadWeights(KerasFixture.DIR.resolve("lstm.weights.h5")));
+      assertTrue(e.getMessage().contains("no layers/gru/cell/vars"), e.getMessage());
+      assertTrue(e.getMessage().contains("layers/lstm/cell/vars [3, 16] [4, 16] [16]"), e.getMessage());
+      assertTrue(e.getMessage().contains("The model expects: layers/gru/cell/vars [3, 12] [4, 12] [2, 12]"),
+          e.getMessage());
+      for (int i = 0; i < before.size(); i++) {
+        assertArrayEquals(before.get(i), gru.getWeights().get(i));
+      }
+    }
+    try (Model lstm = Sequential.of(new LSTM(5, 5), new Dense(2)).build(5, 3)) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> lstm.loadWeights(KerasFixture.DIR.resolve("lstm.weights.h5")));
+      assertTrue(e.getMessage().contains("layers/lstm/cell/vars holds [3, 16] [4, 16] [16], lstm has [3, 20]"),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void aFileNameIsKerassAndAMissingFileSaysSo(@TempDir Path dir) {
+    try (Model m = model("lstm")) {
+      assertThrows(IllegalArgumentException.class, () -> m.saveWeights(dir.resolve("w.h5")));
+      assertThrows(java.nio.file.NoSuchFileException.class, () -> m.loadWeights(dir.resolve("none.weights.h5")));
+    }
+  }
+
+  /** The LSTM's forget-gate bias is stored, as Keras stores it: a new layer's bias reads 0, 1, 0, 0 by quarters. */
+  @Test
+  void lstmBiasStartsAsKerassUnitForgetBias() {
+    try (Model m = Sequential.of(new LSTM(2, 3)).build(3, 4)) {
+      assertArrayEquals(new float[] {0, 0, 1, 1, 0, 0, 0, 0}, m.getWeights().get(2));
+    }
+    Random unused = new Random(0);
+    assertEquals(0, unused.nextInt(1));
+  }
+}
