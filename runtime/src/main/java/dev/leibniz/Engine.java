@@ -10,6 +10,7 @@ import dev.leibniz.tf.TfGraph;
 import dev.leibniz.tf.Natives;
 import dev.leibniz.tf.TfSession;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -55,6 +56,14 @@ final class Engine implements AutoCloseable {
   private final List<MetricSlot> metrics = new ArrayList<>();
   /** The optimizer's slots and step count: what a checkpoint saves besides the weights. */
   private List<TfGraph.State> optimizerStates = List.of();
+  /** The forward on the inputs, whose backward fit and custom loops build. */
+  private final Net.Built forward;
+  /** Each loss a custom loop asked gradients of, its backward built once beside fit's. */
+  private final Map<Loss, CustomLoss> customLosses = new HashMap<>();
+  /** Each optimizer a custom loop applied, its update (fed gradients) built once. */
+  private final Map<Optimizer, CustomUpdate> customUpdates = new IdentityHashMap<>();
+  /** Steps of custom loops so far: each draws new dropout masks. */
+  private long customSteps;
 
   Engine(Net net, List<long[]> inputShapes, CompileConfig config, int threads, long seed) {
     this.seed = seed;
@@ -67,6 +76,7 @@ final class Engine implements AutoCloseable {
         inputs.add(state.placeholder("input_" + i, batched(inputShapes.get(i))));
       }
       Net.Built built = net.forward(tf, inputs, applied);
+      this.forward = built;
       this.outputs = built.outputs();
       if (config != null) {
         buildTraining(built);
@@ -269,6 +279,112 @@ final class Engine implements AutoCloseable {
   /** Sets each state to its value, in one run. */
   void assign(Map<TfGraph.State, float[]> values) {
     session.assign(values);
+  }
+
+  // ---------------------------------------------------------------- custom training loops
+
+  /** A loss's backward of its own in this graph: its target, value, and a gradient per trainable weight. */
+  private record CustomLoss(Operand<TFloat32> target, Operand<TFloat32> value, List<Operand<TFloat32>> gradients,
+      Op updates) {}
+
+  /** An optimizer's update fed with gradients, one placeholder per trainable weight. */
+  private record CustomUpdate(List<Operand<TFloat32>> gradients, Op apply) {}
+
+  /** The trainable weights, in the order {@code getWeights} lists them. */
+  List<TfGraph.Weight> trainableWeights() {
+    return state.weights().stream().filter(w -> w.variable().trainable()).toList();
+  }
+
+  /**
+   * The loss of a batch and its gradient for each trainable weight, as Keras's GradientTape over
+   * {@code loss(y, model(x, training=True))}: one run, in training mode (dropout on, batch
+   * statistics, moving averages updated).
+   */
+  LossGradients lossAndGradients(Model model, Loss loss, List<Value> x, Value y) {
+    CustomLoss c = customLosses.computeIfAbsent(loss, this::customLoss);
+    Map<Operand<?>, Tensor> feeds = new HashMap<>();
+    try {
+      for (int i = 0; i < x.size(); i++) {
+        feeds.put(inputs.get(i), x.get(i).tensor());
+      }
+      feeds.put(c.target(), (loss.sparse() ? y.reshape(-1) : y).tensor());
+      if (state.trainingFlag() != null) {
+        feeds.put(state.trainingFlag(), TFloat32.scalarOf(1f));
+      }
+      if (state.randomSeedFeed() != null) {
+        feeds.put(state.randomSeedFeed(), TInt64.vectorOf(seed, Long.MIN_VALUE + customSteps++));
+      }
+      List<Operand<TFloat32>> fetches = new ArrayList<>();
+      fetches.add(c.value());
+      fetches.addAll(c.gradients());
+      List<dev.leibniz.tf.Tensors.Shaped> out = session.runShaped(feeds, fetches, c.updates());
+      List<Value> gradients = new ArrayList<>();
+      for (int i = 1; i < out.size(); i++) {
+        gradients.add(Value.wrap(out.get(i).values(), out.get(i).shape()));
+      }
+      return new LossGradients(model, out.get(0).values()[0], gradients);
+    } finally {
+      feeds.values().forEach(Tensor::close);
+    }
+  }
+
+  private CustomLoss customLoss(Loss loss) {
+    if (outputs.size() != 1) {
+      throw new IllegalArgumentException("gradients(loss, ...) takes a model with one output; this one has "
+          + outputs.size());
+    }
+    Operand<TFloat32> out = outputs.get(0);
+    Operand<TFloat32> target = state.placeholder("custom_target", loss.sparse() ? new long[] {-1} : out.shape().asArray());
+    Loss.Built built = loss.build(state, target, out, tf.scalar(1));
+    Map<Variable, Operand<TFloat32>> grads = state.collectGradients(
+        () -> forward.backward(tf, List.of(built.dPredictions())));
+    List<Operand<TFloat32>> gradients = new ArrayList<>();
+    for (TfGraph.Weight w : trainableWeights()) {
+      gradients.add(state.named("gradient_" + w.name(), tf.orZerosLike(grads.get(w.variable()), w.value())));
+    }
+    return new CustomLoss(target, built.value(), gradients, state.group(state.updates()));
+  }
+
+  /** {@code optimizer}'s step with {@code gradients}, one per trainable weight; its slots are made on first use. */
+  void applyGradients(Optimizer optimizer, List<Value> gradients) {
+    List<TfGraph.Weight> trainable = trainableWeights();
+    if (gradients.size() != trainable.size()) {
+      throw new IllegalArgumentException("the model has " + trainable.size() + " trainable weights, got "
+          + gradients.size() + " gradients");
+    }
+    for (int i = 0; i < trainable.size(); i++) {
+      if (!Arrays.equals(gradients.get(i).shape(), trainable.get(i).variable().shape().dims())) {
+        throw new IllegalArgumentException("the gradient of " + trainable.get(i).name() + " has shape "
+            + gradients.get(i).shapeText() + ", the weight " + Summary.shape(trainable.get(i).variable().shape().dims()));
+      }
+    }
+    CustomUpdate u = customUpdates.computeIfAbsent(optimizer, this::customUpdate);
+    Map<Operand<?>, Tensor> feeds = new HashMap<>();
+    try {
+      for (int i = 0; i < trainable.size(); i++) {
+        feeds.put(u.gradients().get(i), gradients.get(i).tensor());
+      }
+      session.run(feeds, List.of(), u.apply());
+    } finally {
+      feeds.values().forEach(Tensor::close);
+    }
+  }
+
+  private CustomUpdate customUpdate(Optimizer optimizer) {
+    Map<Variable, Operand<TFloat32>> fed = new IdentityHashMap<>();
+    List<Operand<TFloat32>> placeholders = new ArrayList<>();
+    for (TfGraph.Weight w : trainableWeights()) {
+      Operand<TFloat32> p = state.placeholder("applied_" + w.name(), w.variable().shape().dims());
+      fed.put(w.variable(), p);
+      placeholders.add(p);
+    }
+    int before = state.states().size();
+    Op apply = optimizer.apply(state, fed::get);
+    List<TfGraph.State> slots = state.states().subList(before, state.states().size());
+    if (!slots.isEmpty()) {
+      session.run(Map.of(), List.of(), slots.stream().map(TfGraph.State::reset).toArray(Op[]::new));
+    }
+    return new CustomUpdate(placeholders, apply);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.leibniz;
 
 import dev.leibniz.saving.SavedModel;
+import dev.leibniz.tf.FunctionGraph;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +27,15 @@ public final class Leibniz {
   /** As {@link #load(Path)}, with another signature. */
   public static SavedModel load(Path dir, String signature) throws IOException {
     return SavedModel.load(dir, signature);
+  }
+
+  /**
+   * A static {@code @Call} function as an object on {@link Value}s: its value, gradients and
+   * (for {@code @Call(order = 2)}) second derivatives, e.g.
+   * {@code Leibniz.function(FallingApple_Graph.POSITION)}. Close it to free its graphs.
+   */
+  public static Function function(FunctionGraph function) {
+    return new Function(function);
   }
 
   /** One call of a compiled object on inferred inputs; its summary lists the object's sublayers. */

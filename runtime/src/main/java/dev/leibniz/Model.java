@@ -274,6 +274,75 @@ public abstract class Model implements AutoCloseable {
     return Trainer.predict(engine(DataChecks.shapes(x)), data);
   }
 
+  // ---------------------------------------------------------------- values and custom training loops
+
+  /**
+   * The model on {@code inputs} (one value per input, the batch first), as Keras's
+   * {@code model(x)}: in inference mode; builds the model on first use.
+   */
+  public Value call(Value... inputs) {
+    return callAll(inputs).get(0);
+  }
+
+  /** Every output of the model on {@code inputs}. */
+  public List<Value> callAll(Value... inputs) {
+    List<Data> x = new ArrayList<>();
+    for (Value v : inputs) {
+      x.add(data(v));
+    }
+    int n = x.isEmpty() ? 1 : Math.max(1, x.get(0).count());
+    List<Value> out = new ArrayList<>();
+    for (Data d : predict(x, n)) {
+      out.add(value(d));
+    }
+    return out;
+  }
+
+  /**
+   * The loss of one batch and the gradient of each trainable weight, for a training loop of your
+   * own (Keras's GradientTape around {@code loss(y, model(x, training=True))}): one run, in
+   * training mode; then {@link #applyGradients}. Builds the model on first use.
+   */
+  public LossGradients gradients(Loss loss, Value x, Value y) {
+    return gradients(loss, List.of(x), y);
+  }
+
+  public LossGradients gradients(Loss loss, List<Value> x, Value y) {
+    List<Data> data = x.stream().map(Model::data).toList();
+    DataChecks.counts(net().inputs(), data, List.of(data(y)));
+    return engine(DataChecks.shapes(data)).lossAndGradients(this, loss, x, y);
+  }
+
+  /**
+   * One step of {@code optimizer} with {@code gradients} (one per trainable weight, in
+   * {@link #gradients} order), as Keras's {@code optimizer.apply_gradients}. The optimizer's
+   * slots live with the model from its first step.
+   */
+  public void applyGradients(Optimizer optimizer, List<Value> gradients) {
+    requireBuilt("apply gradients").applyGradients(optimizer, gradients);
+  }
+
+  /** The names of the trainable weights, in {@link #gradients} order. */
+  public List<String> trainableWeightNames() {
+    return requireBuilt("name its weights").trainableWeights().stream().map(TfGraph.Weight::name).toList();
+  }
+
+  private static Data data(Value v) {
+    long[] shape = v.shape();
+    if (shape.length == 0) {
+      throw new IllegalArgumentException("a model takes a batch (the first axis), got a scalar");
+    }
+    return Data.of(v.toFloatArray(), Arrays.copyOfRange(shape, 1, shape.length));
+  }
+
+  private static Value value(Data d) {
+    long[] sample = d.sampleShape();
+    long[] shape = new long[sample.length + 1];
+    shape[0] = d.count();
+    System.arraycopy(sample, 0, shape, 1, sample.length);
+    return Value.wrap(d.values(), shape);
+  }
+
   // ---------------------------------------------------------------- weights, summary
 
   /** The weights' values, in the order the graph first reads them (layer by layer). */

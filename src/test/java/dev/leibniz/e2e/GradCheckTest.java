@@ -588,6 +588,84 @@ class GradCheckTest {
   }
 
   /**
+   * The generated Hessian-vector product of each row's function, sum_j d^2 f / dx_i dx_j v_j for
+   * random v: against finite differences of the generated gradient along v, and where TensorFlow
+   * has the rules, against Graph.addGradients of Graph.addGradients.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void hessianVectorProduct(Case c) throws ReflectiveOperationException {
+    Row row = c.row();
+    org.junit.jupiter.api.Assumptions.assumeFalse(row.op().contains("(training)"), "random mask");
+    org.junit.jupiter.api.Assumptions.assumeTrue(row.grad2() != null, "a first-order row at kinks");
+    Random random = new Random(row.op().hashCode() + 2);
+    float[][] inputs = inputs(row, random);
+    try (Graph g = new Graph()) {
+      TfGraph state = new TfGraph(g);
+      Tf tf = state.tf();
+      List<Operand<TFloat32>> xs = placeholders(state, c);
+      dev.leibniz.tf.FunctionGraph function = functionOf(row.fwd().apply(tf, xs));
+      int n = xs.size();
+      List<Operand<TFloat32>> vs = new ArrayList<>();
+      List<Operand<TFloat32>> all = new ArrayList<>(xs);
+      float[][] fed = Arrays.copyOf(inputs, 2 * n);
+      for (int i = 0; i < n; i++) {
+        Operand<TFloat32> v = state.placeholder("v" + i, xs.get(i).shape().asArray());
+        vs.add(v);
+        all.add(v);
+        fed[n + i] = new float[inputs[i].length];
+        for (int k = 0; k < fed[n + i].length; k++) {
+          fed[n + i][k] = (float) (random.nextDouble() * 2 - 1);
+        }
+      }
+      List<Operand<TFloat32>> hvp = function.hvp(tf, xs, vs);
+      Forward fwd = function.call(tf, xs);
+      List<Operand<TFloat32>> grads = function.backward(tf, fwd, tf.onesLike(fwd.output()));
+      Operand<TFloat32> dot = tf.scalar(0);
+      for (int j = 0; j < n; j++) {
+        if (grads.get(j) != null) {
+          dot = tf.add(dot, tf.sum(tf.mul(grads.get(j), vs.get(j))));
+        }
+      }
+      Output<?>[] oracle = null;
+      if (row.tfOrders() >= 2) {
+        Operand<TFloat32> ones = state.ops().fill(state.ops().shape(fwd.output()), tf.scalar(1));
+        Output<?>[] first = g.addGradients("first", new Output<?>[] {fwd.output().asOutput()}, outputs(xs),
+            new Output<?>[] {ones.asOutput()});
+        Operand<TFloat32> tfDot = tf.scalar(0);
+        for (int j = 0; j < n; j++) {
+          if (!isNull(first[j])) {
+            @SuppressWarnings("unchecked")
+            Operand<TFloat32> gj = (Output<TFloat32>) first[j];
+            tfDot = tf.add(tfDot, tf.sum(tf.mul(gj, vs.get(j))));
+          }
+        }
+        oracle = g.addGradients("second", new Output<?>[] {tfDot.asOutput()}, outputs(xs), null);
+      }
+      try (TfSession session = new TfSession(state)) {
+        for (int i = 0; i < n; i++) {
+          Operand<TFloat32> ours = tf.orZerosLike(hvp.get(i), xs.get(i));
+          float[] value = run(session, all, fed, List.of(state.ops().identity(ours))).get(0);
+          float[] fd = finiteDifferences(session, all, fed, dot, i);
+          assertClose(fd, value, FD_TOL, c + ": Hessian-vector product, input " + i + " against finite differences");
+          if (oracle != null) {
+            float[] tfs = isNull(oracle[i]) ? new float[value.length] : run(session, all, fed, List.of(oracle[i])).get(0);
+            assertClose(tfs, value, TF_TOL, c + ": Hessian-vector product, input " + i + " against addGradients twice");
+          }
+        }
+      }
+    }
+  }
+
+  /** The row's function as its FunctionGraph constant, found from the record its forward returned. */
+  private static dev.leibniz.tf.FunctionGraph functionOf(Forward forward) throws ReflectiveOperationException {
+    String record = forward.getClass().getSimpleName();
+    String method = Character.toLowerCase(record.charAt(0)) + record.substring(1, record.length() - "Forward".length());
+    return (dev.leibniz.tf.FunctionGraph) GradFns_Graph.class.getField(
+        dev.leibniz.dsl.GraphNames.functionConstant(method)).get(null);
+  }
+
+  /**
    * The gradients, zeros where the generated code says there is none (a null: a symbolic zero),
    * each under a name of its own (a gradient may be the fed adjoint itself, which cannot be fetched).
    */

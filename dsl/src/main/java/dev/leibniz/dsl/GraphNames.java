@@ -46,6 +46,16 @@ public final class GraphNames {
     return method + "Grad";
   }
 
+  /** The Hessian-vector product ({@code order = 2}): the gradient of the gradient's dot product with vectors. */
+  public static String hvpMethod(String method) {
+    return method + "Hvp";
+  }
+
+  /** The vector paired with an input in {@link #hvpMethod}: {@code x} -> {@code vX}. */
+  public static String vectorOf(String input) {
+    return "v" + capitalize(input);
+  }
+
   /** The gradient of {@link #gradMethod} ({@code order = 2}). */
   public static String grad2Method(String method) {
     return method + "Grad2";

@@ -3,22 +3,16 @@ package dev.leibniz.examples;
 import static dev.leibniz.dsl.Ops.mul;
 import static dev.leibniz.dsl.Ops.square;
 
+import dev.leibniz.Function;
+import dev.leibniz.Leibniz;
+import dev.leibniz.Value;
 import dev.leibniz.dsl.Call;
 import dev.leibniz.dsl.Tensor;
-import dev.leibniz.tf.Tensors;
-import dev.leibniz.tf.Tf;
-import dev.leibniz.tf.TfGraph;
-import dev.leibniz.tf.TfSession;
-import java.util.List;
-import java.util.Map;
-import org.tensorflow.Graph;
-import org.tensorflow.Operand;
-import org.tensorflow.types.TFloat32;
 
 /**
  * "Deep Learning with Python", listing 3.12: the position of a falling apple, its speed and its
  * acceleration, from first and second derivatives the compiler wrote
- * ({@code FallingApple_Graph.positionGrad} and {@code positionGrad2}).
+ * ({@code FallingApple_Graph.POSITION}: its gradient and its Hessian-vector product).
  */
 public final class FallingApple {
   private FallingApple() {}
@@ -31,16 +25,11 @@ public final class FallingApple {
 
   /** Speed and acceleration at {@code t} seconds. */
   public static float[] speedAndAcceleration(float t) {
-    try (Graph graph = new Graph()) {
-      TfGraph g = new TfGraph(graph);
-      Tf tf = g.tf();
-      Operand<TFloat32> time = g.placeholder("time");
-      Operand<TFloat32> speed = FallingApple_Graph.positionGrad(tf, time).dTime();
-      Operand<TFloat32> acceleration = FallingApple_Graph.positionGrad2(tf, time).dTime();
-      try (TfSession session = new TfSession(g); TFloat32 at = Tensors.scalar(t)) {
-        List<float[]> out = session.run(Map.of(time, at), List.of(speed, acceleration));
-        return new float[] {out.get(0)[0], out.get(1)[0]};
-      }
+    try (Function position = Leibniz.function(FallingApple_Graph.POSITION)) {
+      Value time = Value.of(t);
+      Value speed = position.gradient(0, time);
+      Value acceleration = position.secondDerivative(0, time);
+      return new float[] {speed.floatValue(), acceleration.floatValue()};
     }
   }
 

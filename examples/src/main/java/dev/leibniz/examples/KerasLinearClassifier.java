@@ -4,6 +4,7 @@ import dev.leibniz.FitOptions;
 import dev.leibniz.History;
 import dev.leibniz.Model;
 import dev.leibniz.Sequential;
+import dev.leibniz.Value;
 import dev.leibniz.data.Data;
 import dev.leibniz.layers.Dense;
 import dev.leibniz.losses.Losses;
@@ -22,7 +23,8 @@ public final class KerasLinearClassifier {
   public record Run(History history, float[] predictions, double validationAccuracy) {}
 
   public static Run run(boolean verbose) {
-    float[][] data = LinearClassifier.data(0);
+    Value[] points = LinearClassifier.data(0);
+    float[][] data = {points[0].toFloatArray(), points[1].toFloatArray()};
     int n = data[1].length;
     // The book shuffles the points once (np.random.permutation), then keeps 30% apart.
     int[] order = new int[n];

@@ -118,6 +118,18 @@ public final class Loss {
     return (Operand<TFloat32>) op.input(0);
   }
 
+  /** Equal when they compute the same: the same name, function, target kind and logits form. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Loss l && name.equals(l.name) && function == l.function && sparse == l.sparse
+        && ofLogits == l.ofLogits;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, System.identityHashCode(function), sparse);
+  }
+
   @Override
   public String toString() {
     return name;

@@ -1,5 +1,6 @@
 package dev.leibniz.optimizers;
 
+import dev.leibniz.dsl.Variable;
 import dev.leibniz.tf.TfGraph;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,11 +33,16 @@ public abstract class Optimizer {
 
   /** One op that updates every trainable weight that has a gradient in {@code graph}. */
   public Op apply(TfGraph graph) {
+    return apply(graph, graph::gradient);
+  }
+
+  /** One op that updates every trainable weight of {@code graph} by its gradient in {@code gradients} (null: none). */
+  public Op apply(TfGraph graph, java.util.function.Function<Variable, Operand<TFloat32>> gradients) {
     Operand<TFloat32> lr = graph.tf().scalar(learningRate);
     Step step = begin(graph);
     List<Op> updates = new ArrayList<>();
     for (TfGraph.Weight w : graph.weights()) {
-      Operand<TFloat32> g = graph.gradient(w.variable());
+      Operand<TFloat32> g = gradients.apply(w.variable());
       if (g != null && w.variable().trainable()) {
         updates.add(update(graph, step, w, g, lr));
       }

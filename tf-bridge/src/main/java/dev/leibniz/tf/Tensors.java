@@ -13,6 +13,9 @@ import org.tensorflow.types.TFloat32;
 public final class Tensors {
   private Tensors() {}
 
+  /** A fetched tensor's values, flat and row-major, with its shape. */
+  public record Shaped(long[] shape, float[] values) {}
+
   /** A float tensor of {@code shape} holding {@code data} (row-major); the caller closes it. */
   public static TFloat32 of(float[] data, long... shape) {
     long size = Shape.of(shape).size();

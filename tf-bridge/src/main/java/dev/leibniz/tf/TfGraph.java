@@ -39,7 +39,7 @@ public final class TfGraph {
   private final Map<Variable, Weight> weights = new LinkedHashMap<>();
   private final Map<Variable, Operand<TFloat32>> gradients = new IdentityHashMap<>();
   private final Map<Output<?>, PastActivation> pastActivation = new HashMap<>();
-  private final Map<String, Integer> usedNames = new LinkedHashMap<>();
+  private final java.util.Set<String> usedNames = new java.util.HashSet<>();
   private final List<State> states = new ArrayList<>();
   private final List<Op> updates = new ArrayList<>();
   private Operand<TFloat32> training;
@@ -131,10 +131,16 @@ public final class TfGraph {
     return ops.withControlDependencies(steps).noOp();
   }
 
+  /** {@code name}, or {@code name_1}, {@code name_2}, ... the first that no op of the graph has. */
   private String unique(String name) {
-    int n = usedNames.merge(name, 1, Integer::sum);
-    return n == 1 ? name : name + "_" + (n - 1);
+    String candidate = name;
+    for (int n = 1; usedNames.contains(candidate) || graph.operation(candidate) != null; n++) {
+      candidate = name + "_" + n;
+    }
+    usedNames.add(candidate);
+    return candidate;
   }
+
 
   // ---------------------------------------------------------------- weights
 
@@ -181,6 +187,22 @@ public final class TfGraph {
   /** Adds to the gradient of weight {@code v} (what generated backwards call through {@link Tf#addGradient}). */
   void addGradient(Variable v, Operand<TFloat32> gradient) {
     gradients.merge(v, gradient, tf::add);
+  }
+
+  /**
+   * The weight gradients {@code backward} adds, kept apart from the graph's own (a second
+   * backward in the same graph: a custom training loop's beside fit's).
+   */
+  public Map<Variable, Operand<TFloat32>> collectGradients(Runnable backward) {
+    Map<Variable, Operand<TFloat32>> own = new IdentityHashMap<>(gradients);
+    gradients.clear();
+    try {
+      backward.run();
+      return new IdentityHashMap<>(gradients);
+    } finally {
+      gradients.clear();
+      gradients.putAll(own);
+    }
   }
 
   /** The summed gradient of {@code v} so far, or null if no backward reached it. */

@@ -43,6 +43,12 @@ public final class TfSession implements AutoCloseable {
 
   /** Runs {@code targets}, feeding {@code feeds}, and returns each fetch as a flat float array. */
   public List<float[]> run(Map<Operand<?>, Tensor> feeds, List<? extends Operand<?>> fetches, Op... targets) {
+    return runShaped(feeds, fetches, targets).stream().map(Tensors.Shaped::values).toList();
+  }
+
+  /** As {@link #run}, each fetch with its run-time shape. */
+  public List<Tensors.Shaped> runShaped(Map<Operand<?>, Tensor> feeds, List<? extends Operand<?>> fetches,
+      Op... targets) {
     Session.Runner runner = session.runner();
     feeds.forEach(runner::feed);
     // Each output fetched once (TensorFlow refuses a result with two of the same name).
@@ -55,10 +61,11 @@ public final class TfSession implements AutoCloseable {
     for (Op t : targets) {
       runner.addTarget(t);
     }
-    List<float[]> out = new ArrayList<>();
+    List<Tensors.Shaped> out = new ArrayList<>();
     try (Result result = runner.run()) {
       for (Operand<?> f : fetches) {
-        out.add(Tensors.toFloats(result.get(index.get(f.asOutput()))));
+        Tensor t = result.get(index.get(f.asOutput()));
+        out.add(new Tensors.Shaped(t.shape().asArray(), Tensors.toFloats(t)));
       }
     }
     return out;

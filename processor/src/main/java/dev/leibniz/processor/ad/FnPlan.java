@@ -13,8 +13,14 @@ import java.util.Map;
  * (null otherwise). {@code nodes} knows every node.
  */
 public record FnPlan(Fn forward, Block backward, int seed, Map<Integer, Integer> adjoints, Tape tape,
-    Whole grad, Whole grad2, Builder nodes) {
+    Whole grad, Whole grad2, Hvp hvp, Builder nodes) {
 
   /** A block computing gradients from the inputs alone. */
   public record Whole(Block block, Map<Integer, Integer> adjoints) {}
+
+  /**
+   * The Hessian-vector product: {@code whole} computes, from the inputs and one vector per input
+   * ({@code vectors}: input id to the vector's node), the gradient of sum_j sum(grad_j * v_j).
+   */
+  public record Hvp(Whole whole, Map<Integer, Integer> vectors) {}
 }

@@ -1,5 +1,6 @@
 package dev.leibniz.processor.ad;
 
+import dev.leibniz.dsl.GraphNames;
 import dev.leibniz.processor.ir.Attrs;
 import dev.leibniz.processor.ir.Block;
 import dev.leibniz.processor.ir.Builder;
@@ -36,6 +37,7 @@ public final class Planner {
 
     FnPlan.Whole grad = null;
     FnPlan.Whole grad2 = null;
+    FnPlan.Hvp hvp = null;
     if (fn.order() >= 2) {
       List<Integer> inputs = fn.inputs().stream().map(n -> n.id()).toList();
       grad = whole(b, fn.body(), fn.result(), inputs, false);
@@ -55,8 +57,40 @@ public final class Planner {
       }
       Simplifier.Result s2 = Simplifier.simplify(b, new Block(stmts), second.values());
       grad2 = new FnPlan.Whole(s2.block(), resolve(s2, second));
+      hvp = hvp(b, fn, inputs);
     }
-    return new FnPlan(fn, bw.block(), seed, resolved, tape, grad, grad2, b);
+    return new FnPlan(fn, bw.block(), seed, resolved, tape, grad, grad2, hvp, b);
+  }
+
+  /**
+   * The gradient of sum_j sum(grad_j * v_j) with respect to every input: the Hessian times the
+   * vectors v (mixed partials included), reverse over reverse on the generated gradient.
+   */
+  private static FnPlan.Hvp hvp(Builder b, Fn fn, List<Integer> inputs) {
+    FnPlan.Whole grad = whole(b, fn.body(), fn.result(), inputs, true);
+    IrMath ir = new IrMath(b);
+    Map<Integer, Integer> vectors = new LinkedHashMap<>();
+    b.openBlock();
+    Origin previous = b.at(b.get(fn.result()).origin().asGradient());
+    Integer dot = null;
+    for (int in : inputs) {
+      int v = b.reserve(Structure.SEED, b.shape(in), GraphNames.vectorOf(b.get(in).hint()), Attrs.NONE);
+      vectors.put(in, v);
+      Integer g = grad.adjoints().get(in);
+      if (g != null) {
+        int term = ir.sumAll(ir.mul(g, v));
+        dot = dot == null ? term : ir.add(dot, term);
+      }
+    }
+    b.at(previous);
+    List<Stmt> stmts = new ArrayList<>(grad.block().stmts());
+    stmts.addAll(b.closeBlock().stmts());
+    if (dot == null) {
+      return new FnPlan.Hvp(new FnPlan.Whole(new Block(List.of()), Map.of()), vectors);
+    }
+    FnPlan.Whole d = whole(b, new Block(stmts), dot, inputs, true);
+    Simplifier.Result s = Simplifier.simplify(b, d.block(), d.adjoints().values());
+    return new FnPlan.Hvp(new FnPlan.Whole(s.block(), resolve(s, d.adjoints())), vectors);
   }
 
   /** Forward plus backward from a ones seed, as one block; {@code raw} skips simplification. */

@@ -46,7 +46,7 @@ final class Bindings {
       Fn fn = plan.forward();
       String constant = GraphNames.functionConstant(fn.name());
       if (fn.isStatic() && taken.add(constant)) {
-        type.addField(function(graph, fn, constant));
+        type.addField(function(graph, plan, constant));
       }
     }
   }
@@ -96,12 +96,20 @@ final class Bindings {
         .initializer("$L", impl).build();
   }
 
-  private static FieldSpec function(ClassName graph, Fn fn, String constant) {
-    TypeSpec impl = TypeSpec.anonymousClassBuilder("")
+  private static FieldSpec function(ClassName graph, FnPlan plan, String constant) {
+    Fn fn = plan.forward();
+    TypeSpec.Builder impl = TypeSpec.anonymousClassBuilder("")
         .addSuperinterface(FUNCTION_GRAPH)
         .addMethod(MethodSpec.methodBuilder("name").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
             .returns(String.class).addStatement("return $S", fn.name()).build())
         .addMethod(inputs(fn))
+        .addMethod(MethodSpec.methodBuilder("inputNames").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+            .returns(ParameterizedTypeName.get(GraphWriter.LIST, ClassName.get(String.class)))
+            .addStatement("return $T.of($L)", GraphWriter.LIST,
+                String.join(", ", fn.inputNames().stream().map(n -> "\"" + n + "\"").toList())).build())
+        .addMethod(MethodSpec.methodBuilder("declaredShapes").addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC).returns(ParameterizedTypeName.get(GraphWriter.LIST, TypeName.get(long[].class)))
+            .addStatement("return $T.asList($L)", ClassName.get(java.util.Arrays.class), declaredShapes(fn)).build())
         .addMethod(MethodSpec.methodBuilder("call").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
             .returns(GraphWriter.FORWARD).addParameter(GraphWriter.TF, "tf").addParameter(TENSORS, "inputs")
             .addStatement("return $T.$L(tf$L)", graph, fn.name(), inputArgs(fn)).build())
@@ -109,11 +117,34 @@ final class Bindings {
             .returns(TENSORS).addParameter(GraphWriter.TF, "tf").addParameter(GraphWriter.FORWARD, "forward")
             .addParameter(GraphWriter.TENSOR, "dOutput")
             .addStatement("return $T.$L(tf, ($T) forward, dOutput).asList()", graph,
-                GraphNames.backwardMethod(fn.name()), graph.nestedClass(GraphNames.forwardRecord(fn.name()))).build())
-        .build();
+                GraphNames.backwardMethod(fn.name()), graph.nestedClass(GraphNames.forwardRecord(fn.name()))).build());
+    if (plan.hvp() != null) {
+      CodeBlock.Builder args = CodeBlock.builder();
+      for (int i = 0; i < fn.inputs().size(); i++) {
+        args.add(", inputs.get($L)", i);
+      }
+      for (int i = 0; i < fn.inputs().size(); i++) {
+        args.add(", vectors.get($L)", i);
+      }
+      impl.addMethod(MethodSpec.methodBuilder("hvp").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+          .returns(TENSORS).addParameter(GraphWriter.TF, "tf").addParameter(TENSORS, "inputs")
+          .addParameter(TENSORS, "vectors")
+          .addStatement("return $T.$L(tf$L).asList()", graph, GraphNames.hvpMethod(fn.name()), args.build()).build());
+    }
     return FieldSpec.builder(FUNCTION_GRAPH, constant, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("{@link #$L} as one object.\n", fn.name())
-        .initializer("$L", impl).build();
+        .initializer("$L", impl.build()).build();
+  }
+
+  /** Each input's {@code @Dims} as a {@code long[]} (-1 for a free dimension), or null where it has none. */
+  private static String declaredShapes(Fn fn) {
+    List<String> out = new ArrayList<>();
+    for (var in : fn.inputs()) {
+      var shape = in.shape();
+      out.add(!shape.knownRank() ? "(long[]) null" : "new long[] {" + String.join(", ",
+          shape.dims().stream().map(d -> d + "L").toList()) + "}");
+    }
+    return String.join(", ", out);
   }
 
   private static MethodSpec inputs(Fn fn) {

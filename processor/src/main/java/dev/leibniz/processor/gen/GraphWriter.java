@@ -137,6 +137,7 @@ public final class GraphWriter {
         type.addMethod(wholeMethod(GraphNames.grad2Method(fn.name()), plan.grad2(),
             "Gradient of the gradient: for each input, the derivative of the sum of {@code $LGrad}'s"
                 + " gradient for that input ($L).\n"));
+        type.addMethod(hvpMethod());
       }
       type.addType(record(forwardRecord, plan.tape().top(), true)
           .addJavadoc("What {@code $L} computed ($L): its output and the values its backward reads.\n", fn.name(),
@@ -406,6 +407,17 @@ public final class GraphWriter {
     }
 
     private MethodSpec wholeMethod(String method, FnPlan.Whole whole, String doc) {
+      return wholeMethod(method, whole, Map.of(), doc);
+    }
+
+    private MethodSpec hvpMethod() {
+      return wholeMethod(GraphNames.hvpMethod(fn.name()), plan.hvp().whole(), plan.hvp().vectors(),
+          "Hessian-vector product: the gradient of the sum over inputs of {@code $LGrad}'s gradient times its"
+              + " vector, {@code v} after the inputs, one of each input's shape ($L).\n");
+    }
+
+    /** Inputs, then the vectors paired with them (input id to vector node), to gradients. */
+    private MethodSpec wholeMethod(String method, FnPlan.Whole whole, Map<Integer, Integer> vectors, String doc) {
       MethodSpec.Builder m = signature(method).returns(gradientsRecord)
           .addJavadoc(doc, fn.name(), fn.origin().place());
       Map<Integer, String> names = new LinkedHashMap<>();
@@ -413,6 +425,10 @@ public final class GraphWriter {
       for (Node in : fn.inputs()) {
         m.addParameter(TENSOR, names.get(in.id()));
       }
+      vectors.forEach((in, v) -> {
+        names.put(v, scope.fresh(plan.nodes().get(v).hint(), v));
+        m.addParameter(TENSOR, names.get(v));
+      });
       Locals locals = new Locals(plan.nodes(), whole.block(), Map.of(), List.copyOf(whole.adjoints().values()));
       locals.name(scope);
       CodeBlock.Builder code = CodeBlock.builder();

@@ -122,6 +122,11 @@ public final class IrMath {
     return node(Nonlinear.RELU_GRAD, Attrs.NONE, dy, x);
   }
 
+  /** Sum of all elements: a scalar. */
+  public int sumAll(int x) {
+    return node(Reductions.SUM, Attrs.of("keepDims", false), x);
+  }
+
   public int sumLastAxis(int x) {
     return node(Reductions.SUM, Attrs.of("axes", List.of(JavaExpr.of(-1)), "keepDims", true), x);
   }
