@@ -64,8 +64,9 @@ final class DataChecks {
 
   /** Targets against outputs and losses: class indices in range for sparse losses, else the output's shape. */
   static void targets(Engine e, List<Data> y, String what) {
-    if (y.size() != e.outputs.size()) {
-      throw new IllegalArgumentException("the model has " + e.outputs.size() + " output(s), got " + y.size() + " targets");
+    if (y.size() != e.targets.size()) {
+      throw new IllegalArgumentException("the model takes " + e.targets.size() + " target(s) (one per output, none for"
+          + " custom objectives), got " + y.size());
     }
     for (int i = 0; i < y.size(); i++) {
       Data t = y.get(i);

@@ -30,7 +30,18 @@ import org.tensorflow.types.TInt64;
  */
 final class Engine implements AutoCloseable {
   /** What {@code compile} configured. */
-  record CompileConfig(Optimizer optimizer, List<Loss> losses, float[] lossWeights, List<Object> metrics) {}
+  record CompileConfig(Optimizer optimizer, List<Loss> losses, float[] lossWeights, List<Object> metrics,
+      Object module, List<Objective> objectives) {
+    CompileConfig(Optimizer optimizer, List<Loss> losses, float[] lossWeights, List<Object> metrics) {
+      this(optimizer, losses, lossWeights, metrics, null, List.of());
+    }
+
+    /** What a checkpoint records to match optimizer state: "adam", or each objective's "name:optimizer". */
+    String optimizerName() {
+      return optimizer != null ? optimizer.name() : String.join(",",
+          objectives.stream().map(o -> o.name() + ":" + o.optimizer().name()).toList());
+    }
+  }
 
   private record MetricSlot(String name, Metric metric, List<TfGraph.State> totals) {}
 
@@ -78,7 +89,9 @@ final class Engine implements AutoCloseable {
       Net.Built built = net.forward(tf, inputs, applied);
       this.forward = built;
       this.outputs = built.outputs();
-      if (config != null) {
+      if (config != null && !config.objectives().isEmpty()) {
+        buildObjectives();
+      } else if (config != null) {
         buildTraining(built);
       }
       this.session = new TfSession(state, threads);
@@ -126,7 +139,7 @@ final class Engine implements AutoCloseable {
     }
     built.backward(tf, dOutputs);
     // After the backward: a loss's value is the form (from logits or not) its gradients came from.
-    Operand<TFloat32> total = null;
+    Operand<TFloat32> total = addedLosses();
     for (int i = 0; i < outputLosses.size(); i++) {
       Operand<TFloat32> value = outputLosses.get(i).value();
       if (outputs.size() > 1) {
@@ -152,6 +165,51 @@ final class Engine implements AutoCloseable {
       m.totals().forEach(s -> resets.add(s.reset()));
     }
     this.resetMetrics = state.group(resets);
+  }
+
+  /** The sum of the losses layers added ({@code addLoss}), or null where none did. */
+  private Operand<TFloat32> addedLosses() {
+    Operand<TFloat32> sum = null;
+    for (Operand<TFloat32> l : state.addedLosses()) {
+      sum = tf.accumulate(sum, l);
+    }
+    return sum;
+  }
+
+  /**
+   * A custom step: each objective's loss method on the inputs, its generated backward, and its
+   * optimizer's update of its layers' weights, one after the other in one run: each objective
+   * reads the weights the previous one updated, as Keras's GAN train_step does.
+   */
+  private void buildObjectives() {
+    List<Op> step = new ArrayList<>();
+    int before = state.states().size();
+    for (Objective o : config.objectives()) {
+      @SuppressWarnings("unchecked")
+      dev.leibniz.tf.LayerGraph<Object> graph = (dev.leibniz.tf.LayerGraph<Object>) o.loss();
+      if (graph.inputs() != inputs.size()) {
+        throw new IllegalArgumentException("objective " + o.name() + " takes " + graph.inputs() + " input(s), but the"
+            + " model's call takes " + inputs.size() + "; its loss method takes what fit feeds, as call does");
+      }
+      dev.leibniz.tf.Forward f = graph.call(tf, config.module(), inputs);
+      Operand<TFloat32> value = f.output().shape().numDimensions() == 0 ? f.output() : tf.mean(f.output());
+      Map<Variable, Operand<TFloat32>> grads = state.collectGradients(
+          () -> graph.backward(tf, config.module(), f, tf.onesLike(f.output())));
+      java.util.Set<Variable> own = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+      o.layers().forEach(layer -> own.addAll(LayerGraphs.weights(layer)));
+      Op apply = o.optimizer().apply(state, v -> own.contains(v) ? grads.get(v) : null);
+      step.add(apply);
+      losses.add(value);
+      lossNames.add(o.name());
+      state.readAfter(apply);
+    }
+    state.readAfter(null); // what is built later (predict, custom gradients) reads the weights as they are
+    List<TfGraph.State> all = state.states();
+    this.optimizerStates = all.subList(before, all.size());
+    step.addAll(state.updates());
+    this.trainOp = state.group(step);
+    this.evalOp = state.group(List.of());
+    this.resetMetrics = state.group(List.of());
   }
 
   static long[] batched(long[] sampleShape) {
@@ -342,7 +400,9 @@ final class Engine implements AutoCloseable {
     for (TfGraph.Weight w : trainableWeights()) {
       gradients.add(state.named("gradient_" + w.name(), tf.orZerosLike(grads.get(w.variable()), w.value())));
     }
-    return new CustomLoss(target, built.value(), gradients, state.group(state.updates()));
+    Operand<TFloat32> added = addedLosses();
+    Operand<TFloat32> value = added == null ? built.value() : tf.add(built.value(), added);
+    return new CustomLoss(target, value, gradients, state.group(state.updates()));
   }
 
   /** {@code optimizer}'s step with {@code gradients}, one per trainable weight; its slots are made on first use. */

@@ -67,5 +67,10 @@ public final class Leibniz {
       List<Object> sublayers = LayerGraphs.of(module).sublayers(module);
       return sublayers.isEmpty() ? List.of(module) : sublayers;
     }
+
+    @Override
+    Object objectivesModule() {
+      return module;
+    }
   }
 }

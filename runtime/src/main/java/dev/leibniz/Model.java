@@ -97,6 +97,35 @@ public abstract class Model implements AutoCloseable {
     compile(optimizer, List.of(Losses.get(loss)), null, List.of((Object[]) metrics));
   }
 
+  /**
+   * A custom training step, as Keras's overridden {@code train_step}: fit runs every objective's
+   * loss method, its generated backward and its optimizer over its layers' weights, in one graph
+   * run per batch, with History, progress, callbacks and checkpoints as usual; the logs hold each
+   * objective's loss under its name. For a {@code Leibniz.model(object)} whose loss methods take
+   * the inputs its {@code call} takes; fit then takes no targets.
+   */
+  public void compile(Objective... objectives) {
+    if (objectives.length == 0) {
+      throw new IllegalArgumentException("compile needs at least one objective");
+    }
+    Object module = objectivesModule();
+    this.config = new Engine.CompileConfig(null, List.of(), new float[0], List.of(), module, List.of(objectives));
+    if (engine != null) {
+      rebuild(engine.inputShapes);
+    }
+  }
+
+  /** The object whose loss methods objectives name: a {@code Leibniz.model(object)}'s object. */
+  Object objectivesModule() {
+    throw new UnsupportedOperationException("custom objectives are for a Leibniz.model(object) whose @Model class has"
+        + " the loss methods; a " + getClass().getSimpleName() + " has none");
+  }
+
+  /** Trains on inputs alone (custom objectives, which take no targets). */
+  public History fit(Data x, FitOptions options) {
+    return fit(List.of(x), List.of(), options);
+  }
+
   /** All by Keras names: {@code compile("rmsprop", "mse", "accuracy")}. */
   public void compile(String optimizer, String loss, String... metrics) {
     compile(Optimizers.get(optimizer), loss, metrics);
@@ -371,6 +400,24 @@ public abstract class Model implements AutoCloseable {
     e.setWeightValues(byVariable);
   }
 
+  /**
+   * Sets each weight this model shares with {@code source} (built from the same layer objects:
+   * a GAN's generator, used alone after training the GAN) to its value there, and returns how
+   * many it set. Both must be built.
+   */
+  public int copyWeightsFrom(Model source) {
+    Map<Variable, float[]> theirs = source.requireBuilt("give its weights").weightValues();
+    Engine mine = requireBuilt("take weights");
+    Map<Variable, float[]> shared = new IdentityHashMap<>();
+    for (TfGraph.Weight w : mine.weights()) {
+      if (theirs.containsKey(w.variable())) {
+        shared.put(w.variable(), theirs.get(w.variable()));
+      }
+    }
+    mine.setWeightValues(shared);
+    return shared.size();
+  }
+
   /** The table Keras's {@code summary()} prints: layers, output shapes, parameter counts. */
   public String summary() {
     Engine e = requireBuilt("summarize it (Keras needs an input shape too)");
@@ -408,7 +455,7 @@ public abstract class Model implements AutoCloseable {
     Engine e = requireBuilt("save a checkpoint");
     List<TfGraph.State> all = new ArrayList<>(e.weightStates());
     all.addAll(e.optimizerStates());
-    Checkpoint.of(epochsTrained, config == null ? null : config.optimizer().name(), e.inputShapes, e.weightStates(),
+    Checkpoint.of(epochsTrained, config == null ? null : config.optimizerName(), e.inputShapes, e.weightStates(),
         e.optimizerStates(), e.values(all)).write(file);
   }
 
@@ -422,7 +469,7 @@ public abstract class Model implements AutoCloseable {
     Engine e = engine == null ? engine(c.inputShapes()) : engine;
     DataChecks.shapes(e.inputShapes, c.inputShapes(), "built");
     e.assign(c.valuesFor("checkpoint " + file, e.weightStates(), e.optimizerStates(),
-        config == null ? null : config.optimizer().name()));
+        config == null ? null : config.optimizerName()));
     epochsTrained = c.epoch();
     return c;
   }

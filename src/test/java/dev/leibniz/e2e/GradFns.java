@@ -70,6 +70,12 @@ final class GradFns {
   @Call(order = 2) static Tensor avgPooled(Tensor x) { return square(avgPool(x, 2)); }
   @Call(order = 2) static Tensor avgPooledSame(Tensor x) { return square(avgPool(x, 3, 3, 2, 2, Padding.SAME)); }
   @Call(order = 2) static Tensor biased(Tensor x, Tensor b) { return square(biasAdd(x, b)); }
+  @Call(order = 2) static Tensor convTransposed(Tensor x, Tensor k) { return square(conv2dTranspose(x, k, 2, 2, Padding.SAME)); }
+  @Call(order = 2) static Tensor convTransposedValid(Tensor x, Tensor k) { return conv2dTranspose(x, k, 2, 1, Padding.VALID); }
+  @Call(order = 2) static Tensor upSampled(Tensor x) { return square(upSample2d(x, 2, 3)); }
+  @Call(order = 2) static Tensor leaky(Tensor x) { return mul(leakyRelu(x, 0.2), x); }
+  // The draw has no gradient: x * noise is linear in x with the noise as its slope.
+  @Call(order = 2) static Tensor noisy(Tensor x) { return mul(x, randomNormal(x)); }
   @Call(order = 2) static Tensor droppedOut(Tensor x) { return mul(dropout(x, 0.4), x); }
   @Call(order = 2) static Tensor selected(Tensor a, Tensor b) { return where(greater(a, 0.0), square(a), mul(b, a)); }
   @Call(order = 2) static Tensor selectedLess(Tensor a) { return where(less(a, 0.0), 2.0, mul(a, a)); }

@@ -7,6 +7,12 @@ import static dev.leibniz.e2e.GradCheckTest.s;
 
 import dev.leibniz.dsl.Padding;
 import dev.leibniz.layers.Add;
+import dev.leibniz.layers.Conv2DTranspose;
+import dev.leibniz.layers.Conv2DTranspose_Graph;
+import dev.leibniz.layers.LeakyReLU;
+import dev.leibniz.layers.LeakyReLU_Graph;
+import dev.leibniz.layers.UpSampling2D;
+import dev.leibniz.layers.UpSampling2D_Graph;
 import dev.leibniz.layers.Add_Graph;
 import dev.leibniz.layers.AveragePooling2D;
 import dev.leibniz.layers.AveragePooling2D_Graph;
@@ -79,7 +85,14 @@ class LayerGradientsTest {
         new Case("Concatenate", new Concatenate(), Concatenate_Graph.LAYER, s(d(2, 3), d(2, 2)), false, false),
         new Case("Add", new Add(), Add_Graph.LAYER, s(d(2, 3), d(2, 3)), false, false),
         new Case("AveragePooling2D(2)", new AveragePooling2D(2), AveragePooling2D_Graph.LAYER, s(d(1, 4, 4, 2)), false,
-            false));
+            false),
+        new Case("Conv2DTranspose(3, 3x3, strides 2, same, tanh)",
+            new Conv2DTranspose(3, 3, 2, Padding.SAME, "tanh"), Conv2DTranspose_Graph.LAYER, s(d(2, 3, 3, 2)), false,
+            false),
+        new Case("Conv2DTranspose(2, 2x3, strides 2x1, valid)", new Conv2DTranspose(2, 2, 3, 2, 1, Padding.VALID,
+            dev.leibniz.dsl.Activations.LINEAR, true), Conv2DTranspose_Graph.LAYER, s(d(2, 3, 2, 2)), false, false),
+        new Case("UpSampling2D(2, 3)", new UpSampling2D(2, 3), UpSampling2D_Graph.LAYER, s(d(2, 2, 3, 2)), false, false),
+        new Case("LeakyReLU(0.2)", new LeakyReLU(0.2), LeakyReLU_Graph.LAYER, s(d(3, 4)), false, false));
   }
 
   static final double H = 1e-2;

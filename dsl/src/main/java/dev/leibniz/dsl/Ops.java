@@ -130,6 +130,11 @@ public final class Ops {
     throw outsideGraph("relu");
   }
 
+  /** {@code x} where positive, else {@code alpha x} (Keras's LeakyReLU; its default slope is 0.3). */
+  public static Tensor leakyRelu(Tensor x, double alpha) {
+    throw outsideGraph("leakyRelu");
+  }
+
   /** Softmax over the last axis. */
   public static Tensor softmax(Tensor x) {
     throw outsideGraph("softmax");
@@ -364,6 +369,24 @@ public final class Ops {
     throw outsideGraph("conv2d");
   }
 
+  /**
+   * The transpose of conv2d (Keras's Conv2DTranspose): {@code x [n, h, w, c]} with
+   * {@code kernel [kh, kw, filters, c]} gives {@code [n, h * stride, w * stride, filters]} for SAME,
+   * {@code (h - 1) * stride + kh} for VALID.
+   */
+  public static Tensor conv2dTranspose(Tensor x, Tensor kernel, int strideH, int strideW, Padding padding) {
+    throw outsideGraph("conv2dTranspose");
+  }
+
+  /** Each pixel repeated {@code size x size} times (Keras's UpSampling2D, nearest neighbour). */
+  public static Tensor upSample2d(Tensor x, int size) {
+    throw outsideGraph("upSample2d");
+  }
+
+  public static Tensor upSample2d(Tensor x, int sizeH, int sizeW) {
+    throw outsideGraph("upSample2d");
+  }
+
   /** Max over {@code poolH x poolW} windows moved by the strides. */
   public static Tensor maxPool(Tensor x, int poolH, int poolW, int strideH, int strideW, Padding padding) {
     throw outsideGraph("maxPool");
@@ -389,6 +412,28 @@ public final class Ops {
   }
 
   // ---- training and inference
+
+  /**
+   * Standard normal draws shaped like {@code like} (the reparameterization trick:
+   * {@code add(mean, mul(std, randomNormal(mean)))}), new every training step; no gradient.
+   */
+  public static Tensor randomNormal(Tensor like) {
+    throw outsideGraph("randomNormal");
+  }
+
+  /** Standard normal draws of shape {@code [batch of batchOf, sampleShape...]}: a GAN's latent codes. */
+  public static Tensor randomNormal(Tensor batchOf, int... sampleShape) {
+    throw outsideGraph("randomNormal");
+  }
+
+  /**
+   * Returns {@code value}, and adds {@code loss} (summed if not a scalar) to the model's loss,
+   * as Keras's {@code add_loss}: an activity regularizer, a VAE's KL term. fit, evaluate and
+   * {@code Model.gradients} include it in the loss they report and differentiate.
+   */
+  public static Tensor addLoss(Tensor value, Tensor loss) {
+    throw outsideGraph("addLoss");
+  }
 
   /** 1 in the training steps of {@code fit}, 0 in evaluate, predict and exported models. */
   public static Tensor training() {

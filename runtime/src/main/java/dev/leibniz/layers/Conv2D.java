@@ -37,10 +37,7 @@ public final class Conv2D {
 
   public Conv2D(int filters, int kernelH, int kernelW, int strideH, int strideW, Padding padding,
       Activations activation, boolean useBias) {
-    if (filters <= 0 || kernelH <= 0 || kernelW <= 0 || strideH <= 0 || strideW <= 0) {
-      throw new IllegalArgumentException("Conv2D needs positive filters, kernel size and strides, got filters "
-          + filters + ", kernel " + kernelH + "x" + kernelW + ", strides " + strideH + "x" + strideW);
-    }
+    checkConfig("Conv2D", filters, kernelH, kernelW, strideH, strideW);
     this.filters = filters;
     this.kernelH = kernelH;
     this.kernelW = kernelW;
@@ -49,6 +46,14 @@ public final class Conv2D {
     this.padding = Objects.requireNonNull(padding, "padding");
     this.useBias = useBias;
     this.activation = new Activation(activation);
+  }
+
+  /** The checks every convolution layer's constructor makes. */
+  static void checkConfig(String layer, int filters, int kernelH, int kernelW, int strideH, int strideW) {
+    if (filters <= 0 || kernelH <= 0 || kernelW <= 0 || strideH <= 0 || strideW <= 0) {
+      throw new IllegalArgumentException(layer + " needs positive filters, kernel size and strides, got filters "
+          + filters + ", kernel " + kernelH + "x" + kernelW + ", strides " + strideH + "x" + strideW);
+    }
   }
 
   /** {@code new Conv2D(32, 3, "relu")}: a square kernel, strides 1, valid padding. */

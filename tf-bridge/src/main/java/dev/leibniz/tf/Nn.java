@@ -82,6 +82,54 @@ public final class Nn {
     return ops.nn.avgPoolGrad(ops.shape(like), dy, nhwc(ph, pw), nhwc(sh, sw), padding.name());
   }
 
+  /**
+   * conv2d's input gradient as a layer (Keras's Conv2DTranspose): kernel [h, w, filters, in
+   * channels]; the output is size x stride for SAME, (size - 1) stride + window for VALID.
+   */
+  public Operand<TFloat32> conv2dTranspose(Operand<TFloat32> x, Operand<TFloat32> kernel, long sh, long sw,
+      Padding padding) {
+    long[] k = kernel.shape().asArray();
+    long[] in = x.shape().asArray();
+    if (x.shape().isUnknown() || kernel.shape().isUnknown() || in[1] < 0 || in[2] < 0 || k[0] < 0 || k[1] < 0 || k[2] < 0) {
+      throw new IllegalArgumentException("conv2dTranspose needs the input's spatial size and the kernel's shape known,"
+          + " got " + x.shape() + " and " + kernel.shape());
+    }
+    boolean same = padding == Padding.SAME;
+    int h = Math.toIntExact(same ? in[1] * sh : (in[1] - 1) * sh + k[0]);
+    int w = Math.toIntExact(same ? in[2] * sw : (in[2] - 1) * sw + k[1]);
+    Operand<TInt32> batch = ops.slice(ops.shape(x), ops.constant(new int[] {0}), ops.constant(new int[] {1}));
+    Operand<TInt32> outShape = ops.concat(List.of(batch, ops.constant(new int[] {h, w, (int) k[2]})), ops.constant(0));
+    return ops.nn.conv2dBackpropInput(outShape, kernel, x, nhwc(sh, sw), padding.name());
+  }
+
+  // ---------------------------------------------------------------- up-sampling
+
+  /** Each pixel repeated sh x sw times (nearest neighbour): a reshape, a broadcast, a reshape. */
+  public Operand<TFloat32> upSample2d(Operand<TFloat32> x, long sh, long sw) {
+    long[] d = knownSpatial(x, "upSample2d");
+    Operand<TFloat32> blocks = ops.reshape(x, ops.constant(new long[] {-1, d[1], 1, d[2], 1, d[3]}));
+    Operand<TInt32> batch = ops.slice(ops.shape(x), ops.constant(new int[] {0}), ops.constant(new int[] {1}));
+    Operand<TInt32> wide = ops.concat(List.of(batch, ops.constant(new int[] {(int) d[1], (int) sh, (int) d[2],
+        (int) sw, (int) d[3]})), ops.constant(0));
+    return ops.reshape(ops.broadcastTo(blocks, wide), ops.constant(new long[] {-1, d[1] * sh, d[2] * sw, d[3]}));
+  }
+
+  /** The gradient of upSample2d: each block of dy summed back onto its pixel of {@code like}. */
+  public Operand<TFloat32> upSample2dGrad(Operand<TFloat32> dy, Operand<TFloat32> like, long sh, long sw) {
+    long[] d = knownSpatial(like, "upSample2d");
+    Operand<TFloat32> blocks = ops.reshape(dy, ops.constant(new long[] {-1, d[1], sh, d[2], sw, d[3]}));
+    return ops.sum(blocks, ops.constant(new int[] {2, 4}));
+  }
+
+  private static long[] knownSpatial(Operand<TFloat32> x, String op) {
+    long[] d = x.shape().asArray();
+    if (x.shape().isUnknown() || d.length != 4 || d[1] < 0 || d[2] < 0 || d[3] < 0) {
+      throw new IllegalArgumentException(op + " needs [batch, height, width, channels] with all but the batch known,"
+          + " got " + x.shape());
+    }
+    return d;
+  }
+
   public Operand<TFloat32> biasAdd(Operand<TFloat32> x, Operand<TFloat32> bias) {
     return ops.nn.biasAdd(x, bias);
   }
@@ -107,6 +155,36 @@ public final class Nn {
     Operand<TFloat32> scaled = ops.math.mul(kept, ops.constant(1 / (1 - rate)));
     // training ? scaled : 1, without a branch: 1 + t (scaled - 1)
     return ops.math.add(ops.constant(1f), ops.math.mul(training(), ops.math.sub(scaled, ops.constant(1f))));
+  }
+
+  /** Returns {@code value}; adds {@code loss} to the losses the model sums into its own ({@link TfGraph#addedLosses}). */
+  public Operand<TFloat32> addLoss(Operand<TFloat32> value, Operand<TFloat32> loss) {
+    graph.addLoss(loss.shape().numDimensions() == 0 ? loss : ops.sum(loss, ops.range(ops.constant(0),
+        ops.rank(loss), ops.constant(1))));
+    return value;
+  }
+
+  /**
+   * Standard normal draws shaped like {@code like}, from the step's seed and distinct per op (a
+   * new draw every training step; in inference, the graph seed's).
+   */
+  public Operand<TFloat32> randomNormal(Operand<TFloat32> like) {
+    return draw(ops.shape(like));
+  }
+
+  /** Standard normal draws of shape [batch of {@code batchOf}, sample...]. */
+  public Operand<TFloat32> randomNormal(Operand<TFloat32> batchOf, long[] sample) {
+    int[] dims = new int[sample.length];
+    for (int i = 0; i < dims.length; i++) {
+      dims[i] = Math.toIntExact(sample[i]);
+    }
+    Operand<TInt32> batch = ops.slice(ops.shape(batchOf), ops.constant(new int[] {0}), ops.constant(new int[] {1}));
+    return draw(ops.concat(List.of(batch, ops.constant(dims)), ops.constant(0)));
+  }
+
+  private Operand<TFloat32> draw(Operand<TInt32> shape) {
+    Operand<TInt64> opSeed = ops.math.add(graph.randomSeed(), ops.constant(new long[] {0, 1_000_003L * ++randomOps}));
+    return ops.random.statelessRandomNormal(shape, opSeed, TFloat32.class);
   }
 
   /**

@@ -191,6 +191,16 @@ public final class Tf {
     return ops.nn.reluGrad(dy, x);
   }
 
+  /** x where x &gt; 0, else alpha x. */
+  public Operand<TFloat32> leakyRelu(Operand<TFloat32> x, float alpha) {
+    return ops.nn.leakyRelu(x, org.tensorflow.op.nn.LeakyRelu.alpha(alpha));
+  }
+
+  /** dy where x &gt; 0, else alpha dy. */
+  public Operand<TFloat32> leakyReluGrad(Operand<TFloat32> dy, Operand<TFloat32> x, float alpha) {
+    return ops.data.leakyReluGrad(dy, x, org.tensorflow.op.data.LeakyReluGrad.alpha(alpha));
+  }
+
   public Operand<TFloat32> softmax(Operand<TFloat32> x) {
     return ops.nn.softmax(x);
   }

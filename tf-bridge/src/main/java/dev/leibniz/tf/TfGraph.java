@@ -39,9 +39,12 @@ public final class TfGraph {
   private final Map<Variable, Weight> weights = new LinkedHashMap<>();
   private final Map<Variable, Operand<TFloat32>> gradients = new IdentityHashMap<>();
   private final Map<Output<?>, PastActivation> pastActivation = new HashMap<>();
+  private Op readsAfter;
+  private final Map<Variable, Operand<TFloat32>> phaseReads = new IdentityHashMap<>();
   private final java.util.Set<String> usedNames = new java.util.HashSet<>();
   private final List<State> states = new ArrayList<>();
   private final List<Op> updates = new ArrayList<>();
+  private final List<Operand<TFloat32>> addedLosses = new ArrayList<>();
   private Operand<TFloat32> training;
   private Operand<TInt64> randomSeed;
 
@@ -146,7 +149,22 @@ public final class TfGraph {
 
   /** The value of weight {@code v}; its variable is created on the first read in this graph. */
   Operand<TFloat32> read(Variable v) {
-    return weights.computeIfAbsent(v, this::create).value();
+    Weight w = weights.computeIfAbsent(v, this::create);
+    if (readsAfter == null) {
+      return w.value();
+    }
+    return phaseReads.computeIfAbsent(v, k -> ops.withControlDependencies(List.of(readsAfter))
+        .readVariableOp(w.handle(), TFloat32.class));
+  }
+
+  /**
+   * From now on, weights read by generated code are read after {@code update} has run: the next
+   * phase of a training step sees the weights the previous phase set (a GAN's generator step
+   * after its discriminator step), all in one run. Null ends that.
+   */
+  public void readAfter(Op update) {
+    readsAfter = update;
+    phaseReads.clear();
   }
 
   /** The weight of {@code v} in this graph, after it was read. */
@@ -324,6 +342,16 @@ public final class TfGraph {
   /** The seed placeholder if any op of the graph reads it, else null. */
   public Operand<TInt64> randomSeedFeed() {
     return randomSeed;
+  }
+
+  /** Registers a loss a layer added (a scalar) to the model's ({@code addLoss}). */
+  void addLoss(Operand<TFloat32> loss) {
+    addedLosses.add(loss);
+  }
+
+  /** The losses layers added while their forwards were built, each a scalar. */
+  public List<Operand<TFloat32>> addedLosses() {
+    return List.copyOf(addedLosses);
   }
 
   /** Registers a state update that training steps run besides the optimizer's (a moving average). */

@@ -116,7 +116,7 @@ public final class DeclarationCheck {
       reporter.error(m, Message.INSTANCE_CALL_OUTSIDE_LAYER, m.getSimpleName());
     }
     if (!isType(m.getReturnType(), Annotations.TENSOR)) {
-      reporter.error(m, Message.CALL_RETURN_TYPE, m.getSimpleName(), m.getReturnType());
+      reporter.error(m, Message.CALL_RETURN_TYPE, m.getSimpleName(), describe(m.getReturnType()));
     }
     if (m.getParameters().isEmpty()) {
       reporter.error(m, Message.CALL_WITHOUT_INPUTS, m.getSimpleName());
@@ -130,12 +130,18 @@ public final class DeclarationCheck {
     for (VariableElement p : m.getParameters()) {
       String name = p.getSimpleName().toString();
       if (!isType(p.asType(), Annotations.TENSOR)) {
-        reporter.error(p, Message.CALL_PARAMETER, name, p.asType());
+        reporter.error(p, Message.CALL_PARAMETER, name, describe(p.asType()));
       }
       if (GraphNames.RESERVED.contains(name)) {
         reporter.error(p, Message.RESERVED_NAME, name, "parameter");
       }
     }
+  }
+
+  /** The type as written, and where javac could not resolve it, what to import. */
+  private static String describe(TypeMirror t) {
+    return t.getKind() == javax.lang.model.type.TypeKind.ERROR
+        ? t + ", which is not found (import " + Annotations.TENSOR + ")" : t.toString();
   }
 
   private static boolean isType(TypeMirror t, String qualified) {

@@ -47,6 +47,9 @@ final class Bindings {
       String constant = GraphNames.functionConstant(fn.name());
       if (fn.isStatic() && taken.add(constant)) {
         type.addField(function(graph, plan, constant));
+      } else if (!fn.isStatic() && fn != layerCall && taken.add(constant)) {
+        // Another method of the layer (a GAN's discriminatorLoss): as a LayerGraph too, for training objectives.
+        type.addField(layer(info, graph, owner, fn, constant));
       }
     }
   }
@@ -63,6 +66,10 @@ final class Bindings {
   }
 
   private static FieldSpec layer(ClassInfo info, ClassName graph, ClassName owner, Fn fn) {
+    return layer(info, graph, owner, fn, GraphNames.LAYER_CONSTANT);
+  }
+
+  private static FieldSpec layer(ClassInfo info, ClassName graph, ClassName owner, Fn fn, String constant) {
     List<String> weights = info.weights().keySet().stream().map(w -> "layer." + w).toList();
     List<String> sublayers = new ArrayList<>();
     for (VariableElement f : info.fields().values()) {
@@ -90,7 +97,7 @@ final class Bindings {
             .returns(ParameterizedTypeName.get(GraphWriter.LIST, ClassName.OBJECT)).addParameter(owner, "layer")
             .addStatement("return $T.present($L)", LAYER_GRAPH, String.join(", ", sublayers)).build())
         .build();
-    return FieldSpec.builder(ParameterizedTypeName.get(LAYER_GRAPH, owner), GraphNames.LAYER_CONSTANT,
+    return FieldSpec.builder(ParameterizedTypeName.get(LAYER_GRAPH, owner), constant,
             Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("{@link $T#$L} as one object, for models that hold this layer.\n", owner, fn.name())
         .initializer("$L", impl).build();

@@ -35,6 +35,15 @@ public abstract class Op {
     return null;
   }
 
+  /**
+   * True for ops that do something besides computing their value, so that they are kept when
+   * nothing reads it: a call into another graph's backward (it adds weight gradients), a moving
+   * average (it registers an update), an added loss.
+   */
+  public boolean hasEffect() {
+    return false;
+  }
+
   /** False for ops whose value is fixed at graph-build time and never differentiated. */
   public boolean differentiable() {
     return true;

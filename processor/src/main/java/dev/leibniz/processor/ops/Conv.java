@@ -88,6 +88,46 @@ final class Conv {
           ir.node(Conv.BACKPROP_INPUT, n.attrs(), n.arg(0), g, n.arg(2)), Op.ZERO,
           ir.node(Conv.CONV2D, n.attrs(), n.arg(0), g)});
 
+  /** Keras's deconv_output_length: (size - 1) stride + window for VALID, size stride for SAME. */
+  static long transposed(long size, long window, JavaExpr stride, String padding) {
+    if (size < 0 || window < 0 || !stride.isConstant() || padding == null) {
+      return -1;
+    }
+    long s = (long) stride.value().getAsDouble();
+    if (s < 1) {
+      throw new OpError(Message.STRIDES, "conv2dTranspose", s);
+    }
+    return padding.equals("SAME") ? size * s : (size - 1) * s + window;
+  }
+
+  static StaticShape transposeShape(List<StaticShape> in, Attrs attrs) {
+    StaticShape x = in.get(0);
+    StaticShape k = in.get(1);
+    Shapes.requireRank(x, 4, "conv2dTranspose", "its input [batch, height, width, channels]");
+    Shapes.requireRank(k, 4, "conv2dTranspose", "its kernel [height, width, filters, in channels]");
+    if (!x.knownRank() || !k.knownRank()) {
+      return StaticShape.ofRank(4);
+    }
+    if (!StaticShape.compatible(x.dim(3), k.dim(3))) {
+      throw new OpError(Message.CONV_CHANNELS, x.dim(3), x, k.dim(3), k);
+    }
+    List<JavaExpr> strides = attrs.exprs("strides");
+    String p = padding(attrs);
+    return StaticShape.of(x.dim(0), transposed(x.dim(1), k.dim(0), strides.get(0), p),
+        transposed(x.dim(2), k.dim(1), strides.get(1), p), k.dim(2));
+  }
+
+  /**
+   * conv2dTranspose(x, kernel [h, w, filters, in channels]): conv2d's input gradient taken as a
+   * layer (Keras's Conv2DTranspose). Its adjoint in x is conv2d of the gradient, in the kernel
+   * the filter gradient with the roles of input and output exchanged.
+   */
+  static final Rule CONV2D_TRANSPOSE = op("conv2dTranspose", 2, Conv::transposeShape,
+      (args, attrs) -> "tf.nn().conv2dTranspose(" + args.get(0) + ", " + args.get(1) + ", " + config(attrs) + ")",
+      (ir, n, g) -> new int[] {
+          ir.node(Conv.CONV2D, n.attrs(), g, n.arg(1)),
+          ir.node(Conv.BACKPROP_FILTER, n.attrs(), g, n.arg(1), n.arg(0))});
+
   static final JavaExpr VALID = JavaExpr.code("$T{" + PADDING + "}.VALID", false);
 
   /** Strides [h, w] and padding from arguments {@code from} on, or 1, 1, VALID where there are none. */
@@ -100,6 +140,8 @@ final class Conv {
 
   static List<DslOp> dsl() {
     return List.of(DslOp.of("conv2d",
-        a -> a.builder().node(CONV2D, stridesAndPadding(a, 2), "conv2d", a.tensor(0), a.tensor(1))));
+        a -> a.builder().node(CONV2D, stridesAndPadding(a, 2), "conv2d", a.tensor(0), a.tensor(1))),
+        DslOp.of("conv2dTranspose", a -> a.builder().node(CONV2D_TRANSPOSE, stridesAndPadding(a, 2),
+            "conv2dTranspose", a.tensor(0), a.tensor(1))));
   }
 }

@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What differs between training and inference: the training flag (1 in fit's training steps,
- * else 0), dropout (sugar: {@code x * dropoutMask(x)}, so its gradient is mul's), and
+ * What differs between training and inference, and randomness: the training flag (1 in fit's
+ * training steps, else 0), dropout (sugar: {@code x * dropoutMask(x)}, so its gradient is mul's),
+ * random normal draws (the reparameterization trick: {@code mean + std * randomNormal(mean)}), and
  * movingAverage, which passes its value through and registers the update of a moving
  * statistic that training steps run. The mask and the flag get no gradient.
  */
@@ -28,11 +29,40 @@ final class Modes {
       (args, attrs) -> "tf.nn().dropoutMask(" + args.get(0) + ", " + attrs.expr("rate").floatCode() + ")",
       (ir, n, g) -> new int[] {Op.ZERO});
 
+  /**
+   * randomNormal(like[, sample dims]): standard normal draws shaped like its argument, or
+   * [its batch, sample dims...] (attribute "sample"); new each step; no gradient.
+   */
+  static final Rule RANDOM_NORMAL = op("randomNormal", 1, Modes::drawn,
+      (args, attrs) -> "tf.nn().randomNormal(" + args.get(0)
+          + (attrs.has("sample") ? ", " + Shapes.longs(attrs.exprs("sample")) : "") + ")",
+      (ir, n, g) -> new int[] {Op.ZERO});
+
+  static dev.leibniz.processor.ir.StaticShape drawn(List<dev.leibniz.processor.ir.StaticShape> in, Attrs attrs) {
+    var like = in.get(0);
+    if (!attrs.has("sample")) {
+      return like;
+    }
+    List<Long> dims = new java.util.ArrayList<>();
+    dims.add(like.knownRank() && like.rank() > 0 ? like.dim(0) : -1L);
+    for (var e : attrs.exprs("sample")) {
+      dims.add(e.isConstant() ? (long) e.value().getAsDouble() : -1L);
+    }
+    return new dev.leibniz.processor.ir.StaticShape(dims);
+  }
+
+  /**
+   * addLoss(value, loss): returns value, and adds {@code loss} to the model's loss (Keras's
+   * add_loss). The loss's adjoint is ones: the total loss is the outputs' losses plus it.
+   */
+  static final Rule ADD_LOSS = op("addLoss", 2, Rule::sameAsFirst, "tf.nn().addLoss($0, $1)",
+      (ir, n, g) -> new int[] {g, ir.onesLike(n.arg(1))}).withEffect();
+
   /** movingAverage(weight, value): attributes "field" (the weight) and "momentum". */
   static final Rule MOVING_AVERAGE = op("movingAverage", 2, Rule::sameAsSecond,
       (args, attrs) -> "tf.nn().movingAverage(layer." + attrs.string("field") + ", " + args.get(1) + ", "
           + attrs.expr("momentum").floatCode() + ")",
-      (ir, n, g) -> new int[] {Op.ZERO, g});
+      (ir, n, g) -> new int[] {Op.ZERO, g}).withEffect();
 
   static List<DslOp> dsl() {
     return List.of(
@@ -43,6 +73,10 @@ final class Modes {
               "dropoutMask", x);
           return a.builder().node(Arithmetic.MUL, Attrs.NONE, "dropout", x, mask);
         }),
+        DslOp.of("addLoss", a -> a.builder().node(ADD_LOSS, Attrs.NONE, "addLoss", a.tensor(0), a.tensor(1))),
+        DslOp.of("randomNormal", a -> a.builder().node(RANDOM_NORMAL, a.count() == 1
+            ? Attrs.of("draw", MASKS.incrementAndGet())
+            : Attrs.of("draw", MASKS.incrementAndGet(), "sample", a.ints(1)), "randomNormal", a.tensor(0))),
         DslOp.of("movingAverage", a -> {
           int moving = a.tensor(0);
           Node weight = a.builder().get(moving);

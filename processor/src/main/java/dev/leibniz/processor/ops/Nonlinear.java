@@ -2,12 +2,14 @@ package dev.leibniz.processor.ops;
 
 import static dev.leibniz.processor.ops.Rule.op;
 
+import dev.leibniz.processor.ir.Attrs;
 import dev.leibniz.processor.ir.Op;
 import java.util.List;
 
 /**
- * tanh, sigmoid and relu, and their fused gradient ops (TensorFlow's TanhGrad, SigmoidGrad and
- * ReluGrad), which have derivative rules of their own so that second derivatives work.
+ * tanh, sigmoid, relu and leakyRelu, and their fused gradient ops (TensorFlow's TanhGrad,
+ * SigmoidGrad, ReluGrad and LeakyReluGrad), which have derivative rules of their own so that
+ * second derivatives work.
  */
 final class Nonlinear {
   private Nonlinear() {}
@@ -37,8 +39,25 @@ final class Nonlinear {
   static final Rule RELU_GRAD = op("reluGrad", 2, Rule::sameAsFirst, "tf.reluGrad($0, $1)",
       (ir, n, g) -> new int[] {ir.reluGrad(g, n.arg(1)), Op.ZERO});
 
+  /**
+   * leakyRelu(x): x where x > 0, else alpha x (attribute "alpha", at least 0). Its gradient reads
+   * the output, whose sign is the input's: so TensorFlow can fuse the op into a convolution
+   * before it (its remapper refuses a graph where the gradient reads the fused-away input).
+   */
+  static final Rule LEAKY_RELU = op("leakyRelu", 1, Rule::sameAsFirst,
+      (args, attrs) -> "tf.leakyRelu(" + args.get(0) + ", " + attrs.expr("alpha").floatCode() + ")",
+      (ir, n, g) -> new int[] {ir.node(Nonlinear.LEAKY_RELU_GRAD, n.attrs(), g, n.id())});
+
+  /** leakyReluGrad(dy, y) = dy where y > 0, else alpha dy: linear in dy, piecewise constant in y. */
+  static final Rule LEAKY_RELU_GRAD = op("leakyReluGrad", 2, Rule::sameAsFirst,
+      (args, attrs) -> "tf.leakyReluGrad(" + args.get(0) + ", " + args.get(1) + ", " + attrs.expr("alpha").floatCode()
+          + ")",
+      (ir, n, g) -> new int[] {ir.node(Nonlinear.LEAKY_RELU_GRAD, n.attrs(), g, n.arg(1)), Op.ZERO});
+
   static List<DslOp> dsl() {
     return List.of(Elementwise.unary("tanh", TANH), Elementwise.unary("sigmoid", SIGMOID),
-        Elementwise.unary("relu", RELU));
+        Elementwise.unary("relu", RELU),
+        DslOp.of("leakyRelu", a -> a.builder().node(LEAKY_RELU, Attrs.of("alpha", a.number(1)), "leakyRelu",
+            a.tensor(0))));
   }
 }

@@ -9,7 +9,7 @@ import dev.leibniz.processor.ir.StaticShape;
 import java.util.List;
 
 /**
- * maxPool and avgPool (NHWC) with their gradients. maxPoolGrad is linear in dy and piecewise
+ * maxPool, avgPool and upSample2d (NHWC) with their gradients. maxPoolGrad is linear in dy and piecewise
  * constant in x and y; its derivative in dy is TensorFlow's MaxPoolGradGrad, whose own is
  * maxPoolGrad again. avgPoolGrad is linear, with avgPool as its derivative. Attributes:
  * "window" [h, w], "strides" [h, w], "padding".
@@ -63,6 +63,34 @@ final class Pooling {
   static final Rule AVG_POOL_GRAD = pool("avgPoolGrad", 2, Rule::sameAsFirst,
       (ir, n, g) -> new int[] {Op.ZERO, ir.node(Pooling.AVG_POOL, n.attrs(), g)});
 
+  static StaticShape upSampled(List<StaticShape> in, Attrs attrs) {
+    StaticShape x = in.get(0);
+    Shapes.requireRank(x, 4, "upSample2d", "its input [batch, height, width, channels]");
+    if (!x.knownRank()) {
+      return StaticShape.ofRank(4);
+    }
+    List<JavaExpr> size = attrs.exprs("size");
+    return StaticShape.of(x.dim(0), times(x.dim(1), size.get(0)), times(x.dim(2), size.get(1)), x.dim(3));
+  }
+
+  private static long times(long dim, JavaExpr factor) {
+    return dim < 0 || !factor.isConstant() ? -1 : dim * (long) factor.value().getAsDouble();
+  }
+
+  private static String sizes(Attrs attrs) {
+    return attrs.exprs("size").get(0).code() + ", " + attrs.exprs("size").get(1).code();
+  }
+
+  /** upSample2d(x): each pixel repeated size h x size w times (Keras's UpSampling2D, nearest). Linear. */
+  static final Rule UP_SAMPLE = op("upSample2d", 1, Pooling::upSampled,
+      (args, attrs) -> "tf.nn().upSample2d(" + args.get(0) + ", " + sizes(attrs) + ")",
+      (ir, n, g) -> new int[] {ir.node(Pooling.UP_SAMPLE_GRAD, n.attrs(), g, n.arg(0))});
+
+  /** upSample2dGrad(dy, like x): dy summed over each pixel's block; its derivative is upSample2d. */
+  static final Rule UP_SAMPLE_GRAD = op("upSample2dGrad", 2, Rule::sameAsSecond,
+      (args, attrs) -> "tf.nn().upSample2dGrad(" + args.get(0) + ", " + args.get(1) + ", " + sizes(attrs) + ")",
+      (ir, n, g) -> new int[] {ir.node(Pooling.UP_SAMPLE, n.attrs(), g), Op.ZERO});
+
   /** pool(x, size): size x size windows, stride size, VALID; or pool(x, ph, pw, sh, sw, padding). */
   private static DslOp dsl(String name, Rule rule) {
     return DslOp.of(name, a -> {
@@ -79,6 +107,10 @@ final class Pooling {
   }
 
   static List<DslOp> dsl() {
-    return List.of(dsl("maxPool", MAX_POOL), dsl("avgPool", AVG_POOL));
+    return List.of(dsl("maxPool", MAX_POOL), dsl("avgPool", AVG_POOL),
+        DslOp.of("upSample2d", a -> {
+          List<JavaExpr> size = a.count() == 2 ? List.of(a.ints(1, 2).get(0), a.ints(1, 2).get(0)) : a.ints(1, 3);
+          return a.builder().node(UP_SAMPLE, Attrs.of("size", size), "upSample2d", a.tensor(0));
+        }));
   }
 }

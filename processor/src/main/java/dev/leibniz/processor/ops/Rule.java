@@ -25,23 +25,35 @@ final class Rule extends Op {
   private final ShapeRule shape;
   private final BiFunction<List<String>, Attrs, String> emit;
   private final VjpRule vjp;
+  private final boolean effect;
 
   private Rule(String name, int arity, ShapeRule shape, BiFunction<List<String>, Attrs, String> emit,
-      VjpRule vjp) {
+      VjpRule vjp, boolean effect) {
     super(name);
     this.arity = arity;
     this.shape = shape;
     this.emit = emit;
     this.vjp = vjp;
+    this.effect = effect;
+  }
+
+  /** The same op, kept even where nothing reads its value ({@link Op#hasEffect}). */
+  Rule withEffect() {
+    return new Rule(name(), arity, shape, emit, vjp, true);
+  }
+
+  @Override
+  public boolean hasEffect() {
+    return effect;
   }
 
   static Rule op(String name, int arity, ShapeRule shape, String template, VjpRule vjp) {
-    return new Rule(name, arity, shape, (args, attrs) -> fill(template, args), vjp);
+    return new Rule(name, arity, shape, (args, attrs) -> fill(template, args), vjp, false);
   }
 
   static Rule op(String name, int arity, ShapeRule shape, BiFunction<List<String>, Attrs, String> emit,
       VjpRule vjp) {
-    return new Rule(name, arity, shape, emit, vjp);
+    return new Rule(name, arity, shape, emit, vjp, false);
   }
 
   static String fill(String template, List<String> args) {

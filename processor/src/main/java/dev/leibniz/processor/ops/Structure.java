@@ -61,12 +61,25 @@ public final class Structure {
     private final BiFunction<List<String>, Attrs, String> emit;
     private final Function<Attrs, String> javaType;
 
+    private final boolean effect;
+
     Plumbing(String name, Rule.ShapeRule shape, BiFunction<List<String>, Attrs, String> emit,
         Function<Attrs, String> javaType) {
+      this(name, shape, emit, javaType, false);
+    }
+
+    Plumbing(String name, Rule.ShapeRule shape, BiFunction<List<String>, Attrs, String> emit,
+        Function<Attrs, String> javaType, boolean effect) {
       super(name);
       this.shape = shape;
       this.emit = emit;
       this.javaType = javaType;
+      this.effect = effect;
+    }
+
+    @Override
+    public boolean hasEffect() {
+      return effect;
     }
 
     @Override
@@ -128,7 +141,7 @@ public final class Structure {
    */
   public static final Op CALL = new Plumbing("call", Structure::unknown,
       (args, attrs) -> "$T{" + attrs.string("graph") + "}." + attrs.string("method") + "(" + graphArgs(args, attrs) + ")",
-      attrs -> attrs.string("graph") + "." + GraphNames.forwardRecord(attrs.string("method")));
+      attrs -> attrs.string("graph") + "." + GraphNames.forwardRecord(attrs.string("method")), true);
 
   /** The arguments of a call into another graph: {@code tf}, the layer object (for an instance call), the values. */
   private static String graphArgs(List<String> args, Attrs attrs) {
@@ -169,7 +182,7 @@ public final class Structure {
   static final Op BACKWARD = new Plumbing("backward", Structure::unknown,
       (args, attrs) -> "$T{" + attrs.string("graph") + "}." + GraphNames.backwardMethod(attrs.string("method")) + "("
           + graphArgs(args, attrs) + ")",
-      attrs -> attrs.string("graph") + "." + GraphNames.gradientsRecord(attrs.string("method")));
+      attrs -> attrs.string("graph") + "." + GraphNames.gradientsRecord(attrs.string("method")), true);
 
   /** One input gradient out of a {@link #BACKWARD} record (attribute "field"). */
   static final Op FIELD = new Plumbing("field", Structure::unknown,

@@ -176,7 +176,7 @@ public final class Simplifier {
     for (int i = stmts.size() - 1; i >= 0; i--) {
       Stmt s = stmts.get(i);
       if (s instanceof Node n) {
-        if (live.contains(n.id())) {
+        if (live.contains(n.id()) || n.op().hasEffect()) {
           live.addAll(n.args());
           kept.add(0, n);
         }

@@ -1,0 +1,103 @@
+package dev.leibniz.examples;
+
+import static dev.leibniz.dsl.Ops.add;
+import static dev.leibniz.dsl.Ops.addLoss;
+import static dev.leibniz.dsl.Ops.exp;
+import static dev.leibniz.dsl.Ops.mean;
+import static dev.leibniz.dsl.Ops.mul;
+import static dev.leibniz.dsl.Ops.randomNormal;
+import static dev.leibniz.dsl.Ops.square;
+import static dev.leibniz.dsl.Ops.sub;
+import static dev.leibniz.dsl.Ops.sum;
+
+import dev.leibniz.FitOptions;
+import dev.leibniz.History;
+import dev.leibniz.Leibniz;
+import dev.leibniz.Model;
+import dev.leibniz.data.Data;
+import dev.leibniz.data.Mnist;
+import dev.leibniz.dsl.Call;
+import dev.leibniz.dsl.Tensor;
+import dev.leibniz.layers.Dense;
+import dev.leibniz.losses.Losses;
+import dev.leibniz.optimizers.Optimizers;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A variational autoencoder on MNIST ("Deep Learning with TensorFlow 2 and Keras", autoencoders):
+ * an encoder to the mean and log-variance of a latent code, a draw by the reparameterization
+ * trick ({@code mean + exp(logVar / 2) * randomNormal(mean)}, so the gradient reaches the
+ * encoder), and a decoder back to 784 pixels. The KL term is added from inside the model's call
+ * ({@code addLoss}, Keras's add_loss); fit's loss is the pixels' binary cross-entropy against the
+ * input, plus that term.
+ */
+@dev.leibniz.dsl.Model
+public final class MnistVae {
+  final Dense encoder = new Dense(256, "relu");
+  final Dense mean;
+  final Dense logVar;
+  final Dense decoderHidden = new Dense(256, "relu");
+  final Dense decoder = new Dense(784, "sigmoid");
+
+  public MnistVae(int latent) {
+    this.mean = new Dense(latent);
+    this.logVar = new Dense(latent);
+  }
+
+  @Call
+  public Tensor call(Tensor images) {
+    Tensor h = encoder.call(images);
+    Tensor m = mean.call(h);
+    Tensor lv = logVar.call(h);
+    Tensor z = add(m, mul(exp(mul(lv, 0.5)), randomNormal(m)));
+    // KL(N(m, exp(lv)) || N(0, 1)) per sample, over 784: on the scale of the per-pixel reconstruction loss.
+    Tensor kl = mul(-0.5 / 784, mean(sum(sub(sub(add(lv, 1.0), square(m)), exp(lv)), 1)));
+    return addLoss(decoder.call(decoderHidden.call(z)), kl);
+  }
+
+  /** The trained model's reconstruction loss on the test images and the mean image's, per pixel. */
+  public record Result(History history, double reconstruction, double meanImageBaseline) {}
+
+  public static Result train(Mnist mnist, int epochs, boolean verbose) {
+    Data train = Data.of(mnist.trainImages().values(), 784);
+    Data test = Data.of(mnist.testImages().values(), 784);
+    try (Model vae = Leibniz.model(new MnistVae(16)).seed(1)) {
+      vae.compile(Optimizers.adam(1e-3f), Losses.binaryCrossentropy());
+      History history = vae.fit(train, train, FitOptions.epochs(epochs).batchSize(128).verbose(verbose ? 1 : 0));
+      float[] reconstructed = vae.predict(test, 256).values();
+      return new Result(history, binaryCrossentropy(test.values(), reconstructed),
+          binaryCrossentropy(test.values(), meanImage(train, test.count())));
+    }
+  }
+
+  /** The training images' mean, once per test image: the best constant guess. */
+  static float[] meanImage(Data train, int copies) {
+    float[] mean = new float[784];
+    float[] x = train.values();
+    for (int i = 0; i < x.length; i++) {
+      mean[i % 784] += x[i] / train.count();
+    }
+    float[] out = new float[copies * 784];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = mean[i % 784];
+    }
+    return out;
+  }
+
+  /** Mean binary cross-entropy per pixel, probabilities clipped to [1e-7, 1 - 1e-7] as Keras. */
+  static double binaryCrossentropy(float[] targets, float[] probabilities) {
+    double sum = 0;
+    for (int i = 0; i < targets.length; i++) {
+      double p = Math.min(1 - 1e-7, Math.max(1e-7, probabilities[i]));
+      sum -= targets[i] * Math.log(p) + (1 - targets[i]) * Math.log(1 - p);
+    }
+    return sum / targets.length;
+  }
+
+  public static void main(String[] args) throws IOException {
+    Path folder = Path.of(args.length > 0 ? args[0] : "../shared/datasets/mnist");
+    Result r = train(Mnist.load(folder), 5, true);
+    System.out.printf("reconstruction %.4f per pixel, mean image %.4f%n", r.reconstruction(), r.meanImageBaseline());
+  }
+}
