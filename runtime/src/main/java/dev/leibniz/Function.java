@@ -54,13 +54,21 @@ public final class Function implements AutoCloseable {
     }
   }
 
-  /** The output for {@code inputs}. */
+  /** The output for {@code inputs} (for a function that returns a record of several, the first). */
   public synchronized Value call(Value... inputs) {
-    Traced t = trace(inputs);
-    return t.run(inputs, List.of(), List.of(t.output)).get(0);
+    return callAll(inputs).get(0);
   }
 
-  /** The gradient of the output's sum with respect to each input; zeros where the output does not depend on one. */
+  /** Every output, in the order of the record's components (one for a function that returns a Tensor). */
+  public synchronized List<Value> callAll(Value... inputs) {
+    Traced t = trace(inputs);
+    return t.run(inputs, List.of(), t.outputs);
+  }
+
+  /**
+   * The gradient of the output's sum (of every output's, for several) with respect to each input;
+   * zeros where the output does not depend on one.
+   */
   public synchronized List<Value> gradients(Value... inputs) {
     return valueAndGradients(inputs).gradients();
   }
@@ -75,7 +83,7 @@ public final class Function implements AutoCloseable {
   public synchronized Result valueAndGradients(Value... inputs) {
     Traced t = trace(inputs);
     List<Operand<TFloat32>> fetches = new ArrayList<>();
-    fetches.add(t.output);
+    fetches.add(t.outputs.get(0));
     fetches.addAll(t.gradients);
     List<Value> out = t.run(inputs, List.of(), fetches);
     return new Result(out.get(0), List.copyOf(out.subList(1, out.size())));
@@ -183,7 +191,7 @@ public final class Function implements AutoCloseable {
     final Graph graph = Natives.newGraph();
     final List<Operand<TFloat32>> inputs = new ArrayList<>();
     final List<Operand<TFloat32>> vectors = new ArrayList<>();
-    final Operand<TFloat32> output;
+    final List<Operand<TFloat32>> outputs = new ArrayList<>();
     final List<Operand<TFloat32>> gradients = new ArrayList<>();
     final List<Operand<TFloat32>> hvp;
     final TfSession session;
@@ -197,8 +205,12 @@ public final class Function implements AutoCloseable {
           inputs.add(g.placeholder(names.get(i), values[i].shape()));
         }
         Forward forward = function.call(tf, inputs);
-        output = g.named("output", forward.output());
-        List<Operand<TFloat32>> backward = function.backward(tf, forward, tf.onesLike(forward.output()));
+        List<Operand<TFloat32>> seeds = new ArrayList<>();
+        for (Operand<TFloat32> out : forward.outputs()) {
+          outputs.add(g.named("output", out));
+          seeds.add(tf.onesLike(out));
+        }
+        List<Operand<TFloat32>> backward = function.backward(tf, forward, seeds);
         for (int i = 0; i < values.length; i++) {
           // Named: a gradient may be an input itself, which a run cannot both feed and fetch.
           gradients.add(g.named("d_" + names.get(i), tf.orZerosLike(backward.get(i), inputs.get(i))));

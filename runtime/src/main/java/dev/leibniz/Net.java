@@ -123,6 +123,10 @@ final class Net {
     }
     for (Symbol s : order) {
       List<Operand<TFloat32>> args = s.args().stream().map(value::get).toList();
+      if (LayerGraphs.of(s.layer()).outputs() != 1) {
+        throw new IllegalArgumentException(s.layer().getClass().getSimpleName() + " returns a record of several"
+            + " outputs; call it from the @Call of a layer or @Model of your own, which takes its components");
+      }
       Forward f = LayerGraphs.of(s.layer()).call(tf, s.layer(), args);
       forwards.put(s, f);
       value.put(s, f.output());

@@ -38,6 +38,38 @@ class FunctionsTest {
     return sum(h);
   }
 
+  /** Two outputs of one function. */
+  public record SumAndProduct(Tensor sum, Tensor product) {}
+
+  @Call
+  static SumAndProduct both(Tensor x, Tensor y) {
+    return new SumAndProduct(add(x, y), mul(x, y));
+  }
+
+  /** (x + y) x y, through the record. */
+  @Call
+  static Tensor combined(Tensor x, Tensor y) {
+    SumAndProduct s = both(x, y);
+    return mul(s.sum(), s.product());
+  }
+
+  @Test
+  void aFunctionWithSeveralOutputs() {
+    try (Function f = Leibniz.function(FunctionsTest_Graph.BOTH); Function g = Leibniz.function(FunctionsTest_Graph.COMBINED)) {
+      Value x = Value.of(new float[] {2, -1});
+      Value y = Value.of(new float[] {3, 4});
+      List<Value> out = f.callAll(x, y);
+      assertEquals(Value.of(new float[] {5, 3}), out.get(0));
+      assertEquals(Value.of(new float[] {6, -4}), out.get(1));
+      // d/dx of sum(x + y) + sum(x y) = 1 + y; d/dy = 1 + x.
+      assertEquals(Value.of(new float[] {4, 5}), f.gradients(x, y).get(0));
+      assertEquals(Value.of(new float[] {3, 0}), f.gradients(x, y).get(1));
+      // d/dx of (x + y) x y = 2 x y + y^2; d/dy = x^2 + 2 x y.
+      assertEquals(Value.of(new float[] {21, 8}), g.gradients(x, y).get(0));
+      assertEquals(Value.of(new float[] {16, -7}), g.gradients(x, y).get(1));
+    }
+  }
+
   @Test
   void valueGradientsAndSecondDerivativesOfAScalarFunction() {
     try (Function f = Leibniz.function(FunctionsTest_Graph.MIXED)) {

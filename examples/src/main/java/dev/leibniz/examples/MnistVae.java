@@ -17,6 +17,7 @@ import dev.leibniz.Model;
 import dev.leibniz.data.Data;
 import dev.leibniz.data.Mnist;
 import dev.leibniz.dsl.Call;
+import dev.leibniz.dsl.Layer;
 import dev.leibniz.dsl.Tensor;
 import dev.leibniz.layers.Dense;
 import dev.leibniz.losses.Losses;
@@ -26,7 +27,8 @@ import java.nio.file.Path;
 
 /**
  * A variational autoencoder on MNIST ("Deep Learning with TensorFlow 2 and Keras", autoencoders):
- * an encoder to the mean and log-variance of a latent code, a draw by the reparameterization
+ * an encoder to the mean and log-variance of a latent code (one @Call returning both, as a
+ * record), a draw by the reparameterization
  * trick ({@code mean + exp(logVar / 2) * randomNormal(mean)}, so the gradient reaches the
  * encoder), and a decoder back to 784 pixels. The KL term is added from inside the model's call
  * ({@code addLoss}, Keras's add_loss); fit's loss is the pixels' binary cross-entropy against the
@@ -34,25 +36,42 @@ import java.nio.file.Path;
  */
 @dev.leibniz.dsl.Model
 public final class MnistVae {
-  final Dense encoder = new Dense(256, "relu");
-  final Dense mean;
-  final Dense logVar;
+  /** What the encoder says of an image: the mean and log-variance of its code (two outputs of one @Call). */
+  public record Posterior(Tensor mean, Tensor logVar) {}
+
+  /** Images to the posterior over their codes. */
+  @Layer
+  public static final class Encoder {
+    final Dense hidden = new Dense(256, "relu");
+    final Dense mean;
+    final Dense logVar;
+
+    public Encoder(int latent) {
+      this.mean = new Dense(latent);
+      this.logVar = new Dense(latent);
+    }
+
+    @Call
+    public Posterior call(Tensor images) {
+      Tensor h = hidden.call(images);
+      return new Posterior(mean.call(h), logVar.call(h));
+    }
+  }
+
+  final Encoder encoder;
   final Dense decoderHidden = new Dense(256, "relu");
   final Dense decoder = new Dense(784, "sigmoid");
 
   public MnistVae(int latent) {
-    this.mean = new Dense(latent);
-    this.logVar = new Dense(latent);
+    this.encoder = new Encoder(latent);
   }
 
   @Call
   public Tensor call(Tensor images) {
-    Tensor h = encoder.call(images);
-    Tensor m = mean.call(h);
-    Tensor lv = logVar.call(h);
-    Tensor z = add(m, mul(exp(mul(lv, 0.5)), randomNormal(m)));
-    // KL(N(m, exp(lv)) || N(0, 1)) per sample, over 784: on the scale of the per-pixel reconstruction loss.
-    Tensor kl = mul(-0.5 / 784, mean(sum(sub(sub(add(lv, 1.0), square(m)), exp(lv)), 1)));
+    Posterior q = encoder.call(images);
+    Tensor z = add(q.mean(), mul(exp(mul(q.logVar(), 0.5)), randomNormal(q.mean())));
+    // KL(N(mean, exp(logVar)) || N(0, 1)) per sample, over 784: on the scale of the per-pixel reconstruction loss.
+    Tensor kl = mul(-0.5 / 784, mean(sum(sub(sub(add(q.logVar(), 1.0), square(q.mean())), exp(q.logVar())), 1)));
     return addLoss(decoder.call(decoderHidden.call(z)), kl);
   }
 

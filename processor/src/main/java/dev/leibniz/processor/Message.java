@@ -117,7 +117,8 @@ public enum Message {
       "@Build receives the Shape of each @Call input, got %s for '%s'; declare it as `Shape %s`"),
   INSTANCE_CALL_OUTSIDE_LAYER(Tag.BAD_SIGNATURE,
       "an instance @Call method belongs to a @Layer or @Model class; annotate the class, or make '%s' static"),
-  CALL_RETURN_TYPE(Tag.BAD_SIGNATURE, "@Call method '%s' must return Tensor, got %s"),
+  CALL_RETURN_TYPE(Tag.BAD_SIGNATURE,
+      "@Call method '%s' must return Tensor, or a record of Tensors for several outputs, got %s"),
   CALL_WITHOUT_INPUTS(Tag.BAD_SIGNATURE, "@Call method '%s' needs at least one Tensor input"),
   CALL_PARAMETER(Tag.BAD_SIGNATURE,
       "@Call inputs are tensors; '%s' has type %s (keep configuration in final fields of the layer)"),
@@ -126,6 +127,15 @@ public enum Message {
   ORDER_NEEDS_STATIC(Tag.BAD_SIGNATURE,
       "@Call(order = 2) on '%s': second derivatives are generated for static @Call functions; make it static or"
           + " remove order = 2"),
+  ORDER_NEEDS_TENSOR(Tag.BAD_SIGNATURE,
+      "@Call(order = 2) on '%s': second derivatives are generated for functions of one Tensor result, not a %s;"
+          + " remove order = 2 or return one Tensor"),
+  RECORD_FOR_TENSOR(Tag.NOT_A_TENSOR,
+      "`%s` is a %s of several tensors; take one of them: %s"),
+  TENSOR_FOR_RECORD(Tag.NOT_A_TENSOR, "`%s` is not a %s; return new %s(...) of tensors, or a call that returns one"),
+  NO_SUCH_COMPONENT(Tag.UNKNOWN_OP, "%s has no component '%s'; its components are %s"),
+  REASSIGN_RECORD(Tag.UNSUPPORTED_STATEMENT,
+      "'%s' holds several outputs and cannot be reassigned; declare another local for the new ones"),
   ORDER_NEEDS_STRAIGHT_LINE(Tag.BAD_SIGNATURE,
       "@Call(order = 2) on '%s': second derivatives are generated for straight-line bodies of ops (no `if`, no"
           + " `for`, no calls into other layers); remove order = 2 or move the second-order part into a function"

@@ -39,6 +39,19 @@ public interface FunctionGraph {
   /** Gradients of the inputs, in order, given the gradient of the output. */
   List<Operand<TFloat32>> backward(Tf tf, Forward forward, Operand<TFloat32> dOutput);
 
+  /** How many outputs the function returns: 1, or the components of the record it returns. */
+  default int outputs() {
+    return 1;
+  }
+
+  /** The backward given each output's gradient (null: none); generated code overrides it for several outputs. */
+  default List<Operand<TFloat32>> backward(Tf tf, Forward forward, List<Operand<TFloat32>> dOutputs) {
+    if (dOutputs.size() != 1) {
+      throw new IllegalArgumentException(name() + " has 1 output, got " + dOutputs.size() + " gradients");
+    }
+    return backward(tf, forward, dOutputs.get(0));
+  }
+
   /**
    * The Hessian-vector product, generated for {@code @Call(order = 2)}: the gradient with respect
    * to each input of sum_j sum(g_j * v_j), where g_j is the gradient of the output's sum with

@@ -24,6 +24,22 @@ public interface LayerGraph<L> {
   /** Builds the backward graph: input gradients, in order; weight gradients go to {@code tf}. */
   List<Operand<TFloat32>> backward(Tf tf, L layer, Forward forward, Operand<TFloat32> dOutput);
 
+  /** How many outputs the {@code @Call} returns: 1, or the components of the record it returns. */
+  default int outputs() {
+    return 1;
+  }
+
+  /**
+   * The backward given each output's gradient (null: none). A layer with one output takes one;
+   * generated code overrides this for a layer with several.
+   */
+  default List<Operand<TFloat32>> backward(Tf tf, L layer, Forward forward, List<Operand<TFloat32>> dOutputs) {
+    if (dOutputs.size() != 1) {
+      throw new IllegalArgumentException("this layer has 1 output, got " + dOutputs.size() + " gradients");
+    }
+    return backward(tf, layer, forward, dOutputs.get(0));
+  }
+
   /** The layer's own {@code @Weight}s that {@code @Build} created, in declaration order. */
   List<Variable> weights(L layer);
 

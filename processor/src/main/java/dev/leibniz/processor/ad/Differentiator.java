@@ -53,6 +53,8 @@ final class Differentiator {
   /** Adjoints that may be a symbolic zero (null) when the graph is built: reads of MAYBE slots. */
   private Set<Integer> nullable = new HashSet<>();
   private Map<Integer, Fill> fill = new HashMap<>();
+  /** The adjoints of each output of a call with several, by output index, until the call is reached. */
+  private final Map<Integer, Map<Integer, Integer>> outputAdjoints = new HashMap<>();
 
   private Differentiator(Builder b) {
     this.b = b;
@@ -67,8 +69,32 @@ final class Differentiator {
    * {@code result}, and returns the adjoints of {@code wrt} (absent: a symbolic zero).
    */
   static Adjoints differentiate(Builder b, Block body, int result, int seed, List<Integer> wrt) {
+    return differentiate(b, body, List.of(result), List.of(seed), false, wrt);
+  }
+
+  /**
+   * The same for several results, each with its seed (a method with several outputs); where
+   * {@code nullableSeeds}, a seed may be null when the graph is built (a caller that uses only
+   * some of the outputs passes symbolic zeros for the others).
+   */
+  static Adjoints differentiate(Builder b, Block body, List<Integer> results, List<Integer> seeds,
+      boolean nullableSeeds, List<Integer> wrt) {
     Differentiator d = new Differentiator(b);
-    d.adj.put(result, seed);
+    for (int i = 0; i < results.size(); i++) {
+      int result = results.get(i);
+      int seed = seeds.get(i);
+      if (nullableSeeds) {
+        d.nullable.add(seed);
+      }
+      Integer existing = d.adj.get(result);
+      if (existing == null) {
+        d.adj.put(result, seed);
+      } else {
+        int total = d.ir.accumulate(existing, seed);
+        d.nullable.add(total);
+        d.adj.put(result, total);
+      }
+    }
     d.block(body, null);
     Map<Integer, Integer> out = new LinkedHashMap<>();
     Set<Integer> maybe = new LinkedHashSet<>();
@@ -143,8 +169,26 @@ final class Differentiator {
   }
 
   private void node(Node n, Region region) {
+    if (n.op() == Structure.CALL && outputAdjoints.containsKey(n.id())) {
+      callBackward(n, region);
+      return;
+    }
     Integer g = adj.get(n.id());
     if (g == null || n.args().isEmpty()) {
+      return;
+    }
+    if (n.op() == Structure.OUTPUT && n.attrs().has("component")) {
+      // One output of a call with several: held until the call, whose backward takes them all at once.
+      Map<Integer, Integer> parts = outputAdjoints.computeIfAbsent(n.arg(0), k -> new java.util.TreeMap<>());
+      int index = n.attrs().integer("index");
+      Integer before = parts.get(index);
+      if (before == null) {
+        parts.put(index, g);
+      } else {
+        int total = ir.accumulate(before, g);
+        nullable.add(total);
+        parts.put(index, total);
+      }
       return;
     }
     // Accumulations belong to the line whose use they come from, as the rule's own ops do.
@@ -157,6 +201,30 @@ final class Differentiator {
     for (int i = 0; i < grads.length; i++) {
       if (grads[i] != Op.ZERO) {
         contribute(n.arg(i), grads[i], region);
+      }
+    }
+    b.at(previous);
+  }
+
+  /**
+   * The backward of a call with several outputs, given the adjoints its outputs collected (null,
+   * a symbolic zero, for the outputs nothing used): one call of the other graph's backward.
+   */
+  private void callBackward(Node call, Region region) {
+    Map<Integer, Integer> parts = outputAdjoints.remove(call.id());
+    Origin previous = b.at(call.origin().asGradient());
+    int[] seeds = Structure.outputSeeds(call.attrs(), parts);
+    List<Integer> args = new ArrayList<>();
+    args.add(call.id());
+    for (int s : seeds) {
+      if (s != Op.ZERO) {
+        args.add(s);
+      }
+    }
+    int[] grads = Structure.backwardOf(b, call, args, seeds);
+    for (int i = 0; i < grads.length; i++) {
+      if (grads[i] != Op.ZERO) {
+        contribute(call.arg(i), grads[i], region);
       }
     }
     b.at(previous);

@@ -3,16 +3,17 @@ package dev.leibniz.processor.ad;
 import dev.leibniz.processor.ir.Block;
 import dev.leibniz.processor.ir.Builder;
 import dev.leibniz.processor.ir.Fn;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Everything the generator writes for one {@code @Call}: the simplified forward, its backward
- * from the adjoint {@code seed}, the adjoint of each input and weight that has one (absent: a
+ * from the adjoints {@code seeds} of its outputs (one, or one per component of a record), the adjoint of each input and weight that has one (absent: a
  * symbolic zero), the {@link Tape} of forward values the backward reads, and for
  * {@code order = 2} the gradient and the gradient of the gradient as self-contained blocks
  * (null otherwise). {@code nodes} knows every node.
  */
-public record FnPlan(Fn forward, Block backward, int seed, Map<Integer, Integer> adjoints, Tape tape,
+public record FnPlan(Fn forward, Block backward, List<Integer> seeds, Map<Integer, Integer> adjoints, Tape tape,
     Whole grad, Whole grad2, Hvp hvp, Builder nodes) {
 
   /** A block computing gradients from the inputs alone. */

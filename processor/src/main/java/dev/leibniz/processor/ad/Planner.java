@@ -24,16 +24,26 @@ public final class Planner {
   private Planner() {}
 
   public static FnPlan plan(Fn parsed, Builder b) {
-    Simplifier.Result f = Simplifier.simplify(b, parsed.body(), List.of(parsed.result()));
-    Fn fn = parsed.withBody(f.block(), f.resolve(parsed.result()));
+    Simplifier.Result f = Simplifier.simplify(b, parsed.body(), parsed.results());
+    Fn fn = parsed.withBody(f.block(), f::resolve);
 
     b.openBlock();
-    int seed = b.reserve(Structure.SEED, b.shape(fn.result()), "dOutput", Attrs.NONE);
-    var adjoints = Differentiator.differentiate(b, fn.body(), fn.result(), seed, fn.parameters());
+    // One seed per output: dOutput, or for a record of outputs d<Component> each, which a caller
+    // that uses only some of the outputs passes as null.
+    List<Integer> seedIds = new ArrayList<>();
+    for (int i = 0; i < fn.results().size(); i++) {
+      int result = fn.results().get(i);
+      String name = fn.outputs() == null ? "dOutput" : GraphNames.gradientOf(fn.outputs().names().get(i));
+      int seed = b.reserve(Structure.SEED, b.shape(result), name, Attrs.NONE);
+      seedIds.add(seed);
+    }
+    var adjoints = fn.outputs() == null
+        ? Differentiator.differentiate(b, fn.body(), fn.result(), seedIds.get(0), fn.parameters())
+        : Differentiator.differentiate(b, fn.body(), fn.results(), seedIds, true, fn.parameters());
     Block backwardRaw = b.closeBlock();
     Simplifier.Result bw = Simplifier.simplify(b, backwardRaw, adjoints.of().values());
     Map<Integer, Integer> resolved = resolve(bw, adjoints.of());
-    Tape tape = Tape.of(fn, bw.block(), seed);
+    Tape tape = Tape.of(fn, bw.block(), seedIds);
 
     FnPlan.Whole grad = null;
     FnPlan.Whole grad2 = null;
@@ -59,7 +69,7 @@ public final class Planner {
       grad2 = new FnPlan.Whole(s2.block(), resolve(s2, second));
       hvp = hvp(b, fn, inputs);
     }
-    return new FnPlan(fn, bw.block(), seed, resolved, tape, grad, grad2, hvp, b);
+    return new FnPlan(fn, bw.block(), seedIds, resolved, tape, grad, grad2, hvp, b);
   }
 
   /**

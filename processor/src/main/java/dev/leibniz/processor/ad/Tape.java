@@ -27,9 +27,9 @@ public record Tape(Level top, Map<Integer, Level> levelOf) {
     }
   }
 
-  public static Tape of(Fn fn, Block backward, int seed) {
+  public static Tape of(Fn fn, Block backward, List<Integer> seeds) {
     Set<Integer> needed = Blocks.free(backward);
-    needed.remove(seed);
+    needed.removeAll(seeds);
     Map<Integer, Level> levelOf = new HashMap<>();
     List<Integer> saved = new ArrayList<>();
     for (Node p : fn.inputs()) {

@@ -29,6 +29,26 @@ public final class Annotations {
     return null;
   }
 
+  /**
+   * The components of a record whose components are all tensors (a {@code @Call} with several
+   * outputs returns one), in order; null for any other type.
+   */
+  public static java.util.List<String> tensorRecord(javax.lang.model.type.TypeMirror t) {
+    if (!(t instanceof javax.lang.model.type.DeclaredType d)
+        || d.asElement().getKind() != javax.lang.model.element.ElementKind.RECORD) {
+      return null;
+    }
+    java.util.List<String> names = new java.util.ArrayList<>();
+    for (var c : ((TypeElement) d.asElement()).getRecordComponents()) {
+      if (!(c.asType() instanceof javax.lang.model.type.DeclaredType ct)
+          || !((TypeElement) ct.asElement()).getQualifiedName().contentEquals(TENSOR)) {
+        return null;
+      }
+      names.add(c.getSimpleName().toString());
+    }
+    return names.isEmpty() ? null : names;
+  }
+
   /** The {@code order} of a {@code @Call} method: 1 unless it asks for 2. */
   public static int order(Element method) {
     AnnotationMirror call = find(method, CALL);

@@ -115,7 +115,8 @@ public final class DeclarationCheck {
     if (!isStatic && kind == ClassInfo.Kind.FUNCTIONS) {
       reporter.error(m, Message.INSTANCE_CALL_OUTSIDE_LAYER, m.getSimpleName());
     }
-    if (!isType(m.getReturnType(), Annotations.TENSOR)) {
+    boolean record = Annotations.tensorRecord(m.getReturnType()) != null;
+    if (!isType(m.getReturnType(), Annotations.TENSOR) && !record) {
       reporter.error(m, Message.CALL_RETURN_TYPE, m.getSimpleName(), describe(m.getReturnType()));
     }
     if (m.getParameters().isEmpty()) {
@@ -126,6 +127,8 @@ public final class DeclarationCheck {
       reporter.error(m, Message.ORDER_RANGE, order, m.getSimpleName());
     } else if (order == 2 && !isStatic) {
       reporter.error(m, Message.ORDER_NEEDS_STATIC, m.getSimpleName());
+    } else if (order == 2 && record) {
+      reporter.error(m, Message.ORDER_NEEDS_TENSOR, m.getSimpleName(), m.getReturnType());
     }
     for (VariableElement p : m.getParameters()) {
       String name = p.getSimpleName().toString();

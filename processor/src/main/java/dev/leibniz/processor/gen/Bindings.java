@@ -78,7 +78,7 @@ final class Bindings {
         sublayers.add("layer." + f.getSimpleName());
       }
     }
-    TypeSpec impl = TypeSpec.anonymousClassBuilder("")
+    TypeSpec.Builder impl = TypeSpec.anonymousClassBuilder("")
         .addSuperinterface(ParameterizedTypeName.get(LAYER_GRAPH, owner))
         .addMethod(inputs(fn))
         .addMethod(MethodSpec.methodBuilder("call").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
@@ -88,19 +88,27 @@ final class Bindings {
         .addMethod(MethodSpec.methodBuilder("backward").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
             .returns(TENSORS).addParameter(GraphWriter.TF, "tf").addParameter(owner, "layer")
             .addParameter(GraphWriter.FORWARD, "forward").addParameter(GraphWriter.TENSOR, "dOutput")
-            .addStatement("return $T.$L(tf, layer, ($T) forward, dOutput).asList()", graph,
-                GraphNames.backwardMethod(fn.name()), graph.nestedClass(GraphNames.forwardRecord(fn.name()))).build())
+            .addStatement("return $T.$L(tf, layer, ($T) forward, $L).asList()", graph,
+                GraphNames.backwardMethod(fn.name()), graph.nestedClass(GraphNames.forwardRecord(fn.name())),
+                seeds(fn, false)).build())
         .addMethod(MethodSpec.methodBuilder("weights").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
             .returns(ParameterizedTypeName.get(GraphWriter.LIST, VARIABLE)).addParameter(owner, "layer")
             .addStatement("return $T.created($L)", LAYER_GRAPH, String.join(", ", weights)).build())
         .addMethod(MethodSpec.methodBuilder("sublayers").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
             .returns(ParameterizedTypeName.get(GraphWriter.LIST, ClassName.OBJECT)).addParameter(owner, "layer")
-            .addStatement("return $T.present($L)", LAYER_GRAPH, String.join(", ", sublayers)).build())
-        .build();
+            .addStatement("return $T.present($L)", LAYER_GRAPH, String.join(", ", sublayers)).build());
+    if (fn.outputs() != null) {
+      impl.addMethod(outputsCount(fn)).addMethod(MethodSpec.methodBuilder("backward").addAnnotation(Override.class)
+          .addModifiers(Modifier.PUBLIC).returns(TENSORS).addParameter(GraphWriter.TF, "tf").addParameter(owner, "layer")
+          .addParameter(GraphWriter.FORWARD, "forward").addParameter(TENSORS, "dOutputs")
+          .addStatement("return $T.$L(tf, layer, ($T) forward, $L).asList()", graph,
+              GraphNames.backwardMethod(fn.name()), graph.nestedClass(GraphNames.forwardRecord(fn.name())),
+              seeds(fn, true)).build());
+    }
     return FieldSpec.builder(ParameterizedTypeName.get(LAYER_GRAPH, owner), constant,
             Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("{@link $T#$L} as one object, for models that hold this layer.\n", owner, fn.name())
-        .initializer("$L", impl).build();
+        .initializer("$L", impl.build()).build();
   }
 
   private static FieldSpec function(ClassName graph, FnPlan plan, String constant) {
@@ -123,8 +131,16 @@ final class Bindings {
         .addMethod(MethodSpec.methodBuilder("backward").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
             .returns(TENSORS).addParameter(GraphWriter.TF, "tf").addParameter(GraphWriter.FORWARD, "forward")
             .addParameter(GraphWriter.TENSOR, "dOutput")
-            .addStatement("return $T.$L(tf, ($T) forward, dOutput).asList()", graph,
-                GraphNames.backwardMethod(fn.name()), graph.nestedClass(GraphNames.forwardRecord(fn.name()))).build());
+            .addStatement("return $T.$L(tf, ($T) forward, $L).asList()", graph,
+                GraphNames.backwardMethod(fn.name()), graph.nestedClass(GraphNames.forwardRecord(fn.name())),
+                seeds(fn, false)).build());
+    if (fn.outputs() != null) {
+      impl.addMethod(outputsCount(fn)).addMethod(MethodSpec.methodBuilder("backward").addAnnotation(Override.class)
+          .addModifiers(Modifier.PUBLIC).returns(TENSORS).addParameter(GraphWriter.TF, "tf")
+          .addParameter(GraphWriter.FORWARD, "forward").addParameter(TENSORS, "dOutputs")
+          .addStatement("return $T.$L(tf, ($T) forward, $L).asList()", graph, GraphNames.backwardMethod(fn.name()),
+              graph.nestedClass(GraphNames.forwardRecord(fn.name())), seeds(fn, true)).build());
+    }
     if (plan.hvp() != null) {
       CodeBlock.Builder args = CodeBlock.builder();
       for (int i = 0; i < fn.inputs().size(); i++) {
@@ -152,6 +168,24 @@ final class Bindings {
           shape.dims().stream().map(d -> d + "L").toList()) + "}");
     }
     return String.join(", ", out);
+  }
+
+  /**
+   * The seed arguments of a generated backward: from {@code dOutputs} (a list), or {@code dOutput}
+   * for the first output and null (a symbolic zero) for the others.
+   */
+  private static String seeds(Fn fn, boolean fromList) {
+    int n = fn.results().size();
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(fromList ? "dOutputs.get(" + i + ")" : i == 0 ? "dOutput" : "null");
+    }
+    return String.join(", ", out);
+  }
+
+  private static MethodSpec outputsCount(Fn fn) {
+    return MethodSpec.methodBuilder("outputs").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(int.class).addStatement("return $L", fn.results().size()).build();
   }
 
   private static MethodSpec inputs(Fn fn) {

@@ -149,11 +149,16 @@ public final class GraphWriter {
 
     // ---------------------------------------------------------------- records
 
-    /** A record of saved values: the forward's (with its output first) or one loop iteration's. */
+    /**
+     * A record of saved values: the forward's (with its output first, or its outputs, named as the
+     * components of the record the method returns) or one loop iteration's.
+     */
     private TypeSpec.Builder record(ClassName name, Tape.Level level, boolean withOutput) {
       MethodSpec.Builder ctor = MethodSpec.constructorBuilder();
       if (withOutput) {
-        ctor.addParameter(TENSOR, "output");
+        for (String output : outputNames()) {
+          ctor.addParameter(TENSOR, output);
+        }
       }
       for (int id : level.saved()) {
         ctor.addParameter(typeOf(id), forwardNames.get(id));
@@ -162,7 +167,27 @@ public final class GraphWriter {
         ctor.addParameter(ParameterizedTypeName.get(LIST, stepRecords.get(inner)), listNames.get(inner));
       }
       TypeSpec.Builder record = TypeSpec.recordBuilder(name).addModifiers(Modifier.PUBLIC).recordConstructor(ctor.build());
+      if (withOutput && fn.outputs() != null) {
+        List<String> names = outputNames();
+        record.addMethod(MethodSpec.methodBuilder("output").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+            .returns(TENSOR).addJavadoc("The first output, {@code $L}.\n", names.get(0))
+            .addStatement("return $L", names.get(0)).build());
+        record.addMethod(MethodSpec.methodBuilder("outputs").addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC).returns(ParameterizedTypeName.get(LIST, TENSOR))
+            .addStatement("return $T.of($L)", LIST, String.join(", ", names)).build());
+      }
       return withOutput ? record.addSuperinterface(FORWARD) : record;
+    }
+
+    /** The forward record's output fields: "output", or the components of the record the method returns. */
+    private List<String> outputNames() {
+      return fn.outputs() == null ? List.of("output") : fn.outputs().names();
+    }
+
+    /** The backward's seed parameters: "dOutput", or "d" and each component's name. */
+    private List<String> seedNames() {
+      return fn.outputs() == null ? List.of("dOutput")
+          : fn.outputs().names().stream().map(GraphNames::gradientOf).toList();
     }
 
     private void addStepRecords(TypeSpec.Builder type, Tape.Level level) {
@@ -212,9 +237,12 @@ public final class GraphWriter {
       return m;
     }
 
-    /** Reserved names, loop indices, then the inputs by their own names. */
+    /** Reserved names (and the forward record's output fields), loop indices, then the inputs by their own names. */
     private Scope scope(Block body, Map<Integer, String> names) {
       List<String> reserved = new ArrayList<>(GraphNames.RESERVED);
+      if (fn.outputs() != null) {
+        reserved.addAll(fn.outputs().names());
+      }
       loopVars(body, reserved);
       Scope scope = new Scope(reserved);
       for (Node in : fn.inputs()) {
@@ -243,7 +271,7 @@ public final class GraphWriter {
       }
       Map<Integer, Loop> savedAt = new HashMap<>();
       plan.tape().levelOf().forEach((id, level) -> savedAt.put(id, level.loop()));
-      Locals locals = new Locals(plan.nodes(), body, savedAt, List.of(fn.result()));
+      Locals locals = new Locals(plan.nodes(), body, savedAt, fn.results());
       locals.name(scope);
       locals.ids().forEach(id -> forwardNames.put(id, locals.nameOf(id)));
       nameLevels(plan.tape().top(), scope, "");
@@ -258,7 +286,7 @@ public final class GraphWriter {
         buildOnce(code);
       }
       java.util.Set<Integer> always = dev.leibniz.processor.ir.Blocks.usedUnconditionally(body);
-      always.add(fn.result());
+      always.addAll(fn.results());
       for (Node w : fn.weights()) {
         // A weight read only inside a branch may not exist in every configuration.
         code.addStatement("$T $L = tf.$L(layer.$L)", TENSOR, forwardNames.get(w.id()),
@@ -321,7 +349,7 @@ public final class GraphWriter {
     private String recordArgs(Tape.Level level, boolean withOutput) {
       List<String> args = new ArrayList<>();
       if (withOutput) {
-        args.add(forwardNames.get(fn.result()));
+        fn.results().forEach(id -> args.add(forwardNames.get(id)));
       }
       level.saved().forEach(id -> args.add(forwardNames.get(id)));
       level.loops().forEach(inner -> args.add(listNames.get(inner)));
@@ -350,21 +378,32 @@ public final class GraphWriter {
 
     private MethodSpec backwardMethod() {
       MethodSpec.Builder m = signature(GraphNames.backwardMethod(fn.name())).returns(gradientsRecord)
-          .addParameter(forwardRecord, "fwd").addParameter(TENSOR, "dOutput")
-          .addJavadoc("Backward of {@link #$L}: gradients of its inputs given {@code dOutput}, the gradient"
-              + " of its output.\n", fn.name());
+          .addParameter(forwardRecord, "fwd");
+      for (String seed : seedNames()) {
+        m.addParameter(TENSOR, seed);
+      }
+      if (fn.outputs() == null) {
+        m.addJavadoc("Backward of {@link #$L}: gradients of its inputs given {@code dOutput}, the gradient"
+            + " of its output.\n", fn.name());
+      } else {
+        m.addJavadoc("Backward of {@link #$L}: gradients of its inputs given the gradient of each output ($L);"
+            + " null for an output nothing used.\n", fn.name(), String.join(", ", seedNames()));
+      }
       if (!fn.weights().isEmpty()) {
         m.addJavadoc("Weight gradients are added to {@code tf} ({@link $T#addGradient}).\n", TF);
       }
       Block body = plan.backward();
       List<String> reserved = new ArrayList<>(GraphNames.RESERVED);
+      seedNames().stream().filter(n -> !reserved.contains(n)).forEach(reserved::add);
       loopVars(body, reserved);
       Scope scope = new Scope(reserved);
       nameSteps(plan.tape().top(), scope);
       Locals locals = new Locals(plan.nodes(), body, Map.of(), List.copyOf(plan.adjoints().values()));
       locals.name(scope);
       Map<Integer, String> outer = new HashMap<>();
-      outer.put(plan.seed(), "dOutput");
+      for (int i = 0; i < plan.seeds().size(); i++) {
+        outer.put(plan.seeds().get(i), seedNames().get(i));
+      }
       Function<Integer, String> external = id -> {
         if (outer.containsKey(id)) {
           return outer.get(id);

@@ -143,13 +143,34 @@ public final class Structure {
       (args, attrs) -> "$T{" + attrs.string("graph") + "}." + attrs.string("method") + "(" + graphArgs(args, attrs) + ")",
       attrs -> attrs.string("graph") + "." + GraphNames.forwardRecord(attrs.string("method")), true);
 
+  /** The record, then each adjoint, "null" where attribute "present" says none was passed. */
+  private static List<String> withNulls(List<String> args, Attrs attrs) {
+    if (!attrs.has("present")) {
+      return args;
+    }
+    List<String> out = new java.util.ArrayList<>();
+    out.add(args.get(0));
+    int next = 1;
+    @SuppressWarnings("unchecked")
+    List<Boolean> present = (List<Boolean>) attrs.map().get("present");
+    for (boolean p : present) {
+      out.add(p ? args.get(next++) : "null");
+    }
+    return out;
+  }
+
   /** The arguments of a call into another graph: {@code tf}, the layer object (for an instance call), the values. */
   private static String graphArgs(List<String> args, Attrs attrs) {
     String target = attrs.has("target") ? attrs.string("target") + ", " : "";
     return "tf, " + target + String.join(", ", args);
   }
 
-  /** output(record, inputs...): the tensor a {@link #CALL} returned; its adjoint goes to the inputs. */
+  /**
+   * output(record, inputs...): the tensor a {@link #CALL} returned, or (attributes "component"
+   * and "index") one output of a call with several. The adjoint of a single output goes to the
+   * inputs through the other graph's backward; the outputs of a call with several are collected
+   * by the differentiator, which runs that backward once, at the call, with all of them.
+   */
   public static final Op OUTPUT = new Op("output") {
     @Override
     public StaticShape shape(List<StaticShape> in, Attrs attrs) {
@@ -158,30 +179,65 @@ public final class Structure {
 
     @Override
     public String emit(List<String> args, Attrs attrs) {
-      return args.get(0) + ".output()";
+      return args.get(0) + "." + (attrs.has("component") ? attrs.string("component") : "output") + "()";
     }
 
     @Override
     public int[] vjp(Builder b, Node node, int g) {
       Node call = b.get(node.arg(0));
-      Attrs attrs = call.attrs();
-      int grads = b.node(BACKWARD, attrs, "grads" + GraphNames.capitalize(node.hint()), call.id(), g);
-      @SuppressWarnings("unchecked")
-      List<String> inputs = (List<String>) attrs.map().get("inputs");
+      List<Integer> args = List.of(call.id(), g);
+      int[] fromInputs = backwardOf(b, call, args, new int[] {g});
       int[] out = new int[node.args().size()];
       out[0] = Op.ZERO;
-      for (int i = 1; i < out.length; i++) {
-        String field = GraphNames.gradientOf(inputs.get(i - 1));
-        out[i] = b.node(FIELD, Attrs.of("field", field), node.hint() + GraphNames.capitalize(field), grads);
-      }
+      System.arraycopy(fromInputs, 0, out, 1, fromInputs.length);
       return out;
     }
   };
 
-  /** backward(record, adjoint): the other graph's generated backward; its value is a record. */
+  /** The seeds of a call's outputs in order, {@link Op#ZERO} where an output got no adjoint. */
+  public static int[] outputSeeds(Attrs callAttrs, java.util.Map<Integer, Integer> byIndex) {
+    @SuppressWarnings("unchecked")
+    List<String> outputs = (List<String>) callAttrs.map().get("outputs");
+    int[] seeds = new int[outputs.size()];
+    for (int i = 0; i < seeds.length; i++) {
+      seeds[i] = byIndex.getOrDefault(i, Op.ZERO);
+    }
+    return seeds;
+  }
+
+  /**
+   * The other graph's backward of {@code call}, given {@code args} (the record, then the seeds
+   * present in {@code seeds}), and the adjoint it gives each input of the call.
+   */
+  public static int[] backwardOf(Builder b, Node call, List<Integer> args, int[] seeds) {
+    Attrs attrs = call.attrs();
+    if (seeds.length > 1) {
+      List<Boolean> present = new java.util.ArrayList<>();
+      for (int s : seeds) {
+        present.add(s != Op.ZERO);
+      }
+      attrs = attrs.with("present", present);
+    }
+    String hint = call.hint().endsWith("Call") ? call.hint().substring(0, call.hint().length() - 4) : call.hint();
+    int grads = b.node(BACKWARD, args, attrs, "grads" + GraphNames.capitalize(hint));
+    @SuppressWarnings("unchecked")
+    List<String> inputs = (List<String>) attrs.map().get("inputs");
+    int[] out = new int[inputs.size()];
+    for (int i = 0; i < out.length; i++) {
+      String field = GraphNames.gradientOf(inputs.get(i));
+      out[i] = b.node(FIELD, Attrs.of("field", field), hint + GraphNames.capitalize(field), grads);
+    }
+    return out;
+  }
+
+  /**
+   * backward(record, adjoints...): the other graph's generated backward; its value is a record.
+   * For a call with several outputs, attribute "present" says which adjoints are passed; null
+   * (a symbolic zero) stands for the others.
+   */
   static final Op BACKWARD = new Plumbing("backward", Structure::unknown,
       (args, attrs) -> "$T{" + attrs.string("graph") + "}." + GraphNames.backwardMethod(attrs.string("method")) + "("
-          + graphArgs(args, attrs) + ")",
+          + graphArgs(withNulls(args, attrs), attrs) + ")",
       attrs -> attrs.string("graph") + "." + GraphNames.gradientsRecord(attrs.string("method")), true);
 
   /** One input gradient out of a {@link #BACKWARD} record (attribute "field"). */

@@ -17,6 +17,7 @@ import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewArrayTree;
+import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.PrimitiveTypeTree;
 import com.sun.source.tree.ReturnTree;
@@ -141,7 +142,12 @@ public final class BodyParser {
       names.add(name);
       scope.declare(name, new TensorVar(id));
     }
+    returned = null;
     int result = body(new TreePath(path, tree.getBody()), true);
+    Fn.Outputs outputs = returnsRecord(method) && returned != null
+        ? new Fn.Outputs(returned.type(), List.copyOf(returned.components().keySet()),
+            List.copyOf(returned.components().values()))
+        : null;
     Block body = b.finish();
     // Weights are read in declaration order, so that a model's weight list is the order its fields are written in.
     List<String> declared = List.copyOf(info.weights().keySet());
@@ -152,7 +158,7 @@ public final class BodyParser {
       reporter.error(method, Message.ORDER_NEEDS_STRAIGHT_LINE, method.getSimpleName());
     }
     return new Fn(method.getSimpleName().toString(), method.getModifiers().contains(Modifier.STATIC),
-        inputs, names, weights, body, result, origin(new TreePath(path, tree.getBody())), order);
+        inputs, names, weights, body, result, outputs, origin(new TreePath(path, tree.getBody())), order);
   }
 
   /** The shape an input's {@code @Dims} declares, else unknown. */
@@ -185,7 +191,15 @@ public final class BodyParser {
       TreePath at = new TreePath(blockPath, s);
       if (s instanceof ReturnTree ret && top && i == stmts.size() - 1 && scope.depth() == 1) {
         Origin previous = b.at(origin(at));
-        result = guarded(() -> tensor(new TreePath(at, ret.getExpression())));
+        TreePath value = new TreePath(at, ret.getExpression());
+        if (returnsRecord(calling.peek())) {
+          result = guarded(() -> {
+            returned = record(value);
+            return returned.components().values().iterator().next();
+          });
+        } else {
+          result = guarded(() -> tensor(value));
+        }
         b.at(previous);
       } else {
         statement(at);
@@ -255,6 +269,10 @@ public final class BodyParser {
       scope.declare(name, new NumberVar(number(init)));
       return;
     }
+    if (holdsRecord(v, init)) {
+      scope.declare(name, record(init));
+      return;
+    }
     try {
       scope.declare(name, new TensorVar(named(tensor(init), name)));
     } catch (Reported r) {
@@ -270,6 +288,10 @@ public final class BodyParser {
     }
     String name = target.getName().toString();
     Binding binding = scope.lookup(name);
+    if (binding instanceof Scope.RecordVar) {
+      reporter.error(at, Message.REASSIGN_RECORD, name);
+      return;
+    }
     if (!(binding instanceof TensorVar)) {
       if (binding == null) {
         reporter.error(at, Message.ASSIGN_TO_UNKNOWN, name, name);
@@ -463,6 +485,10 @@ public final class BodyParser {
       if (binding instanceof NumberVar) {
         throw report(at, Message.NUMBER_FOR_TENSOR, name, name);
       }
+      if (binding instanceof Scope.RecordVar rec) {
+        throw report(at, Message.RECORD_FOR_TENSOR, name, simpleName(rec.type()),
+            name + "." + rec.components().keySet().iterator().next() + "()");
+      }
       VariableElement field = info.fields().get(name);
       if (field != null && info.weights().containsKey(name)) {
         return weight(at, name);
@@ -514,11 +540,21 @@ public final class BodyParser {
     if (name.equals("addWeight")) {
       throw report(at, Message.WEIGHT_IN_CALL);
     }
+    if (receiver instanceof IdentifierTree r && scope.lookup(r.getName().toString()) instanceof Scope.RecordVar rec) {
+      Integer component = call.getArguments().isEmpty() ? rec.components().get(name) : null;
+      if (component == null) {
+        throw report(at, Message.NO_SUCH_COMPONENT, simpleName(rec.type()), name, rec.components().keySet());
+      }
+      return component;
+    }
     Origin previous = b.at(origin(at));
     try {
       boolean onThis = receiver == null || (receiver instanceof IdentifierTree r && r.getName().contentEquals("this"));
       if (onThis) {
         ExecutableElement own = ownCall(name, call.getArguments().size());
+        if (own != null && returnsRecord(own)) {
+          throw recordForTensor(at, call, own);
+        }
         if (own != null) {
           return inline(at, call, own);
         }
@@ -615,8 +651,46 @@ public final class BodyParser {
     }
   }
 
-  /** {@code sublayer.call(x)} on a layer field, or {@code Other.fn(x)} on a class's static @Call. */
+  /** {@code sublayer.call(x)} on a layer field, or {@code Other.fn(x)} on a class's static @Call: its output. */
   private int foreignCall(TreePath at, MethodInvocationTree call, ExpressionTree receiver, String name) {
+    Foreign f = foreign(at, call, receiver, name);
+    if (f == null) {
+      return -1;
+    }
+    if (returnsRecord(f.callee())) {
+      throw recordForTensor(at, call, f.callee());
+    }
+    int record = lowerCall(at, call, f, null);
+    List<Integer> outputArgs = new ArrayList<>();
+    outputArgs.add(record);
+    outputArgs.addAll(b.get(record).args());
+    return b.node(Structure.OUTPUT, outputArgs, Attrs.NONE, f.hint());
+  }
+
+  /** A call into another graph: the class it targets, the method, the layer object's code (null: static). */
+  private record Foreign(TypeElement target, ExecutableElement callee, String targetCode, String hint) {}
+
+  /** The call's record node: the other graph's forward, on the arguments lowered as tensors. */
+  private int lowerCall(TreePath at, MethodInvocationTree call, Foreign f, List<String> outputs) {
+    List<Integer> args = new ArrayList<>();
+    List<String> inputNames = new ArrayList<>();
+    for (int i = 0; i < call.getArguments().size(); i++) {
+      args.add(tensor(new TreePath(at, call.getArguments().get(i))));
+      inputNames.add(f.callee().getParameters().get(i).getSimpleName().toString());
+    }
+    Attrs attrs = Attrs.of("graph", Annotations.graphName(f.target()), "method", f.callee().getSimpleName().toString(),
+        "inputs", List.copyOf(inputNames));
+    if (f.targetCode() != null) {
+      attrs = attrs.with("target", f.targetCode());
+    }
+    if (outputs != null) {
+      attrs = attrs.with("outputs", List.copyOf(outputs));
+    }
+    return b.node(Structure.CALL, args, attrs, f.hint() + "Call");
+  }
+
+  /** The called method in another class, or null where the receiver is not a sublayer field or a class. */
+  private Foreign foreign(TreePath at, MethodInvocationTree call, ExpressionTree receiver, String name) {
     String fieldName = DeclarationCheck.fieldName(receiver);
     TypeElement target = null;
     String targetCode = null;
@@ -633,7 +707,7 @@ public final class BodyParser {
       target = resolveType(receiver.toString());
     }
     if (target == null) {
-      return -1;
+      return null;
     }
     ExecutableElement callee = null;
     for (ExecutableElement m : ElementFilter.methodsIn(target.getEnclosedElements())) {
@@ -647,22 +721,135 @@ public final class BodyParser {
       throw report(at, Message.NO_SUCH_CALL, receiver + "." + name, target.getSimpleName(),
           targetCode == null ? "static " : "", name, call.getArguments().size());
     }
-    List<Integer> args = new ArrayList<>();
-    List<String> inputNames = new ArrayList<>();
-    for (int i = 0; i < call.getArguments().size(); i++) {
-      args.add(tensor(new TreePath(at, call.getArguments().get(i))));
-      inputNames.add(callee.getParameters().get(i).getSimpleName().toString());
+    return new Foreign(target, callee, targetCode, fieldName != null ? fieldName : name);
+  }
+
+  // ---------------------------------------------------------------- records of several outputs
+
+  /** The record the last lowered record-returning body returned (read by {@link #parse} and inlining). */
+  private Scope.RecordVar returned;
+
+  private static boolean returnsRecord(ExecutableElement method) {
+    return method != null && Annotations.tensorRecord(method.getReturnType()) != null;
+  }
+
+  private static String simpleName(String qualified) {
+    return qualified.substring(qualified.lastIndexOf('.') + 1);
+  }
+
+  private Reported recordForTensor(TreePath at, MethodInvocationTree call, ExecutableElement callee) {
+    String type = simpleName(callee.getReturnType().toString());
+    List<String> names = Annotations.tensorRecord(callee.getReturnType());
+    return report(at, Message.RECORD_FOR_TENSOR, call, type,
+        type + " r = " + call + "; then r." + names.get(0) + "()");
+  }
+
+  /** Whether a local holds a record: its declared type is not Tensor, or its value is a record. */
+  private boolean holdsRecord(VariableTree v, TreePath init) {
+    String declared = v.getType() == null ? "var" : v.getType().toString();
+    if (!declared.equals("var")) {
+      return !declared.equals("Tensor") && !declared.equals(Annotations.TENSOR);
     }
-    String hint = fieldName != null ? fieldName : name;
-    Attrs attrs = Attrs.of("graph", Annotations.graphName(target), "method", name, "inputs", List.copyOf(inputNames));
-    if (targetCode != null) {
-      attrs = attrs.with("target", targetCode);
+    Tree e = unparenthesized(init).getLeaf();
+    if (e instanceof NewClassTree) {
+      return true;
     }
-    int record = b.node(Structure.CALL, args, attrs, hint + "Call");
+    if (e instanceof IdentifierTree id) {
+      return scope.lookup(id.getName().toString()) instanceof Scope.RecordVar;
+    }
+    return e instanceof MethodInvocationTree call && returnsRecord(calleeOf(new TreePath(init, call), call));
+  }
+
+  /** The {@code @Call} method a call names (own or another class's), or null. */
+  private ExecutableElement calleeOf(TreePath at, MethodInvocationTree call) {
+    ExpressionTree select = call.getMethodSelect();
+    if (select instanceof IdentifierTree id) {
+      return ownCall(id.getName().toString(), call.getArguments().size());
+    }
+    if (select instanceof MemberSelectTree ms) {
+      if (ms.getExpression() instanceof IdentifierTree r && r.getName().contentEquals("this")) {
+        return ownCall(ms.getIdentifier().toString(), call.getArguments().size());
+      }
+      try {
+        Foreign f = foreign(at, call, ms.getExpression(), ms.getIdentifier().toString());
+        return f == null ? null : f.callee();
+      } catch (Reported r) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  /** A record of tensors: {@code new R(a, b)}, a record local, or a call that returns one. */
+  private Scope.RecordVar record(TreePath path) {
+    TreePath at = unparenthesized(path);
+    Tree e = at.getLeaf();
+    String expected = returnsRecord(calling.peek()) ? calling.peek().getReturnType().toString() : "a record";
+    if (e instanceof IdentifierTree id && scope.lookup(id.getName().toString()) instanceof Scope.RecordVar r) {
+      return r;
+    }
+    if (e instanceof NewClassTree n) {
+      TypeElement type = recordType(n.getIdentifier().toString());
+      List<String> names = type == null ? null : Annotations.tensorRecord(type.asType());
+      if (names == null || names.size() != n.getArguments().size()) {
+        throw report(at, Message.TENSOR_FOR_RECORD, e, "record of tensors", simpleName(expected));
+      }
+      java.util.LinkedHashMap<String, Integer> components = new java.util.LinkedHashMap<>();
+      for (int i = 0; i < names.size(); i++) {
+        components.put(names.get(i), tensor(new TreePath(at, n.getArguments().get(i))));
+      }
+      return new Scope.RecordVar(type.getQualifiedName().toString(), components);
+    }
+    if (e instanceof MethodInvocationTree call) {
+      Origin previous = b.at(origin(at));
+      try {
+        Scope.RecordVar r = recordCall(at, call);
+        if (r != null) {
+          return r;
+        }
+      } finally {
+        b.at(previous);
+      }
+    }
+    throw report(at, Message.TENSOR_FOR_RECORD, e, "record of tensors", simpleName(expected));
+  }
+
+  /** A call of a record-returning @Call: an own method inlined, or another graph's with one output per component. */
+  private Scope.RecordVar recordCall(TreePath at, MethodInvocationTree call) {
+    ExecutableElement callee = calleeOf(at, call);
+    if (!returnsRecord(callee)) {
+      return null;
+    }
+    List<String> names = Annotations.tensorRecord(callee.getReturnType());
+    String type = ((javax.lang.model.type.DeclaredType) callee.getReturnType()).asElement().toString();
+    if (info.calls().contains(callee)) {
+      inline(at, call, callee);
+      return returned;
+    }
+    ExpressionTree receiver = ((MemberSelectTree) call.getMethodSelect()).getExpression();
+    Foreign f = foreign(at, call, receiver, callee.getSimpleName().toString());
+    int record = lowerCall(at, call, f, names);
     List<Integer> outputArgs = new ArrayList<>();
     outputArgs.add(record);
-    outputArgs.addAll(args);
-    return b.node(Structure.OUTPUT, outputArgs, Attrs.NONE, hint);
+    outputArgs.addAll(b.get(record).args());
+    java.util.LinkedHashMap<String, Integer> components = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      components.put(names.get(i), b.node(Structure.OUTPUT, outputArgs, Attrs.of("component", names.get(i),
+          "index", i), f.hint() + GraphNames.capitalize(names.get(i))));
+    }
+    return new Scope.RecordVar(type, components);
+  }
+
+  /** The record type a {@code new} names: the current method's result type, or one resolved by name. */
+  private TypeElement recordType(String name) {
+    ExecutableElement method = calling.peek();
+    if (returnsRecord(method)) {
+      TypeElement result = (TypeElement) ((javax.lang.model.type.DeclaredType) method.getReturnType()).asElement();
+      if (result.getSimpleName().contentEquals(name) || result.getQualifiedName().contentEquals(name)) {
+        return result;
+      }
+    }
+    return resolveType(name);
   }
 
   private TypeElement resolveType(String name) {

@@ -13,10 +13,13 @@ import java.util.Map;
  * become the merges of an {@code if} and the carried values of a loop.
  */
 final class Scope {
-  sealed interface Binding permits TensorVar, NumberVar {}
+  sealed interface Binding permits TensorVar, NumberVar, RecordVar {}
 
   /** A tensor local, currently bound to IR value {@code id}. */
   record TensorVar(int id) implements Binding {}
+
+  /** A record of several tensors (a call's outputs): its type and each component's IR value, in order. */
+  record RecordVar(String type, java.util.LinkedHashMap<String, Integer> components) implements Binding {}
 
   /** A Java number fixed while the graph is built: a loop index or a final number local. */
   record NumberVar(JavaExpr expr) implements Binding {}
