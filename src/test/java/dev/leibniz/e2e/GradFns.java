@@ -34,6 +34,8 @@ final class GradFns {
   @Call(order = 2) static Tensor meanColumns(Tensor x) { return square(mean(x, 0)); }
   @Call(order = 2) static Tensor reshaped(Tensor x) { return mul(reshape(x, 3, 4), reshape(x, -1, 4)); }
   @Call(order = 2) static Tensor transposed(Tensor x, Tensor y) { return matmul(transpose(x), y); }
+  // A sequence's every step times a matrix: [2,3,4] x [4,2].
+  @Call(order = 2) static Tensor stepwise(Tensor seq, Tensor w) { return square(matmul(seq, w)); }
   @Call(order = 2) static Tensor permuted(Tensor x) { return square(transpose(x, 1, 2, 0)); }
   @Call(order = 2) static Tensor withConstants(Tensor x) { return add(mul(x, ones(2, 3)), mul(zerosLike(x), onesLike(x))); }
   @Call(order = 2) static Tensor absolute(Tensor x) { return mul(abs(x), x); }

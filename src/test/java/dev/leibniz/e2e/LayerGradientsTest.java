@@ -8,6 +8,8 @@ import static dev.leibniz.e2e.GradCheckTest.s;
 import dev.leibniz.dsl.Padding;
 import dev.leibniz.layers.Add;
 import dev.leibniz.layers.Conv2DTranspose;
+import dev.leibniz.layers.Dense;
+import dev.leibniz.layers.Dense_Graph;
 import dev.leibniz.layers.Conv2DTranspose_Graph;
 import dev.leibniz.layers.LeakyReLU;
 import dev.leibniz.layers.LeakyReLU_Graph;
@@ -93,6 +95,8 @@ class LayerGradientsTest {
             dev.leibniz.dsl.Activations.LINEAR, true), Conv2DTranspose_Graph.LAYER, s(d(2, 3, 2, 2)), false, false),
         new Case("UpSampling2D(2, 3)", new UpSampling2D(2, 3), UpSampling2D_Graph.LAYER, s(d(2, 2, 3, 2)), false, false),
         new Case("LeakyReLU(0.2)", new LeakyReLU(0.2), LeakyReLU_Graph.LAYER, s(d(3, 4)), false, false),
+        new Case("Dense(3, tanh) on [2,4,5] (every step)", new Dense(3, "tanh"), Dense_Graph.LAYER, s(d(2, 4, 5)), false,
+            false),
         new Case("a sublayer with two outputs, both used", new Records.BothHeads(), Records_BothHeads_Graph.LAYER,
             s(d(3, 5)), false, false),
         new Case("a sublayer with two outputs, one used", new Records.OneHead(), Records_OneHead_Graph.LAYER,

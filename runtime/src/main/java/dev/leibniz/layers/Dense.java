@@ -16,9 +16,10 @@ import dev.leibniz.dsl.Weight;
 import java.util.Objects;
 
 /**
- * Keras's {@code Dense}: {@code activation(inputs x kernel + bias)} on rank-2 inputs
- * {@code [batch, features]}. The kernel is {@code [features, units]}, created from the first
- * input's shape; Glorot-uniform kernel and zero bias by default, as in Keras.
+ * Keras's {@code Dense}: {@code activation(inputs x kernel + bias)} on the last axis of inputs
+ * {@code [batch, ..., features]} (a sequence's every step, as Keras). The kernel is
+ * {@code [features, units]}, created from the first input's shape; Glorot-uniform kernel and zero
+ * bias by default, as in Keras.
  */
 @Layer
 public final class Dense {
@@ -62,9 +63,9 @@ public final class Dense {
 
   @Build
   void build(Shape input) {
-    if (input.rank() != 2 || input.last() < 0) {
-      throw new IllegalArgumentException("Dense expects rank-2 input [batch, features] with known features, got"
-          + " shape " + input + "; put a Flatten before it for images");
+    if (input.rank() < 2 || input.last() < 0) {
+      throw new IllegalArgumentException("Dense expects input [batch, ..., features] with known features, got"
+          + " shape " + input);
     }
     kernel = addWeight("kernel", Shape.of(input.last(), units), kernelInitializer);
     if (useBias) {

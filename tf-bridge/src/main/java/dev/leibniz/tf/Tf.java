@@ -111,12 +111,42 @@ public final class Tf {
     return ops.math.neg(x);
   }
 
+  /** Matrix product; a left operand of higher rank has its last axis multiplied by the matrix {@code b}. */
   public Operand<TFloat32> matmul(Operand<TFloat32> a, Operand<TFloat32> b) {
-    return ops.linalg.matMul(a, b);
+    return matmul(a, b, false, false);
   }
 
+  /**
+   * With a left operand of rank above 2: untransposed, its last axis times the matrix {@code b}
+   * (the leading axes kept); transposed, contracted with {@code b} (same rank) over every axis
+   * but the last.
+   */
   public Operand<TFloat32> matmul(Operand<TFloat32> a, Operand<TFloat32> b, boolean transposeA, boolean transposeB) {
-    return ops.linalg.matMul(a, b, MatMul.transposeA(transposeA), MatMul.transposeB(transposeB));
+    int rank = rankOf(a);
+    if (rank <= 2) {
+      return ops.linalg.matMul(a, b, MatMul.transposeA(transposeA), MatMul.transposeB(transposeB));
+    }
+    Operand<TInt32> last = ops.constant(new int[] {-1, Math.toIntExact(lastDim(a))});
+    if (transposeA) {
+      Operand<TFloat32> rows = ops.reshape(b, ops.constant(new int[] {-1, Math.toIntExact(lastDim(b))}));
+      return ops.linalg.matMul(ops.reshape(a, last), rows, MatMul.transposeA(true), MatMul.transposeB(false));
+    }
+    Operand<TFloat32> product = ops.linalg.matMul(ops.reshape(a, last), b, MatMul.transposeA(false),
+        MatMul.transposeB(transposeB));
+    Operand<TInt32> leading = ops.slice(ops.shape(a), ops.constant(new int[] {0}), ops.constant(new int[] {rank - 1}));
+    Operand<TInt32> outer = ops.slice(ops.shape(product), ops.constant(new int[] {1}), ops.constant(new int[] {1}));
+    long[] dims = java.util.Arrays.copyOf(a.shape().asArray(), rank);
+    dims[rank - 1] = product.shape().get(1);
+    return ops.reshape(product, shapeOf(dims, ops.concat(List.of(leading, outer), ops.constant(0))));
+  }
+
+  private static long lastDim(Operand<TFloat32> x) {
+    long d = x.shape().get(x.shape().numDimensions() - 1);
+    if (d < 0) {
+      throw new IllegalArgumentException("matmul of a tensor of rank above 2 needs its last dimension known, got "
+          + x.shape());
+    }
+    return d;
   }
 
   public Operand<TFloat32> square(Operand<TFloat32> x) {

@@ -8,17 +8,26 @@ import dev.leibniz.processor.ir.OpError;
 import dev.leibniz.processor.ir.StaticShape;
 import java.util.List;
 
-/** Matrix product of rank-2 tensors, either side optionally transposed, and its derivative. */
+/**
+ * Matrix product, either side optionally transposed, and its derivative. The left operand may
+ * have more axes than two ({@code [..., n, k] x [k, m]}: the last axis against a matrix, as
+ * Keras's Dense on a sequence); transposed, such a left operand is contracted with a right one
+ * of the same rank over every axis but the last ({@code [..., k]^T x [..., m] -> [k, m]}, the
+ * kernel's gradient).
+ */
 final class MatMul {
   private MatMul() {}
 
   static StaticShape shape(List<StaticShape> in, Attrs attrs) {
     StaticShape a = in.get(0);
     StaticShape b = in.get(1);
-    Shapes.requireRank(a, 2, "matmul", "left operand");
-    Shapes.requireRank(b, 2, "matmul", "right operand");
     boolean ta = attrs.bool("transposeA");
     boolean tb = attrs.bool("transposeB");
+    if (!a.knownRank() || a.rank() > 2) {
+      return batched(a, b, ta, tb);
+    }
+    Shapes.requireRank(a, 2, "matmul", "left operand");
+    Shapes.requireRank(b, 2, "matmul", "right operand");
     long rows = a.knownRank() ? a.dim(ta ? 1 : 0) : -1;
     long innerA = a.knownRank() ? a.dim(ta ? 0 : 1) : -1;
     long innerB = b.knownRank() ? b.dim(tb ? 1 : 0) : -1;
@@ -27,6 +36,31 @@ final class MatMul {
       throw new OpError(Message.MATMUL_INNER, a, b, innerA, innerB);
     }
     return StaticShape.of(rows, cols);
+  }
+
+  /** A left operand of rank above 2 (or unknown): the last axis against a matrix, or the contraction over the others. */
+  private static StaticShape batched(StaticShape a, StaticShape b, boolean ta, boolean tb) {
+    if (ta) {
+      if (tb || (b.knownRank() && a.knownRank() && b.rank() != a.rank())) {
+        throw new OpError(Message.RANK, "matmul", a.knownRank() ? a.rank() : 2, "right operand shaped as the left"
+            + " one " + a, b.knownRank() ? b.rank() : -1, b);
+      }
+      long k = a.knownRank() ? a.dim(a.rank() - 1) : -1;
+      long m = b.knownRank() ? b.dim(b.rank() - 1) : -1;
+      return StaticShape.of(k, m);
+    }
+    Shapes.requireRank(b, 2, "matmul", "right operand");
+    if (!a.knownRank()) {
+      return StaticShape.UNKNOWN;
+    }
+    long inner = a.dim(a.rank() - 1);
+    long innerB = b.knownRank() ? b.dim(tb ? 1 : 0) : -1;
+    if (!StaticShape.compatible(inner, innerB)) {
+      throw new OpError(Message.MATMUL_INNER, a, b, inner, innerB);
+    }
+    List<Long> dims = new java.util.ArrayList<>(a.dims().subList(0, a.rank() - 1));
+    dims.add(b.knownRank() ? b.dim(tb ? 0 : 1) : -1);
+    return new StaticShape(dims);
   }
 
   static final Rule MATMUL = op("matmul", 2, MatMul::shape,
