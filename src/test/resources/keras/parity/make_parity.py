@@ -269,6 +269,14 @@ def weights():
     o = keras.layers.Dense(1)(keras.layers.Concatenate()([keras.layers.Add()([d1, d2]), d1]))
     weights_case(out, "functional", keras.Model([a, b], o),
                  [rng.normal(size=(5, 3)).astype(np.float32), rng.normal(size=(5, 3)).astype(np.float32)])
+    weights_case(out, "sequence", keras.Sequential([
+        keras.Input((10, 3)), keras.layers.Conv1D(4, 3, activation="relu"), keras.layers.MaxPooling1D(2),
+        keras.layers.LayerNormalization(), keras.layers.Dense(5, activation="tanh"),
+        keras.layers.GlobalMaxPooling1D(), keras.layers.Dense(2)]), rng.normal(size=(4, 10, 3)).astype(np.float32))
+    weights_case(out, "growing", keras.Sequential([
+        keras.Input((3, 3, 2)), keras.layers.Conv2DTranspose(3, 3, strides=2, padding="same"),
+        keras.layers.LeakyReLU(0.2), keras.layers.UpSampling2D(), keras.layers.GlobalAveragePooling2D(),
+        keras.layers.Dense(2)]), rng.normal(size=(4, 3, 3, 2)).astype(np.float32))
 
 
 if __name__ == "__main__":

@@ -63,11 +63,13 @@ final class GradFns {
   @Call(order = 2) static Tensor clipUnit(Tensor x) { return clip(x, -1, 1); }
   @Call(order = 2) static Tensor guardedRoot(Tensor x) { return where(greater(x, 0.0), sqrt(x), 0.0); }
   @Call(order = 2) static Tensor absoluteAlone(Tensor x) { return abs(x); }
+  @Call(order = 2) static Tensor maxAlone(Tensor x) { return max(x, 1); }
 
   // ---- convnets, selection, indexing, training mode
   @Call(order = 2) static Tensor convValid(Tensor x, Tensor k) { return conv2d(x, k); }
   @Call(order = 2) static Tensor convSameStrided(Tensor x, Tensor k) { return conv2d(x, k, 2, 1, Padding.SAME); }
   @Call(order = 2) static Tensor maxPooled(Tensor x) { return maxPool(x, 2); }
+  @Call(order = 2) static Tensor maxed(Tensor x) { return add(square(max(x, 1)), max(x)); }
   @Call(order = 2) static Tensor maxPooledSame(Tensor x) { return square(maxPool(x, 3, 2, 2, 1, Padding.SAME)); }
   @Call(order = 2) static Tensor avgPooled(Tensor x) { return square(avgPool(x, 2)); }
   @Call(order = 2) static Tensor avgPooledSame(Tensor x) { return square(avgPool(x, 3, 3, 2, 2, Padding.SAME)); }

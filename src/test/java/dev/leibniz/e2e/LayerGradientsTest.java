@@ -7,7 +7,17 @@ import static dev.leibniz.e2e.GradCheckTest.s;
 
 import dev.leibniz.dsl.Padding;
 import dev.leibniz.layers.Add;
+import dev.leibniz.layers.Conv1D;
+import dev.leibniz.layers.Conv1D_Graph;
 import dev.leibniz.layers.Conv2DTranspose;
+import dev.leibniz.layers.GlobalAveragePooling2D;
+import dev.leibniz.layers.GlobalAveragePooling2D_Graph;
+import dev.leibniz.layers.GlobalMaxPooling1D;
+import dev.leibniz.layers.GlobalMaxPooling1D_Graph;
+import dev.leibniz.layers.LayerNormalization;
+import dev.leibniz.layers.LayerNormalization_Graph;
+import dev.leibniz.layers.MaxPooling1D;
+import dev.leibniz.layers.MaxPooling1D_Graph;
 import dev.leibniz.layers.Dense;
 import dev.leibniz.layers.Dense_Graph;
 import dev.leibniz.layers.Conv2DTranspose_Graph;
@@ -97,6 +107,15 @@ class LayerGradientsTest {
         new Case("LeakyReLU(0.2)", new LeakyReLU(0.2), LeakyReLU_Graph.LAYER, s(d(3, 4)), false, false),
         new Case("Dense(3, tanh) on [2,4,5] (every step)", new Dense(3, "tanh"), Dense_Graph.LAYER, s(d(2, 4, 5)), false,
             false),
+        new Case("GlobalAveragePooling2D", new GlobalAveragePooling2D(), GlobalAveragePooling2D_Graph.LAYER,
+            s(d(2, 3, 3, 2)), false, false),
+        new Case("GlobalMaxPooling1D (distinct)", new GlobalMaxPooling1D(), GlobalMaxPooling1D_Graph.LAYER, s(d(2, 5, 3)), false,
+            false),
+        new Case("LayerNormalization over [2,3,4]", new LayerNormalization(), LayerNormalization_Graph.LAYER,
+            s(d(2, 3, 4)), false, false),
+        new Case("Conv1D(3, 3, stride 2, same, tanh)", new Conv1D(3, 3, 2, Padding.SAME, dev.leibniz.dsl.Activations.TANH,
+            true), Conv1D_Graph.LAYER, s(d(2, 7, 2)), false, false),
+        new Case("MaxPooling1D(2) (distinct)", new MaxPooling1D(2), MaxPooling1D_Graph.LAYER, s(d(2, 6, 3)), false, false),
         new Case("a sublayer with two outputs, both used", new Records.BothHeads(), Records_BothHeads_Graph.LAYER,
             s(d(3, 5)), false, false),
         new Case("a sublayer with two outputs, one used", new Records.OneHead(), Records_OneHead_Graph.LAYER,
@@ -124,6 +143,17 @@ class LayerGradientsTest {
         float[] v = new float[n];
         for (int j = 0; j < n; j++) {
           v[j] = c.ids() && i == c.shapes().length - 1 ? random.nextInt(5) + 0.5f : (float) random.nextGaussian();
+        }
+        if (c.name().contains("(distinct)")) {
+          // Values 0.1 apart, shuffled: no difference step can change which one a window's maximum is.
+          List<Float> grid = new ArrayList<>();
+          for (int j = 0; j < n; j++) {
+            grid.add((j - n / 2f) * 0.1f);
+          }
+          java.util.Collections.shuffle(grid, random);
+          for (int j = 0; j < n; j++) {
+            v[j] = grid.get(j);
+          }
         }
         values.add(v);
       }

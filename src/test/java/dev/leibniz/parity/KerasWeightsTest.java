@@ -13,7 +13,15 @@ import dev.leibniz.data.Data;
 import dev.leibniz.layers.Add;
 import dev.leibniz.layers.BatchNormalization;
 import dev.leibniz.layers.Concatenate;
+import dev.leibniz.layers.Conv1D;
 import dev.leibniz.layers.Conv2D;
+import dev.leibniz.layers.Conv2DTranspose;
+import dev.leibniz.layers.GlobalAveragePooling2D;
+import dev.leibniz.layers.GlobalMaxPooling1D;
+import dev.leibniz.layers.LayerNormalization;
+import dev.leibniz.layers.LeakyReLU;
+import dev.leibniz.layers.MaxPooling1D;
+import dev.leibniz.layers.UpSampling2D;
 import dev.leibniz.layers.Dense;
 import dev.leibniz.layers.Dropout;
 import dev.leibniz.layers.Flatten;
@@ -64,6 +72,10 @@ class KerasWeightsTest {
         yield Functional.model(List.of(a, b), List.of(Functional.apply(new Dense(1), joined))).build(
             List.of(new long[] {3}, new long[] {3}));
       }
+      case "sequence" -> Sequential.of(new Conv1D(4, 3, "relu"), new MaxPooling1D(2), new LayerNormalization(),
+          new Dense(5, "tanh"), new GlobalMaxPooling1D(), new Dense(2)).build(10, 3);
+      case "growing" -> Sequential.of(new Conv2DTranspose(3, 3, 2, dev.leibniz.dsl.Padding.SAME, "linear"),
+          new LeakyReLU(0.2), new UpSampling2D(), new GlobalAveragePooling2D(), new Dense(2)).build(3, 3, 2);
       default -> throw new IllegalArgumentException(name);
     };
   }

@@ -234,6 +234,23 @@ public final class Ops {
     throw outsideGraph("sum");
   }
 
+  /** Maximum of all elements: a scalar. The gradient goes to the maximum, shared among ties. */
+  public static Tensor max(Tensor x) {
+    throw outsideGraph("max");
+  }
+
+  public static Tensor max(Tensor x, int axis) {
+    throw outsideGraph("max");
+  }
+
+  public static Tensor max(Tensor x, int axis, boolean keepDims) {
+    throw outsideGraph("max");
+  }
+
+  public static Tensor max(Tensor x, int[] axes, boolean keepDims) {
+    throw outsideGraph("max");
+  }
+
   /** Mean of all elements: a scalar. */
   public static Tensor mean(Tensor x) {
     throw outsideGraph("mean");

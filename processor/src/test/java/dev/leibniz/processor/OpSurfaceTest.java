@@ -53,7 +53,7 @@ class OpSurfaceTest {
       "    return add(softmaxCrossEntropy(labels, logits), sparseSoftmaxCrossEntropy(ids, logits));",
       "  }",
       "  @Call(order = 2) static Tensor reduced(Tensor x) { return add(sum(x, 1, true), mean(x, new int[] {1}, true)); }",
-      "  @Call(order = 2) static Tensor allReduced(Tensor x) { return add(sum(x), mean(x)); }",
+      "  @Call(order = 2) static Tensor allReduced(Tensor x) { return add(sum(x), add(mean(x), add(max(x), sum(max(x, 1))))); }",
       "  @Call(order = 2) static Tensor matrices(Tensor a, Tensor b) { return matmul(transpose(a), b); }",
       "  @Call(order = 2) static Tensor shaped(@Dims({2, 3, 4}) Tensor x) {",
       "    return mul(reshape(flatten(x), 2, 3, 4), transpose(mergeLeadingThenBack(x), 0, 1, 2));",

@@ -338,6 +338,15 @@ public final class Tf {
     return ops.sum(x, axesOf(x, axes), Sum.keepDims(keepDims));
   }
 
+  /** Maximum of all elements. */
+  public Operand<TFloat32> max(Operand<TFloat32> x) {
+    return max(x, null, false);
+  }
+
+  public Operand<TFloat32> max(Operand<TFloat32> x, int[] axes, boolean keepDims) {
+    return ops.max(x, axesOf(x, axes), org.tensorflow.op.core.Max.keepDims(keepDims));
+  }
+
   public Operand<TFloat32> mean(Operand<TFloat32> x) {
     return mean(x, null, false);
   }

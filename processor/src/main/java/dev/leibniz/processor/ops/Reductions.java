@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * sum and mean over all axes or given ones (attribute "axes"; absent means all), with
+ * sum, mean and max over all axes or given ones (attribute "axes"; absent means all), with
  * keepDims; their gradients spread the adjoint back over the reduced axes.
  */
 final class Reductions {
@@ -70,8 +70,20 @@ final class Reductions {
   static final Rule MEAN_GRAD = op("meanGrad", 2, Rule::sameAsSecond, (args, a) -> emit("meanGrad", args, a),
       (ir, n, g) -> new int[] {ir.node(Reductions.MEAN, n.attrs(), g), Op.ZERO});
 
+  /**
+   * max over the axes. Its gradient goes to the elements equal to the maximum, shared among ties
+   * (TensorFlow's rule): spread(g) * [x == spread(max)] / spread(count of ties).
+   */
+  static final Rule MAX = op("max", 1, Reductions::reduced, (args, a) -> emit("max", args, a),
+      (ir, n, g) -> {
+        int x = n.arg(0);
+        int at = ir.greaterEqual(x, ir.node(Reductions.SUM_GRAD, n.attrs(), n.id(), x));
+        int ties = ir.node(Reductions.SUM_GRAD, n.attrs(), ir.node(Reductions.SUM, n.attrs(), at), x);
+        return new int[] {ir.div(ir.mul(at, ir.node(Reductions.SUM_GRAD, n.attrs(), g, x)), ties)};
+      });
+
   static List<DslOp> dsl() {
-    return List.of(reduction("sum", SUM), reduction("mean", MEAN));
+    return List.of(reduction("sum", SUM), reduction("mean", MEAN), reduction("max", MAX));
   }
 
   /** (x), (x, axis), (x, axis, keepDims), (x, int[] axes, keepDims). */
