@@ -129,7 +129,7 @@ public final class TinyDense_Graph {
     }
     // TinyDense.java:27 (gradient): Tensor h = matmul(x, kernel);
     Operand<TFloat32> matmul = tf.matmul(dH2, fwd.kernel(), false, true);
-    Operand<TFloat32> dKernel = tf.matmul(fwd.x(), dH2, true, false);
+    Operand<TFloat32> dKernel = tf.matmulLeading(fwd.x(), dH2, fwd.kernel());
     Operand<TFloat32> dX2 = tf.add(dX, matmul);
     // TinyDense.java:26 (gradient): @Call Tensor call(Tensor x) {
     tf.addGradient(layer.kernel, dKernel);

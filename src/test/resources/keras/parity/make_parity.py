@@ -277,6 +277,21 @@ def weights():
         keras.Input((3, 3, 2)), keras.layers.Conv2DTranspose(3, 3, strides=2, padding="same"),
         keras.layers.LeakyReLU(0.2), keras.layers.UpSampling2D(), keras.layers.GlobalAveragePooling2D(),
         keras.layers.Dense(2)]), rng.normal(size=(4, 3, 3, 2)).astype(np.float32))
+    x = keras.Input((6, 4))
+    a = keras.layers.MultiHeadAttention(2, 3)(x, x)
+    b = keras.layers.MultiHeadAttention(3, 2, value_dim=4)(a, a, use_causal_mask=True)
+    o = keras.layers.Dense(2)(keras.layers.GlobalAveragePooling1D()(keras.layers.LayerNormalization()(b)))
+    weights_case(out, "attention", keras.Model(x, o), rng.normal(size=(3, 6, 4)).astype(np.float32))
+    # A padding mask [batch, S] (1 at real steps), given to attention as Keras's attention_mask [batch, 1, S].
+    x = keras.Input((6, 4))
+    m = keras.Input((6,))
+    mask = keras.ops.expand_dims(m, 1)
+    a = keras.layers.MultiHeadAttention(2, 3)(x, x, attention_mask=mask)
+    b = keras.layers.MultiHeadAttention(2, 3)(a, a, attention_mask=mask, use_causal_mask=True)
+    lengths = np.array([6, 4, 1])
+    weights_case(out, "masked_attention", keras.Model([x, m], keras.layers.Dense(2)(b)),
+                 [rng.normal(size=(3, 6, 4)).astype(np.float32),
+                  (np.arange(6)[None, :] < lengths[:, None]).astype(np.float32)])
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ package dev.leibniz;
 import dev.leibniz.dsl.Variable;
 import dev.leibniz.layers.GRU;
 import dev.leibniz.layers.LSTM;
+import dev.leibniz.layers.MultiHeadAttention;
 import dev.leibniz.layers.SimpleRNN;
 import dev.leibniz.saving.KerasWeightsFile;
 import java.io.IOException;
@@ -98,7 +99,25 @@ final class KerasWeights {
       Object layer = layers.get(i);
       boolean cell = layer instanceof LSTM || layer instanceof GRU || layer instanceof SimpleRNN;
       List<Variable> variables = LayerGraphs.weights(layer).stream().filter(Objects::nonNull).toList();
-      out.add(new Slot("layers/" + names.get(i), names.get(i), cell, variables));
+      String path = "layers/" + names.get(i);
+      if (layer instanceof MultiHeadAttention) {
+        out.add(new Slot(path, names.get(i), false, List.of()));
+        out.addAll(attention(path, variables));
+      } else {
+        out.add(new Slot(path, names.get(i), cell, variables));
+      }
+    }
+    return out;
+  }
+
+  /** Keras's MultiHeadAttention keeps each projection's kernel and bias in a sublayer of its own. */
+  private static List<Slot> attention(String path, List<Variable> variables) {
+    String[][] projections = {{"query_dense", "query"}, {"key_dense", "key"}, {"value_dense", "value"},
+        {"output_dense", "attention_output"}};
+    List<Slot> out = new ArrayList<>();
+    for (int p = 0; p < projections.length; p++) {
+      out.add(new Slot(path + "/" + projections[p][0], projections[p][1], false,
+          variables.subList(2 * p, 2 * p + 2)));
     }
     return out;
   }

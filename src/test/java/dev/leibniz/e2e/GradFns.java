@@ -36,6 +36,14 @@ final class GradFns {
   @Call(order = 2) static Tensor transposed(Tensor x, Tensor y) { return matmul(transpose(x), y); }
   // A sequence's every step times a matrix: [2,3,4] x [4,2].
   @Call(order = 2) static Tensor stepwise(Tensor seq, Tensor w) { return square(matmul(seq, w)); }
+  @Call(order = 2) static Tensor batchedProduct(Tensor a, Tensor b) { return square(matmul(a, b)); }
+  @Call(order = 2) static Tensor causal(Tensor x) { return square(lowerTriangle(x)); }
+  // Attention's scores and heads: q k^T per (batch, head), heads split from and merged into features.
+  @Call(order = 2) static Tensor scores(Tensor q, Tensor k) {
+    Tensor qh = transpose(splitLast(q, 2, 2), 0, 2, 1, 3);
+    Tensor kh = transpose(splitLast(k, 2, 2), 0, 2, 3, 1);
+    return mergeLast(transpose(square(matmul(qh, kh)), 0, 2, 1, 3));
+  }
   @Call(order = 2) static Tensor permuted(Tensor x) { return square(transpose(x, 1, 2, 0)); }
   @Call(order = 2) static Tensor withConstants(Tensor x) { return add(mul(x, ones(2, 3)), mul(zerosLike(x), onesLike(x))); }
   @Call(order = 2) static Tensor absolute(Tensor x) { return mul(abs(x), x); }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.leibniz.FitOptions;
 import dev.leibniz.Functional;
+import dev.leibniz.Leibniz;
 import dev.leibniz.Model;
 import dev.leibniz.Sequential;
 import dev.leibniz.data.Data;
@@ -21,6 +22,8 @@ import dev.leibniz.layers.GlobalMaxPooling1D;
 import dev.leibniz.layers.LayerNormalization;
 import dev.leibniz.layers.LeakyReLU;
 import dev.leibniz.layers.MaxPooling1D;
+import dev.leibniz.layers.MultiHeadAttention;
+import dev.leibniz.layers.GlobalAveragePooling1D;
 import dev.leibniz.layers.UpSampling2D;
 import dev.leibniz.layers.Dense;
 import dev.leibniz.layers.Dropout;
@@ -76,6 +79,16 @@ class KerasWeightsTest {
           new Dense(5, "tanh"), new GlobalMaxPooling1D(), new Dense(2)).build(10, 3);
       case "growing" -> Sequential.of(new Conv2DTranspose(3, 3, 2, dev.leibniz.dsl.Padding.SAME, "linear"),
           new LeakyReLU(0.2), new UpSampling2D(), new GlobalAveragePooling2D(), new Dense(2)).build(3, 3, 2);
+      case "attention" -> {
+        Functional.Symbol x = Functional.input(6, 4);
+        Functional.Symbol a = Functional.apply(new MultiHeadAttention(2, 3), x, x);
+        Functional.Symbol b = Functional.apply(new MultiHeadAttention(3, 2, 4, true), a, a);
+        Functional.Symbol pooled = Functional.apply(new GlobalAveragePooling1D(), Functional.apply(
+            new LayerNormalization(), b));
+        yield Functional.model(x, Functional.apply(new Dense(2), pooled)).build(6, 4);
+      }
+      case "masked_attention" -> Leibniz.model(new MaskedAttention()).build(List.of(new long[] {6, 4},
+          new long[] {6}));
       default -> throw new IllegalArgumentException(name);
     };
   }

@@ -285,6 +285,24 @@ public final class Ops {
     throw outsideGraph("mergeLeading");
   }
 
+  /** The last axis split in two: [..., a * b] to [..., a, b] (attention's heads). */
+  public static Tensor splitLast(Tensor x, int a, int b) {
+    throw outsideGraph("splitLast");
+  }
+
+  /** The last two axes merged: [..., a, b] to [..., a * b]. */
+  public static Tensor mergeLast(Tensor x) {
+    throw outsideGraph("mergeLast");
+  }
+
+  /**
+   * {@code x} with the entries above the diagonal of its last two axes set to 0 ({@code [..., i, j]}
+   * kept where {@code j <= i}): {@code lowerTriangle(onesLike(scores))} is attention's causal mask.
+   */
+  public static Tensor lowerTriangle(Tensor x) {
+    throw outsideGraph("lowerTriangle");
+  }
+
   /** A new axis of size 1 at {@code axis} (negative: from the end of the result). */
   public static Tensor expandDims(Tensor x, int axis) {
     throw outsideGraph("expandDims");

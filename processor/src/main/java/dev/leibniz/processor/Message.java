@@ -111,6 +111,9 @@ public enum Message {
 
   // ---- declarations
   BUILD_TWICE(Tag.BAD_SIGNATURE, "a layer has one @Build method; merge this one into '%s'"),
+  CALL_OVERLOADED(Tag.BAD_SIGNATURE,
+      "another @Call method is named '%s' too: @Call methods each have their own name (their generated graphs and"
+          + " backward functions are named after them); rename this one, e.g. after what it adds"),
   BUILD_OF_FUNCTIONS(Tag.BAD_SIGNATURE,
       "@Build creates the weights of a layer object: make it an instance method of a @Layer or @Model class"),
   BUILD_PARAMETER(Tag.BAD_SIGNATURE,

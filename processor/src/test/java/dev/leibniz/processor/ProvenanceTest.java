@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class ProvenanceTest {
   /** The bridge methods each op's forward and derivative call (the shape plumbing of broadcasting included). */
   static final Map<String, Set<String>> DERIVATIVES = Map.of(
-      "matmul", Set.of("matmul", "add", "accumulate"),
+      "matmul", Set.of("matmul", "matmulLeading", "add", "accumulate"),
       "tanh", Set.of("tanhGrad"),
       "add", Set.of("unbroadcast", "add", "accumulate"),
       "mul", Set.of("mul", "unbroadcast", "add", "accumulate"));

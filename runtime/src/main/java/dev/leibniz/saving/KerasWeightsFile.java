@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,9 +61,10 @@ public final class KerasWeightsFile {
       Path scratch = Files.createTempFile("leibniz", ".weights.h5");
       try {
         try (WritableHdfFile h5 = HdfFile.write(scratch)) {
-          WritableGroup all = h5.putGroup("layers");
+          Map<String, WritableGroup> groups = new HashMap<>();
+          groups.put("layers", h5.putGroup("layers"));
           for (Layer layer : layers) {
-            WritableGroup group = all.putGroup(layer.path().substring(layer.path().indexOf('/') + 1));
+            WritableGroup group = group(groups, layer.path());
             WritableGroup vars = group.putGroup("vars");
             vars.putAttribute("name", layer.name());
             if (layer.cell()) {
@@ -81,6 +83,18 @@ public final class KerasWeightsFile {
         Files.deleteIfExists(scratch);
       }
     });
+  }
+
+  /** The group at {@code path} ("layers/a/b"), made with its parents the first time (a nested layer's after its parent's). */
+  private static WritableGroup group(Map<String, WritableGroup> groups, String path) {
+    WritableGroup known = groups.get(path);
+    if (known != null) {
+      return known;
+    }
+    int slash = path.lastIndexOf('/');
+    WritableGroup made = group(groups, path.substring(0, slash)).putGroup(path.substring(slash + 1));
+    groups.put(path, made);
+    return made;
   }
 
   /** The weights of every {@code vars} group in {@code file}, by its path ("layers/lstm/cell/vars"). */

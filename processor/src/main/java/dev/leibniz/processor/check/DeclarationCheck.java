@@ -68,6 +68,11 @@ public final class DeclarationCheck {
         checkBuild(m, kind, graphSimple);
       }
       if (Annotations.has(m, Annotations.CALL)) {
+        for (ExecutableElement other : calls) {
+          if (other.getSimpleName().contentEquals(m.getSimpleName())) {
+            reporter.error(m, Message.CALL_OVERLOADED, m.getSimpleName());
+          }
+        }
         calls.add(m);
         checkCall(m, kind);
       }

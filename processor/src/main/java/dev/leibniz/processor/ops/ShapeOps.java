@@ -93,6 +93,64 @@ final class ShapeOps {
   static final Rule MERGE_LEADING = op("mergeLeading", 1, ShapeOps::mergedLeading, "tf.mergeLeading($0)",
       (ir, n, g) -> new int[] {ir.reshapeLike(g, n.arg(0))});
 
+  /** [..., a * b] to [..., a, b] (attributes "a", "b"): a last axis split in two, as attention's heads. */
+  static StaticShape splitLastShape(List<StaticShape> in, Attrs attrs) {
+    StaticShape x = in.get(0);
+    if (!x.knownRank()) {
+      return StaticShape.UNKNOWN;
+    }
+    if (x.rank() == 0) {
+      throw new OpError(Message.SCALAR_INPUT, "splitLast", "it splits the last axis");
+    }
+    long a = dim(attrs.expr("a"));
+    long b = dim(attrs.expr("b"));
+    long last = x.dim(x.rank() - 1);
+    if (last >= 0 && a >= 0 && b >= 0 && last != a * b) {
+      throw new OpError(Message.RESHAPE_SIZE, x, last, "[..., " + a + ", " + b + "]", a * b);
+    }
+    List<Long> dims = new ArrayList<>(x.dims().subList(0, x.rank() - 1));
+    dims.add(a);
+    dims.add(b);
+    return new StaticShape(dims);
+  }
+
+  private static long dim(JavaExpr e) {
+    return e.isConstant() ? (long) e.value().getAsDouble() : -1;
+  }
+
+  static final Rule SPLIT_LAST = op("splitLast", 1, ShapeOps::splitLastShape,
+      (args, attrs) -> "tf.splitLast(" + args.get(0) + ", " + attrs.expr("a").code() + ", " + attrs.expr("b").code() + ")",
+      (ir, n, g) -> new int[] {ir.reshapeLike(g, n.arg(0))});
+
+  /** [..., a, b] to [..., a * b]: the last two axes merged. */
+  static StaticShape mergeLastShape(List<StaticShape> in, Attrs attrs) {
+    StaticShape x = in.get(0);
+    if (!x.knownRank()) {
+      return StaticShape.UNKNOWN;
+    }
+    Shapes.requireAtLeastRank(x, 2, "mergeLast", "a tensor");
+    List<Long> dims = new ArrayList<>(x.dims().subList(0, x.rank() - 2));
+    long a = x.dim(x.rank() - 2);
+    long b = x.dim(x.rank() - 1);
+    dims.add(a < 0 || b < 0 ? -1 : a * b);
+    return new StaticShape(dims);
+  }
+
+  static final Rule MERGE_LAST = op("mergeLast", 1, ShapeOps::mergeLastShape, "tf.mergeLast($0)",
+      (ir, n, g) -> new int[] {ir.reshapeLike(g, n.arg(0))});
+
+  /** x with its last two axes' upper triangle (above the diagonal) zeroed: attention's causal mask. Linear. */
+  static StaticShape triangle(List<StaticShape> in, Attrs attrs) {
+    StaticShape x = in.get(0);
+    if (x.knownRank()) {
+      Shapes.requireAtLeastRank(x, 2, "lowerTriangle", "a tensor");
+    }
+    return x;
+  }
+
+  static final Rule LOWER_TRIANGLE = op("lowerTriangle", 1, ShapeOps::triangle, "tf.lowerTriangle($0)",
+      (ir, n, g) -> new int[] {ir.node(ShapeOps.LOWER_TRIANGLE, Attrs.NONE, g)});
+
   /** A new axis of size 1 at "axis" (from the end of the result where negative). */
   static StaticShape expanded(List<StaticShape> in, Attrs attrs) {
     StaticShape x = in.get(0);
@@ -120,7 +178,7 @@ final class ShapeOps {
   static StaticShape transposed(List<StaticShape> in, Attrs attrs) {
     StaticShape x = in.get(0);
     if (!x.knownRank()) {
-      return StaticShape.UNKNOWN;
+      return attrs.has("perm") ? StaticShape.ofRank(attrs.exprs("perm").size()) : StaticShape.UNKNOWN;
     }
     List<Long> out = new ArrayList<>();
     if (!attrs.has("perm")) {
@@ -172,6 +230,10 @@ final class ShapeOps {
         DslOp.of("reshape", a -> a.builder().node(RESHAPE, Attrs.of("shape", a.ints(1)), "reshape", a.tensor(0))),
         Elementwise.unary("flatten", FLATTEN),
         Elementwise.unary("mergeLeading", MERGE_LEADING),
+        Elementwise.unary("mergeLast", MERGE_LAST),
+        Elementwise.unary("lowerTriangle", LOWER_TRIANGLE),
+        DslOp.of("splitLast", a -> a.builder().node(SPLIT_LAST, Attrs.of("a", a.ints(1, 2).get(0), "b",
+            a.ints(2, 3).get(0)), "splitLast", a.tensor(0))),
         DslOp.of("expandDims", a -> a.builder().node(EXPAND_DIMS, Attrs.of("axis", a.ints(1, 2).get(0)), "expandDims",
             a.tensor(0))),
         DslOp.of("transpose", a -> {

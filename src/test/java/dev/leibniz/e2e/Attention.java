@@ -1,0 +1,33 @@
+package dev.leibniz.e2e;
+
+import static dev.leibniz.dsl.Ops.lowerTriangle;
+import static dev.leibniz.dsl.Ops.onesLike;
+import static dev.leibniz.dsl.Ops.take;
+
+import dev.leibniz.dsl.Call;
+import dev.leibniz.dsl.Layer;
+import dev.leibniz.dsl.Tensor;
+import dev.leibniz.layers.MultiHeadAttention;
+
+/** Layers around MultiHeadAttention for gradient checks. */
+final class Attention {
+  private Attention() {}
+
+  /**
+   * Self-attention with a padding mask made inside (sample i keeps its first i + 1 steps), so
+   * that no 0/1 mask is an input for finite differences to perturb.
+   */
+  @Layer
+  public static final class Padded {
+    final MultiHeadAttention attention;
+
+    public Padded(MultiHeadAttention attention) {
+      this.attention = attention;
+    }
+
+    @Call
+    public Tensor call(Tensor x) {
+      return attention.masked(x, x, lowerTriangle(onesLike(take(x, 2, 0))));
+    }
+  }
+}
