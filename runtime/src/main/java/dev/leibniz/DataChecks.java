@@ -36,14 +36,26 @@ final class DataChecks {
     return n;
   }
 
-  /** Sample shapes equal to the ones the model was {@code how} for (declared, built). */
+  /** Sample shapes that fit the ones the model was {@code how} for (declared, built; -1 takes any size). */
   static void shapes(List<long[]> expected, List<long[]> got, String how) {
     for (int i = 0; i < expected.size(); i++) {
-      if (expected.get(i) != null && !Arrays.equals(expected.get(i), got.get(i))) {
+      if (expected.get(i) != null && !fits(expected.get(i), got.get(i))) {
         throw new IllegalArgumentException("input " + i + ": the model was " + how + " for samples of shape "
             + Arrays.toString(expected.get(i)) + ", got samples of shape " + Arrays.toString(got.get(i)));
       }
     }
+  }
+
+  private static boolean fits(long[] expected, long[] got) {
+    if (expected.length != got.length) {
+      return false;
+    }
+    for (int d = 0; d < expected.length; d++) {
+      if (expected[d] >= 0 && expected[d] != got[d]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static List<long[]> shapes(List<Data> x) {

@@ -18,6 +18,8 @@ import dev.leibniz.layers.LayerNormalization;
 import dev.leibniz.layers.LayerNormalization_Graph;
 import dev.leibniz.layers.MaxPooling1D;
 import dev.leibniz.layers.MultiHeadAttention;
+import dev.leibniz.layers.PositionEmbedding;
+import dev.leibniz.layers.PositionEmbedding_Graph;
 import dev.leibniz.layers.MultiHeadAttention_Graph;
 import dev.leibniz.layers.MaxPooling1D_Graph;
 import dev.leibniz.layers.Dense;
@@ -118,6 +120,8 @@ class LayerGradientsTest {
         new Case("Conv1D(3, 3, stride 2, same, tanh)", new Conv1D(3, 3, 2, Padding.SAME, dev.leibniz.dsl.Activations.TANH,
             true), Conv1D_Graph.LAYER, s(d(2, 7, 2)), false, false),
         new Case("MaxPooling1D(2) (distinct)", new MaxPooling1D(2), MaxPooling1D_Graph.LAYER, s(d(2, 6, 3)), false, false),
+        new Case("PositionEmbedding(6) over [2,4,3]", new PositionEmbedding(6), PositionEmbedding_Graph.LAYER,
+            s(d(2, 4, 3)), false, false),
         new Case("MultiHeadAttention(2, 3): [2,4,5] attends to [2,6,4]", new MultiHeadAttention(2, 3),
             MultiHeadAttention_Graph.LAYER, s(d(2, 4, 5), d(2, 6, 4)), false, false),
         new Case("MultiHeadAttention(3, 2, valueDim 4), causal", new MultiHeadAttention(3, 2, 4, true),

@@ -303,6 +303,15 @@ public final class Ops {
     throw outsideGraph("lowerTriangle");
   }
 
+  /**
+   * The first rows of {@code table} ({@code [rows, ...]}), one per step of {@code like}
+   * ({@code [batch, steps, ...]}): {@code [steps, ...]}, the steps counted when the graph runs. A
+   * position embedding's rows for sequences of any length up to {@code rows}.
+   */
+  public static Tensor firstRows(Tensor table, Tensor like) {
+    throw outsideGraph("firstRows");
+  }
+
   /** A new axis of size 1 at {@code axis} (negative: from the end of the result). */
   public static Tensor expandDims(Tensor x, int axis) {
     throw outsideGraph("expandDims");

@@ -137,7 +137,7 @@ public final class Tf {
     Operand<TInt32> outer = ops.slice(ops.shape(product), ops.constant(new int[] {1}), ops.constant(new int[] {1}));
     long[] dims = java.util.Arrays.copyOf(a.shape().asArray(), rank);
     dims[rank - 1] = product.shape().get(1);
-    return ops.reshape(product, shapeOf(dims, ops.concat(List.of(leading, outer), ops.constant(0))));
+    return reshapeTo(product, dims, ops.concat(List.of(leading, outer), ops.constant(0)));
   }
 
   /**
@@ -324,20 +324,24 @@ public final class Tf {
     }
     long[] dims = logits.shape().asArray();
     Operand<TInt32> leading = ops.slice(shape, ops.constant(new int[] {0}), ops.constant(new int[] {rank - 1}));
-    return new CrossEntropy(ops.reshape(loss, shapeOf(java.util.Arrays.copyOf(dims, rank - 1), leading)),
-        ops.reshape(backprop, shapeOf(dims, shape)));
+    return new CrossEntropy(reshapeTo(loss, java.util.Arrays.copyOf(dims, rank - 1), leading),
+        reshapeTo(backprop, dims, shape));
   }
 
-  /** A reshape's target: a constant where at most one dimension is unknown (so the result's static shape is known), else {@code atRunTime}. */
-  private Operand<TInt32> shapeOf(long[] dims, Operand<TInt32> atRunTime) {
+  /**
+   * x reshaped to {@code dims} (-1 where unknown when the graph is built): to a constant target
+   * where at most one dimension is unknown, else to {@code atRunTime}, with the known dimensions
+   * kept in the static shape (which a run-time target would lose).
+   */
+  private Operand<TFloat32> reshapeTo(Operand<TFloat32> x, long[] dims, Operand<TInt32> atRunTime) {
     if (java.util.Arrays.stream(dims).filter(d -> d < 0).count() > 1) {
-      return atRunTime;
+      return ops.ensureShape(ops.reshape(x, atRunTime), Shape.of(dims));
     }
     int[] target = new int[dims.length];
     for (int i = 0; i < dims.length; i++) {
       target[i] = (int) Math.max(dims[i], -1);
     }
-    return ops.constant(target);
+    return ops.reshape(x, ops.constant(target));
   }
 
   // ---------------------------------------------------------------- reductions
@@ -481,7 +485,7 @@ public final class Tf {
     Operand<TInt32> leading = ops.slice(ops.shape(x), ops.constant(new int[] {0}), ops.constant(new int[] {rank - 1}));
     Operand<TInt32> split = ops.concat(List.of(leading, ops.constant(new int[] {Math.toIntExact(a), Math.toIntExact(b)})),
         ops.constant(0));
-    return ops.reshape(x, shapeOf(dims, split));
+    return reshapeTo(x, dims, split);
   }
 
   /** [..., a, b] to [..., a * b]. */
@@ -494,7 +498,7 @@ public final class Tf {
     Operand<TInt32> leading = ops.slice(shape, ops.constant(new int[] {0}), ops.constant(new int[] {rank - 2}));
     Operand<TInt32> last = ops.reshape(ops.prod(ops.slice(shape, ops.constant(new int[] {rank - 2}),
         ops.constant(new int[] {2})), ops.constant(0)), ops.constant(new int[] {1}));
-    return ops.reshape(x, shapeOf(dims, ops.concat(List.of(leading, last), ops.constant(0))));
+    return reshapeTo(x, dims, ops.concat(List.of(leading, last), ops.constant(0)));
   }
 
   /** {@code x} with the entries above the diagonal of its last two axes zeroed. */
@@ -683,6 +687,33 @@ public final class Tf {
     at[a][1] = 1;
     Operand<TInt32> size = ops.gather(ops.shape(like), ops.constant(a), ops.constant(0));
     return ops.pad(g, ops.math.add(ops.constant(pads), ops.math.mul(ops.constant(at), size)), ops.constant(0f));
+  }
+
+  /** table's first like.shape[axis] entries along its axis 0 (counted when the graph runs). */
+  public Operand<TFloat32> firstRows(Operand<TFloat32> table, Operand<TFloat32> like, int axis) {
+    int rank = rankOf(table);
+    Operand<TInt32> n = ops.slice(ops.shape(like), ops.constant(new int[] {axis}), ops.constant(new int[] {1}));
+    int[] rest = new int[rank - 1];
+    java.util.Arrays.fill(rest, -1);
+    long[] dims = table.shape().asArray();
+    dims[0] = like.shape().isUnknown() ? -1 : like.shape().get(axis);
+    Operand<TInt32> size = ops.concat(List.of(n, ops.constant(rest)), ops.constant(0));
+    Operand<TFloat32> rows = ops.slice(table, ops.constant(new int[rank]), size);
+    return reshapeTo(rows, dims, ops.shape(rows));
+  }
+
+  /** The gradient of firstRows: g padded with zero rows to the table's count of rows. */
+  public Operand<TFloat32> firstRowsGrad(Operand<TFloat32> g, Operand<TFloat32> table) {
+    int rank = rankOf(table);
+    Operand<TInt32> missing = ops.math.sub(ops.slice(ops.shape(table), ops.constant(new int[] {0}),
+        ops.constant(new int[] {1})), ops.slice(ops.shape(g), ops.constant(new int[] {0}), ops.constant(new int[] {1})));
+    Operand<TInt32> first = ops.concat(List.of(ops.constant(new int[] {0}), missing), ops.constant(0));
+    Operand<TInt32> pads = ops.reshape(first, ops.constant(new int[] {1, 2}));
+    if (rank > 1) {
+      pads = ops.concat(List.of(pads, ops.constant(new int[rank - 1][2])), ops.constant(0));
+    }
+    Operand<TFloat32> padded = ops.pad(g, pads, ops.constant(0f));
+    return reshapeTo(padded, table.shape().asArray(), ops.shape(table));
   }
 
   /** The gradient of take: g with the axis put back, zero elsewhere along it. */

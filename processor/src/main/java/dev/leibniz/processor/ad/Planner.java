@@ -5,12 +5,15 @@ import dev.leibniz.processor.ir.Attrs;
 import dev.leibniz.processor.ir.Block;
 import dev.leibniz.processor.ir.Builder;
 import dev.leibniz.processor.ir.Fn;
+import dev.leibniz.processor.ir.Node;
 import dev.leibniz.processor.ir.Origin;
 import dev.leibniz.processor.ir.Stmt;
 import dev.leibniz.processor.ops.IrMath;
 import dev.leibniz.processor.ops.Structure;
 import dev.leibniz.processor.simplify.Simplifier;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +43,10 @@ public final class Planner {
     var adjoints = fn.outputs() == null
         ? Differentiator.differentiate(b, fn.body(), fn.result(), seedIds.get(0), fn.parameters())
         : Differentiator.differentiate(b, fn.body(), fn.results(), seedIds, true, fn.parameters());
+    Map<Integer, Integer> inputGradients = everyInput(b, fn, adjoints);
     Block backwardRaw = b.closeBlock();
-    Simplifier.Result bw = Simplifier.simplify(b, backwardRaw, adjoints.of().values());
-    Map<Integer, Integer> resolved = resolve(bw, adjoints.of());
+    Simplifier.Result bw = Simplifier.simplify(b, backwardRaw, inputGradients.values());
+    Map<Integer, Integer> resolved = resolve(bw, inputGradients);
     Tape tape = Tape.of(fn, bw.block(), seedIds);
 
     FnPlan.Whole grad = null;
@@ -70,6 +74,32 @@ public final class Planner {
       hvp = hvp(b, fn, inputs);
     }
     return new FnPlan(fn, bw.block(), seedIds, resolved, tape, grad, grad2, hvp, b);
+  }
+
+  /**
+   * The gradients of the weights, and for a layer's call one for every input, zeros where the
+   * output does not depend on it (a mask, token ids, an input only shaped from) or may not when
+   * the graph is built: a caller adds what a sublayer's backward returns into its own gradients,
+   * and never receives null. (Static functions, losses among them, keep null: a loss's target
+   * has no gradient, and zeros for it would be built in every training graph.)
+   */
+  private static Map<Integer, Integer> everyInput(Builder b, Fn fn, Differentiator.Adjoints adjoints) {
+    IrMath ir = new IrMath(b);
+    Origin previous = b.at(fn.origin().asGradient());
+    Map<Integer, Integer> out = new LinkedHashMap<>();
+    Set<Integer> inputs = new HashSet<>(fn.inputs().stream().map(Node::id).toList());
+    for (int p : fn.parameters()) {
+      Integer g = adjoints.of().get(p);
+      if (!inputs.contains(p) || fn.isStatic()) {
+        if (g != null) {
+          out.put(p, g); // a weight (addGradient takes a symbolic zero), or a function's input (its callers see null)
+        }
+      } else {
+        out.put(p, g == null ? ir.zerosLike(p) : adjoints.nullable().contains(g) ? ir.orZerosLike(g, p) : g);
+      }
+    }
+    b.at(previous);
+    return out;
   }
 
   /**

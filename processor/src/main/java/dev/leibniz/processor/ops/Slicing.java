@@ -135,6 +135,38 @@ final class Slicing {
         return new int[] {whole, Op.ZERO, Op.ZERO};
       });
 
+  /** firstRows(table, like): table's first like.shape[axis] entries along its axis 0 (attribute "axis": 1 from the DSL). */
+  static StaticShape firstRowsShape(List<StaticShape> in, Attrs attrs) {
+    StaticShape table = in.get(0);
+    StaticShape like = in.get(1);
+    if (!table.knownRank()) {
+      return StaticShape.UNKNOWN;
+    }
+    if (table.rank() == 0) {
+      throw new OpError(Message.SCALAR_INPUT, "firstRows", "it takes rows of a table");
+    }
+    int a = attrs.integer("axis");
+    if (like.knownRank() && like.rank() <= a) {
+      throw new OpError(Message.RANK, "firstRows", a + 1, "second operand (its axis " + a + " counts the rows)",
+          like.rank(), like);
+    }
+    long n = like.knownRank() ? like.dim(a) : -1;
+    if (n >= 0 && table.dim(0) >= 0 && n > table.dim(0)) {
+      throw new OpError(Message.SLICE_RANGE, 0, n, 0, table);
+    }
+    List<Long> dims = new ArrayList<>(table.dims());
+    dims.set(0, n);
+    return new StaticShape(dims);
+  }
+
+  static final Rule FIRST_ROWS = op("firstRows", 2, Slicing::firstRowsShape,
+      (args, attrs) -> "tf.firstRows(" + args.get(0) + ", " + args.get(1) + ", " + attrs.integer("axis") + ")",
+      (ir, n, g) -> new int[] {ir.node(Slicing.FIRST_ROWS_GRAD, Attrs.NONE, g, n.arg(0)), Op.ZERO});
+
+  /** firstRowsGrad(g, table): g padded with zero rows to the table's. Its derivative takes g's rows back. */
+  static final Rule FIRST_ROWS_GRAD = op("firstRowsGrad", 2, Rule::sameAsSecond, "tf.firstRowsGrad($0, $1)",
+      (ir, n, h) -> new int[] {ir.node(Slicing.FIRST_ROWS, Attrs.of("axis", 0), h, n.arg(0)), Op.ZERO});
+
   static List<DslOp> dsl() {
     return List.of(
         DslOp.of("slice", a -> a.builder().node(SLICE, Attrs.of("axis", a.ints(1, 2).get(0), "begin",
@@ -142,6 +174,8 @@ final class Slicing {
         DslOp.of("take", a -> a.builder().node(TAKE, Attrs.of("axis", a.ints(1, 2).get(0), "index",
             a.ints(2, 3).get(0)), "take", a.tensor(0))),
         DslOp.of("concat", a -> a.builder().node(CONCAT, Attrs.of("axis", a.ints(2, 3).get(0)), "concat",
-            a.tensor(0), a.tensor(1))));
+            a.tensor(0), a.tensor(1))),
+        DslOp.of("firstRows", a -> a.builder().node(FIRST_ROWS, Attrs.of("axis", 1), "firstRows", a.tensor(0),
+            a.tensor(1))));
   }
 }
