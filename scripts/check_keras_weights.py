@@ -30,12 +30,18 @@ models = {
     "gru": (keras.Sequential([keras.Input((5, 3)), keras.layers.GRU(4), keras.layers.Dense(2)]), seq),
     "stacked": (keras.Sequential([keras.Input((5, 3)), keras.layers.SimpleRNN(3, return_sequences=True),
                                   keras.layers.LSTM(4, return_sequences=True), keras.layers.GRU(2)]), seq),
+    "bidirectional": (keras.Sequential([keras.Input((5, 3)),
+                                        keras.layers.Bidirectional(keras.layers.LSTM(4, return_sequences=True)),
+                                        keras.layers.Bidirectional(keras.layers.GRU(2)), keras.layers.Dense(2)]), seq),
     "convnet": (keras.Sequential([keras.Input((8, 8, 2)), keras.layers.Conv2D(3, 3, activation="relu"),
                                   keras.layers.BatchNormalization(), keras.layers.MaxPooling2D(2),
                                   keras.layers.Flatten(), keras.layers.Dropout(0.5),
                                   keras.layers.Dense(2, activation="softmax")]), img),
 }
 for name, (model, x) in models.items():
+    if not os.path.exists(os.path.join(d, name + ".weights.h5")):
+        print(name, "skipped: no", name + ".weights.h5")
+        continue
     model.load_weights(os.path.join(d, name + ".weights.h5"))
     ours = read(name + ".predictions")
     theirs = model.predict(x, verbose=0).reshape(-1)

@@ -277,6 +277,9 @@ def weights():
         keras.Input((3, 3, 2)), keras.layers.Conv2DTranspose(3, 3, strides=2, padding="same"),
         keras.layers.LeakyReLU(0.2), keras.layers.UpSampling2D(), keras.layers.GlobalAveragePooling2D(),
         keras.layers.Dense(2)]), rng.normal(size=(4, 3, 3, 2)).astype(np.float32))
+    weights_case(out, "bidirectional", keras.Sequential([
+        keras.Input((5, 3)), keras.layers.Bidirectional(keras.layers.LSTM(4, return_sequences=True)),
+        keras.layers.Bidirectional(keras.layers.GRU(2)), keras.layers.Dense(2)]), seq)
     x = keras.Input((6, 4))
     a = keras.layers.MultiHeadAttention(2, 3)(x, x)
     b = keras.layers.MultiHeadAttention(3, 2, value_dim=4)(a, a, use_causal_mask=True)

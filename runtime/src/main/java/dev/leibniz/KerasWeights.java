@@ -1,6 +1,7 @@
 package dev.leibniz;
 
 import dev.leibniz.dsl.Variable;
+import dev.leibniz.layers.Bidirectional;
 import dev.leibniz.layers.GRU;
 import dev.leibniz.layers.LSTM;
 import dev.leibniz.layers.MultiHeadAttention;
@@ -103,11 +104,22 @@ final class KerasWeights {
       if (layer instanceof MultiHeadAttention) {
         out.add(new Slot(path, names.get(i), false, List.of()));
         out.addAll(attention(path, variables));
+      } else if (layer instanceof Bidirectional) {
+        out.add(new Slot(path, names.get(i), false, List.of()));
+        out.addAll(bidirectional(path, layer, variables));
       } else {
         out.add(new Slot(path, names.get(i), cell, variables));
       }
     }
     return out;
+  }
+
+  /** Keras's Bidirectional keeps its two recurrent layers' cells apart, the forward one's first. */
+  private static List<Slot> bidirectional(String path, Object layer, List<Variable> variables) {
+    String kind = LayerGraphs.kerasName(LayerGraphs.of(layer).sublayers(layer).get(0));
+    int half = variables.size() / 2;
+    return List.of(new Slot(path + "/forward_layer", "forward_" + kind, true, variables.subList(0, half)),
+        new Slot(path + "/backward_layer", "backward_" + kind, true, variables.subList(half, variables.size())));
   }
 
   /** Keras's MultiHeadAttention keeps each projection's kernel and bias in a sublayer of its own. */

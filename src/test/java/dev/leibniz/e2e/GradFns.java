@@ -39,6 +39,7 @@ final class GradFns {
   @Call(order = 2) static Tensor batchedProduct(Tensor a, Tensor b) { return square(matmul(a, b)); }
   @Call(order = 2) static Tensor causal(Tensor x) { return square(lowerTriangle(x)); }
   @Call(order = 2) static Tensor positioned(Tensor table, Tensor x) { return mul(x, square(firstRows(table, x))); }
+  @Call(order = 2) static Tensor reversed(Tensor x) { return mul(reverse(x, 1), x); }
   // Attention's scores and heads: q k^T per (batch, head), heads split from and merged into features.
   @Call(order = 2) static Tensor scores(Tensor q, Tensor k) {
     Tensor qh = transpose(splitLast(q, 2, 2), 0, 2, 1, 3);

@@ -17,6 +17,8 @@ import dev.leibniz.layers.GlobalMaxPooling1D_Graph;
 import dev.leibniz.layers.LayerNormalization;
 import dev.leibniz.layers.LayerNormalization_Graph;
 import dev.leibniz.layers.MaxPooling1D;
+import dev.leibniz.layers.Bidirectional;
+import dev.leibniz.layers.Bidirectional_Graph;
 import dev.leibniz.layers.MultiHeadAttention;
 import dev.leibniz.layers.PositionEmbedding;
 import dev.leibniz.layers.PositionEmbedding_Graph;
@@ -120,6 +122,12 @@ class LayerGradientsTest {
         new Case("Conv1D(3, 3, stride 2, same, tanh)", new Conv1D(3, 3, 2, Padding.SAME, dev.leibniz.dsl.Activations.TANH,
             true), Conv1D_Graph.LAYER, s(d(2, 7, 2)), false, false),
         new Case("MaxPooling1D(2) (distinct)", new MaxPooling1D(2), MaxPooling1D_Graph.LAYER, s(d(2, 6, 3)), false, false),
+        new Case("Bidirectional(LSTM(3, 4, returnSequences))", new Bidirectional(new LSTM(3, 4, true)),
+            Bidirectional_Graph.LAYER, s(d(2, 4, 2)), false, false),
+        new Case("Bidirectional(GRU(2, 3))", new Bidirectional(new GRU(2, 3)), Bidirectional_Graph.LAYER, s(d(2, 3, 2)),
+            false, false),
+        new Case("Bidirectional(SimpleRNN(2, 3))", new Bidirectional(new SimpleRNN(2, 3)), Bidirectional_Graph.LAYER,
+            s(d(2, 3, 2)), false, false),
         new Case("PositionEmbedding(6) over [2,4,3]", new PositionEmbedding(6), PositionEmbedding_Graph.LAYER,
             s(d(2, 4, 3)), false, false),
         new Case("MultiHeadAttention(2, 3): [2,4,5] attends to [2,6,4]", new MultiHeadAttention(2, 3),

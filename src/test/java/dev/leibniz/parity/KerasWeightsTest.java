@@ -12,6 +12,7 @@ import dev.leibniz.Model;
 import dev.leibniz.Sequential;
 import dev.leibniz.data.Data;
 import dev.leibniz.layers.Add;
+import dev.leibniz.layers.Bidirectional;
 import dev.leibniz.layers.BatchNormalization;
 import dev.leibniz.layers.Concatenate;
 import dev.leibniz.layers.Conv1D;
@@ -79,6 +80,8 @@ class KerasWeightsTest {
           new Dense(5, "tanh"), new GlobalMaxPooling1D(), new Dense(2)).build(10, 3);
       case "growing" -> Sequential.of(new Conv2DTranspose(3, 3, 2, dev.leibniz.dsl.Padding.SAME, "linear"),
           new LeakyReLU(0.2), new UpSampling2D(), new GlobalAveragePooling2D(), new Dense(2)).build(3, 3, 2);
+      case "bidirectional" -> Sequential.of(new Bidirectional(new LSTM(4, 5, true)), new Bidirectional(new GRU(2, 5)),
+          new Dense(2)).build(5, 3);
       case "attention" -> {
         Functional.Symbol x = Functional.input(6, 4);
         Functional.Symbol a = Functional.apply(new MultiHeadAttention(2, 3), x, x);

@@ -312,6 +312,11 @@ public final class Ops {
     throw outsideGraph("firstRows");
   }
 
+  /** {@code x} with its entries along {@code axis} in reverse order: a sequence read from its end. */
+  public static Tensor reverse(Tensor x, int axis) {
+    throw outsideGraph("reverse");
+  }
+
   /** A new axis of size 1 at {@code axis} (negative: from the end of the result). */
   public static Tensor expandDims(Tensor x, int axis) {
     throw outsideGraph("expandDims");

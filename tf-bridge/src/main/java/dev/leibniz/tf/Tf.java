@@ -501,6 +501,11 @@ public final class Tf {
     return reshapeTo(x, dims, ops.concat(List.of(leading, last), ops.constant(0)));
   }
 
+  /** {@code x} with its entries along {@code axis} in reverse order. */
+  public Operand<TFloat32> reverse(Operand<TFloat32> x, int axis) {
+    return ops.reverse(x, ops.constant(new int[] {axis}));
+  }
+
   /** {@code x} with the entries above the diagonal of its last two axes zeroed. */
   public Operand<TFloat32> lowerTriangle(Operand<TFloat32> x) {
     return ops.linalg.bandPart(x, ops.constant(-1L), ops.constant(0L));

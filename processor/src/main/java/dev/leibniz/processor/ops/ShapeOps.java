@@ -139,6 +139,19 @@ final class ShapeOps {
   static final Rule MERGE_LAST = op("mergeLast", 1, ShapeOps::mergeLastShape, "tf.mergeLast($0)",
       (ir, n, g) -> new int[] {ir.reshapeLike(g, n.arg(0))});
 
+  /** x with the order of its entries along "axis" reversed (a sequence read backwards). Linear, its own adjoint. */
+  static StaticShape reversed(List<StaticShape> in, Attrs attrs) {
+    StaticShape x = in.get(0);
+    if (x.knownRank()) {
+      Shapes.axes(List.of(attrs.expr("axis")), x, "reverse");
+    }
+    return x;
+  }
+
+  static final Rule REVERSE = op("reverse", 1, ShapeOps::reversed,
+      (args, attrs) -> "tf.reverse(" + args.get(0) + ", " + attrs.expr("axis").code() + ")",
+      (ir, n, g) -> new int[] {ir.node(ShapeOps.REVERSE, n.attrs(), g)});
+
   /** x with its last two axes' upper triangle (above the diagonal) zeroed: attention's causal mask. Linear. */
   static StaticShape triangle(List<StaticShape> in, Attrs attrs) {
     StaticShape x = in.get(0);
@@ -232,6 +245,7 @@ final class ShapeOps {
         Elementwise.unary("mergeLeading", MERGE_LEADING),
         Elementwise.unary("mergeLast", MERGE_LAST),
         Elementwise.unary("lowerTriangle", LOWER_TRIANGLE),
+        DslOp.of("reverse", a -> a.builder().node(REVERSE, Attrs.of("axis", a.ints(1, 2).get(0)), "reverse", a.tensor(0))),
         DslOp.of("splitLast", a -> a.builder().node(SPLIT_LAST, Attrs.of("a", a.ints(1, 2).get(0), "b",
             a.ints(2, 3).get(0)), "splitLast", a.tensor(0))),
         DslOp.of("expandDims", a -> a.builder().node(EXPAND_DIMS, Attrs.of("axis", a.ints(1, 2).get(0)), "expandDims",
