@@ -7,9 +7,10 @@ import static dev.leibniz.dsl.Ops.take;
 import dev.leibniz.dsl.Call;
 import dev.leibniz.dsl.Layer;
 import dev.leibniz.dsl.Tensor;
+import dev.leibniz.layers.GlobalAveragePooling1D;
 import dev.leibniz.layers.MultiHeadAttention;
 
-/** Layers around MultiHeadAttention for gradient checks. */
+/** Layers around MultiHeadAttention and masked pooling for gradient checks. */
 final class Attention {
   private Attention() {}
 
@@ -28,6 +29,17 @@ final class Attention {
     @Call
     public Tensor call(Tensor x) {
       return attention.masked(x, x, lowerTriangle(onesLike(take(x, 2, 0))));
+    }
+  }
+
+  /** GlobalAveragePooling1D's mean over the unmasked steps, with the same mask made inside. */
+  @Layer
+  public static final class PaddedPooling {
+    final GlobalAveragePooling1D pooling = new GlobalAveragePooling1D();
+
+    @Call
+    public Tensor call(Tensor x) {
+      return pooling.masked(x, lowerTriangle(onesLike(take(x, 2, 0))));
     }
   }
 }

@@ -128,6 +128,8 @@ class LayerGradientsTest {
             false, false),
         new Case("Bidirectional(SimpleRNN(2, 3))", new Bidirectional(new SimpleRNN(2, 3)), Bidirectional_Graph.LAYER,
             s(d(2, 3, 2)), false, false),
+        new Case("GlobalAveragePooling1D, masked", new Attention.PaddedPooling(), Attention_PaddedPooling_Graph.LAYER,
+            s(d(2, 4, 3)), false, false),
         new Case("PositionEmbedding(6) over [2,4,3]", new PositionEmbedding(6), PositionEmbedding_Graph.LAYER,
             s(d(2, 4, 3)), false, false),
         new Case("MultiHeadAttention(2, 3): [2,4,5] attends to [2,6,4]", new MultiHeadAttention(2, 3),

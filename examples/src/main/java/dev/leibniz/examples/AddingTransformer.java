@@ -2,10 +2,7 @@ package dev.leibniz.examples;
 
 import static dev.leibniz.dsl.Ops.abs;
 import static dev.leibniz.dsl.Ops.add;
-import static dev.leibniz.dsl.Ops.div;
-import static dev.leibniz.dsl.Ops.expandDims;
 import static dev.leibniz.dsl.Ops.greater;
-import static dev.leibniz.dsl.Ops.mul;
 import static dev.leibniz.dsl.Ops.sum;
 
 import dev.leibniz.FitOptions;
@@ -17,6 +14,7 @@ import dev.leibniz.dsl.Call;
 import dev.leibniz.dsl.Layer;
 import dev.leibniz.dsl.Tensor;
 import dev.leibniz.layers.Dense;
+import dev.leibniz.layers.GlobalAveragePooling1D;
 import dev.leibniz.layers.LayerNormalization;
 import dev.leibniz.layers.MultiHeadAttention;
 import dev.leibniz.layers.PositionEmbedding;
@@ -34,7 +32,7 @@ import java.util.Random;
  * (Keras's {@code Masking(0.0)}): attention does not look at it and the pooling does not count
  * it. The model: a Dense projection to {@code d} plus learned positions, two encoder blocks
  * (self-attention, residual, LayerNormalization, feed-forward, residual, LayerNormalization, the
- * Keras example's block), a masked average over the steps, and Dense(1). Its graph is built for
+ * Keras example's block), a masked average over the steps ({@code GlobalAveragePooling1D.masked}), and Dense(1). Its graph is built for
  * steps of any count ({@code build(-1, 2)}): the same compiled model predicts on sequences of
  * other lengths.
  */
@@ -69,6 +67,7 @@ public final class AddingTransformer {
   final PositionEmbedding positions;
   final EncoderBlock first;
   final EncoderBlock second;
+  final GlobalAveragePooling1D pooling = new GlobalAveragePooling1D();
   final Dense out = new Dense(1);
 
   public AddingTransformer(int d, int heads, int maxLength) {
@@ -84,8 +83,7 @@ public final class AddingTransformer {
     Tensor h = embed.call(steps);
     h = add(h, positions.call(h));
     h = second.call(first.call(h, mask), mask);
-    Tensor kept = expandDims(mask, 2);
-    return out.call(div(sum(mul(h, kept), 1), sum(kept, 1)));
+    return out.call(pooling.masked(h, mask));
   }
 
   /** {@code n} sequences of {@code minLength} to {@code maxLength} steps, padded to maxLength, and their targets. */
