@@ -6,6 +6,7 @@ import static dev.leibniz.dsl.Ops.reverse;
 import dev.leibniz.dsl.Call;
 import dev.leibniz.dsl.Layer;
 import dev.leibniz.dsl.Tensor;
+import java.util.Objects;
 
 /**
  * Keras's {@code Bidirectional} around a {@link SimpleRNN}, {@link LSTM} or {@link GRU}: the
@@ -29,9 +30,6 @@ public final class Bidirectional {
   final GRU backwardGru;
 
   private Bidirectional(int kind, boolean returnSequences, SimpleRNN rnn, LSTM lstm, GRU gru) {
-    if ((rnn == null ? 0 : 1) + (lstm == null ? 0 : 1) + (gru == null ? 0 : 1) != 1) {
-      throw new IllegalArgumentException("Bidirectional wraps one recurrent layer");
-    }
     this.kind = kind;
     this.returnSequences = returnSequences;
     this.forwardRnn = rnn;
@@ -43,15 +41,15 @@ public final class Bidirectional {
   }
 
   public Bidirectional(SimpleRNN layer) {
-    this(0, layer.returnSequences, layer, null, null);
+    this(0, Objects.requireNonNull(layer, "layer").returnSequences, layer, null, null);
   }
 
   public Bidirectional(LSTM layer) {
-    this(1, layer.returnSequences, null, layer, null);
+    this(1, Objects.requireNonNull(layer, "layer").returnSequences, null, layer, null);
   }
 
   public Bidirectional(GRU layer) {
-    this(2, layer.returnSequences, null, null, layer);
+    this(2, Objects.requireNonNull(layer, "layer").returnSequences, null, null, layer);
   }
 
   @Call

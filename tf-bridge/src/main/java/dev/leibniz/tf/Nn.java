@@ -97,7 +97,7 @@ public final class Nn {
     boolean same = padding == Padding.SAME;
     int h = Math.toIntExact(same ? in[1] * sh : (in[1] - 1) * sh + k[0]);
     int w = Math.toIntExact(same ? in[2] * sw : (in[2] - 1) * sw + k[1]);
-    Operand<TInt32> batch = ops.slice(ops.shape(x), ops.constant(new int[] {0}), ops.constant(new int[] {1}));
+    Operand<TInt32> batch = Tf.shapeSlice(ops, ops.shape(x), 0, 1);
     Operand<TInt32> outShape = ops.concat(List.of(batch, ops.constant(new int[] {h, w, (int) k[2]})), ops.constant(0));
     return ops.nn.conv2dBackpropInput(outShape, kernel, x, nhwc(sh, sw), padding.name());
   }
@@ -108,7 +108,7 @@ public final class Nn {
   public Operand<TFloat32> upSample2d(Operand<TFloat32> x, long sh, long sw) {
     long[] d = knownSpatial(x, "upSample2d");
     Operand<TFloat32> blocks = ops.reshape(x, ops.constant(new long[] {-1, d[1], 1, d[2], 1, d[3]}));
-    Operand<TInt32> batch = ops.slice(ops.shape(x), ops.constant(new int[] {0}), ops.constant(new int[] {1}));
+    Operand<TInt32> batch = Tf.shapeSlice(ops, ops.shape(x), 0, 1);
     Operand<TInt32> wide = ops.concat(List.of(batch, ops.constant(new int[] {(int) d[1], (int) sh, (int) d[2],
         (int) sw, (int) d[3]})), ops.constant(0));
     return ops.reshape(ops.broadcastTo(blocks, wide), ops.constant(new long[] {-1, d[1] * sh, d[2] * sw, d[3]}));
@@ -178,7 +178,7 @@ public final class Nn {
     for (int i = 0; i < dims.length; i++) {
       dims[i] = Math.toIntExact(sample[i]);
     }
-    Operand<TInt32> batch = ops.slice(ops.shape(batchOf), ops.constant(new int[] {0}), ops.constant(new int[] {1}));
+    Operand<TInt32> batch = Tf.shapeSlice(ops, ops.shape(batchOf), 0, 1);
     return draw(ops.concat(List.of(batch, ops.constant(dims)), ops.constant(0)));
   }
 

@@ -133,8 +133,8 @@ public final class Tf {
     Operand<TInt32> last = ops.constant(new int[] {-1, Math.toIntExact(lastDim(a))});
     Operand<TFloat32> product = ops.linalg.matMul(ops.reshape(a, last), b, MatMul.transposeA(false),
         MatMul.transposeB(transposeB));
-    Operand<TInt32> leading = ops.slice(ops.shape(a), ops.constant(new int[] {0}), ops.constant(new int[] {rank - 1}));
-    Operand<TInt32> outer = ops.slice(ops.shape(product), ops.constant(new int[] {1}), ops.constant(new int[] {1}));
+    Operand<TInt32> leading = shapeSlice(ops, ops.shape(a), 0, rank - 1);
+    Operand<TInt32> outer = shapeSlice(ops, ops.shape(product), 1, 1);
     long[] dims = java.util.Arrays.copyOf(a.shape().asArray(), rank);
     dims[rank - 1] = product.shape().get(1);
     return reshapeTo(product, dims, ops.concat(List.of(leading, outer), ops.constant(0)));
@@ -152,6 +152,11 @@ public final class Tf {
     Operand<TFloat32> rowsA = ops.reshape(a, ops.constant(new int[] {-1, Math.toIntExact(lastDim(a))}));
     Operand<TFloat32> rowsB = ops.reshape(b, ops.constant(new int[] {-1, Math.toIntExact(lastDim(b))}));
     return ops.linalg.matMul(rowsA, rowsB, MatMul.transposeA(true), MatMul.transposeB(false));
+  }
+
+  /** {@code count} entries of a run-time {@code shape} from {@code from} on: some of a tensor's dimensions. */
+  static Operand<TInt32> shapeSlice(Ops ops, Operand<TInt32> shape, int from, int count) {
+    return ops.slice(shape, ops.constant(new int[] {from}), ops.constant(new int[] {count}));
   }
 
   private static long lastDim(Operand<TFloat32> x) {
@@ -303,8 +308,7 @@ public final class Tf {
     boolean rows = rank == 2;
     Operand<TInt32> shape = ops.shape(logits);
     Operand<TFloat32> flatLogits = rows ? logits : ops.reshape(logits,
-        ops.concat(List.of(ops.constant(new int[] {-1}), ops.slice(shape, ops.constant(new int[] {rank - 1}),
-            ops.constant(new int[] {1}))), ops.constant(0)));
+        ops.concat(List.of(ops.constant(new int[] {-1}), shapeSlice(ops, shape, rank - 1, 1)), ops.constant(0)));
     Operand<TFloat32> loss;
     Operand<TFloat32> backprop;
     if (sparse) {
@@ -323,7 +327,7 @@ public final class Tf {
       return new CrossEntropy(loss, backprop);
     }
     long[] dims = logits.shape().asArray();
-    Operand<TInt32> leading = ops.slice(shape, ops.constant(new int[] {0}), ops.constant(new int[] {rank - 1}));
+    Operand<TInt32> leading = shapeSlice(ops, shape, 0, rank - 1);
     return new CrossEntropy(reshapeTo(loss, java.util.Arrays.copyOf(dims, rank - 1), leading),
         reshapeTo(backprop, dims, shape));
   }
@@ -482,9 +486,9 @@ public final class Tf {
     long[] dims = java.util.Arrays.copyOf(x.shape().asArray(), rank + 1);
     dims[rank - 1] = a;
     dims[rank] = b;
-    Operand<TInt32> leading = ops.slice(ops.shape(x), ops.constant(new int[] {0}), ops.constant(new int[] {rank - 1}));
-    Operand<TInt32> split = ops.concat(List.of(leading, ops.constant(new int[] {Math.toIntExact(a), Math.toIntExact(b)})),
-        ops.constant(0));
+    Operand<TInt32> leading = shapeSlice(ops, ops.shape(x), 0, rank - 1);
+    Operand<TInt32> heads = ops.constant(new int[] {Math.toIntExact(a), Math.toIntExact(b)});
+    Operand<TInt32> split = ops.concat(List.of(leading, heads), ops.constant(0));
     return reshapeTo(x, dims, split);
   }
 
@@ -495,9 +499,9 @@ public final class Tf {
     long[] dims = java.util.Arrays.copyOf(in, rank - 1);
     dims[rank - 2] = in[rank - 2] < 0 || in[rank - 1] < 0 ? -1 : in[rank - 2] * in[rank - 1];
     Operand<TInt32> shape = ops.shape(x);
-    Operand<TInt32> leading = ops.slice(shape, ops.constant(new int[] {0}), ops.constant(new int[] {rank - 2}));
-    Operand<TInt32> last = ops.reshape(ops.prod(ops.slice(shape, ops.constant(new int[] {rank - 2}),
-        ops.constant(new int[] {2})), ops.constant(0)), ops.constant(new int[] {1}));
+    Operand<TInt32> leading = shapeSlice(ops, shape, 0, rank - 2);
+    Operand<TInt32> last = ops.reshape(ops.prod(shapeSlice(ops, shape, rank - 2, 2), ops.constant(0)),
+        ops.constant(new int[] {1}));
     return reshapeTo(x, dims, ops.concat(List.of(leading, last), ops.constant(0)));
   }
 
@@ -697,7 +701,7 @@ public final class Tf {
   /** table's first like.shape[axis] entries along its axis 0 (counted when the graph runs). */
   public Operand<TFloat32> firstRows(Operand<TFloat32> table, Operand<TFloat32> like, int axis) {
     int rank = rankOf(table);
-    Operand<TInt32> n = ops.slice(ops.shape(like), ops.constant(new int[] {axis}), ops.constant(new int[] {1}));
+    Operand<TInt32> n = shapeSlice(ops, ops.shape(like), axis, 1);
     int[] rest = new int[rank - 1];
     java.util.Arrays.fill(rest, -1);
     long[] dims = table.shape().asArray();
@@ -710,8 +714,8 @@ public final class Tf {
   /** The gradient of firstRows: g padded with zero rows to the table's count of rows. */
   public Operand<TFloat32> firstRowsGrad(Operand<TFloat32> g, Operand<TFloat32> table) {
     int rank = rankOf(table);
-    Operand<TInt32> missing = ops.math.sub(ops.slice(ops.shape(table), ops.constant(new int[] {0}),
-        ops.constant(new int[] {1})), ops.slice(ops.shape(g), ops.constant(new int[] {0}), ops.constant(new int[] {1})));
+    Operand<TInt32> missing = ops.math.sub(shapeSlice(ops, ops.shape(table), 0, 1),
+        shapeSlice(ops, ops.shape(g), 0, 1));
     Operand<TInt32> first = ops.concat(List.of(ops.constant(new int[] {0}), missing), ops.constant(0));
     Operand<TInt32> pads = ops.reshape(first, ops.constant(new int[] {1, 2}));
     if (rank > 1) {

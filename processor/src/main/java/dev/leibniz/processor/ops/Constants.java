@@ -20,7 +20,7 @@ final class Constants {
   static StaticShape fromAttr(List<StaticShape> in, Attrs attrs) {
     List<Long> dims = new ArrayList<>();
     for (JavaExpr e : attrs.exprs("shape")) {
-      dims.add(e.isConstant() ? (long) e.value().getAsDouble() : -1L);
+      dims.add(Shapes.size(e));
     }
     return new StaticShape(dims);
   }

@@ -15,8 +15,8 @@ import java.util.List;
  * transposed: of matrices; of a left operand of higher rank by a matrix (its last axis
  * multiplied, the leading axes kept: Keras's Dense on a sequence); of two operands of the same
  * rank above 2 (a batch of matrix products over the leading axes, attention's). And
- * {@code matmulLeading(a, b)}: {@code a^T b} contracted over every axis but the last (the
- * gradient of a matrix multiplied into a higher-rank operand).
+ * {@code matmulLeading(a, b, like)}: {@code a^T b} shaped as the right operand {@code like} (the
+ * gradient of a matrix multiplied into a higher-rank operand, or of a batch).
  */
 final class MatMul {
   private MatMul() {}
@@ -124,7 +124,8 @@ final class MatMul {
     return s.knownRank() && s.rank() == 2 ? ir.matmul(a, b, true, false) : ir.node(MATMUL_LEADING, Attrs.NONE, a, b, like);
   }
 
-  static StaticShape contracted(List<StaticShape> in, Attrs attrs) {
+  /** The shape of matmulLeading's third operand, whose gradient it is. */
+  static StaticShape shapedAsLike(List<StaticShape> in, Attrs attrs) {
     return in.get(2);
   }
 
@@ -134,7 +135,7 @@ final class MatMul {
    * higher-rank product); where like is a batch, one product per batch position. Its adjoints
    * are the products of the forward: b h^T for a, a h for b (like only gives the shape).
    */
-  static final Rule MATMUL_LEADING = op("matmulLeading", 3, MatMul::contracted, "tf.matmulLeading($0, $1, $2)",
+  static final Rule MATMUL_LEADING = op("matmulLeading", 3, MatMul::shapedAsLike, "tf.matmulLeading($0, $1, $2)",
       (ir, n, h) -> new int[] {ir.matmul(n.arg(1), h, false, true), ir.matmul(n.arg(0), h, false, false), Op.ZERO});
 
   static List<DslOp> dsl() {

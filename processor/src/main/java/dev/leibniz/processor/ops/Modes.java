@@ -46,7 +46,7 @@ final class Modes {
     List<Long> dims = new java.util.ArrayList<>();
     dims.add(like.knownRank() && like.rank() > 0 ? like.dim(0) : -1L);
     for (var e : attrs.exprs("sample")) {
-      dims.add(e.isConstant() ? (long) e.value().getAsDouble() : -1L);
+      dims.add(Shapes.size(e));
     }
     return new dev.leibniz.processor.ir.StaticShape(dims);
   }

@@ -26,12 +26,8 @@ final class Pooling {
     List<JavaExpr> window = attrs.exprs("window");
     List<JavaExpr> strides = attrs.exprs("strides");
     String p = Conv.padding(attrs);
-    return StaticShape.of(x.dim(0), Conv.spatial(x.dim(1), size(window.get(0)), strides.get(0), p, "pooling"),
-        Conv.spatial(x.dim(2), size(window.get(1)), strides.get(1), p, "pooling"), x.dim(3));
-  }
-
-  private static long size(JavaExpr e) {
-    return e.isConstant() ? (long) e.value().getAsDouble() : -1;
+    return StaticShape.of(x.dim(0), Conv.spatial(x.dim(1), Shapes.size(window.get(0)), strides.get(0), p, "pooling"),
+        Conv.spatial(x.dim(2), Shapes.size(window.get(1)), strides.get(1), p, "pooling"), x.dim(3));
   }
 
   /** The window, strides and padding, as the bridge's trailing arguments. */

@@ -23,7 +23,7 @@ final class ShapeOps {
     List<Long> dims = new ArrayList<>();
     int inferred = 0;
     for (JavaExpr e : target) {
-      long d = e.isConstant() ? (long) e.value().getAsDouble() : -1;
+      long d = Shapes.size(e);
       if (e.isConstant() && d == -1) {
         inferred++;
       } else if (e.isConstant() && d < 0) {
@@ -102,8 +102,8 @@ final class ShapeOps {
     if (x.rank() == 0) {
       throw new OpError(Message.SCALAR_INPUT, "splitLast", "it splits the last axis");
     }
-    long a = dim(attrs.expr("a"));
-    long b = dim(attrs.expr("b"));
+    long a = Shapes.size(attrs.expr("a"));
+    long b = Shapes.size(attrs.expr("b"));
     long last = x.dim(x.rank() - 1);
     if (last >= 0 && a >= 0 && b >= 0 && last != a * b) {
       throw new OpError(Message.RESHAPE_SIZE, x, last, "[..., " + a + ", " + b + "]", a * b);
@@ -112,10 +112,6 @@ final class ShapeOps {
     dims.add(a);
     dims.add(b);
     return new StaticShape(dims);
-  }
-
-  private static long dim(JavaExpr e) {
-    return e.isConstant() ? (long) e.value().getAsDouble() : -1;
   }
 
   static final Rule SPLIT_LAST = op("splitLast", 1, ShapeOps::splitLastShape,

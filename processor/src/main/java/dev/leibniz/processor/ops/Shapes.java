@@ -34,6 +34,11 @@ final class Shapes {
     return new StaticShape(out);
   }
 
+  /** A size written in Java code: its value where it is a constant, else -1 (known only when the graph is built). */
+  static long size(JavaExpr e) {
+    return e.isConstant() ? (long) e.value().getAsDouble() : -1;
+  }
+
   /** Dimension {@code k} counted from the end; 1 where the shape has fewer dimensions. */
   private static long dimFromEnd(StaticShape s, int k) {
     return k < s.rank() ? s.dim(s.rank() - 1 - k) : 1;
