@@ -295,6 +295,14 @@ def weights():
     weights_case(out, "masked_attention", keras.Model([x, m], keras.layers.Dense(2)(b)),
                  [rng.normal(size=(3, 6, 4)).astype(np.float32),
                   (np.arange(6)[None, :] < lengths[:, None]).astype(np.float32)])
+    # One model for sequences of any length (Input((None, 3))): predictions at 7 steps (x0) and at 3 (short).
+    any_length = keras.Sequential([
+        keras.Input((None, 3)), keras.layers.Bidirectional(keras.layers.LSTM(4, return_sequences=True)),
+        keras.layers.GRU(3), keras.layers.Dense(2)])
+    weights_case(out, "any_length", any_length, rng.normal(size=(4, 7, 3)).astype(np.float32))
+    short = rng.normal(size=(5, 3, 3)).astype(np.float32)
+    out.array("any_length.short.x", short)
+    out.array("any_length.short.predictions", any_length.predict(short, verbose=0))
 
 
 if __name__ == "__main__":

@@ -92,6 +92,8 @@ class KerasWeightsTest {
       }
       case "masked_attention" -> Leibniz.model(new MaskedAttention()).build(List.of(new long[] {6, 4},
           new long[] {6}));
+      // Any length: recurrent layers made without a length, built for [batch, -1, 3].
+      case "any_length" -> Sequential.of(new Bidirectional(new LSTM(4, true)), new GRU(3), new Dense(2)).build(-1, 3);
       default -> throw new IllegalArgumentException(name);
     };
   }
@@ -115,6 +117,18 @@ class KerasWeightsTest {
     try (Model m = model(name)) {
       m.setWeights(WEIGHTS.numbered(name + ".weight").stream().map(KerasFixture.Array::values).toList());
       LossParityTest.assertClose(WEIGHTS.get(name + ".predictions").values(), predict(m, name), name);
+    }
+  }
+
+  /** One graph, built once, runs 7 steps and then 3, each as Keras's model for sequences of any length does. */
+  @Test
+  void oneRecurrentModelPredictsEveryLengthAsKeras() throws IOException {
+    try (Model m = model("any_length")) {
+      m.loadWeights(KerasFixture.DIR.resolve("any_length.weights.h5"));
+      LossParityTest.assertClose(WEIGHTS.get("any_length.predictions").values(), predict(m, "any_length"), "7 steps");
+      KerasFixture.Array shortX = WEIGHTS.get("any_length.short.x");
+      float[] shortPredictions = m.predict(List.of(Data.of(shortX.values(), 3, 3)), 64).get(0).values();
+      LossParityTest.assertClose(WEIGHTS.get("any_length.short.predictions").values(), shortPredictions, "3 steps");
     }
   }
 

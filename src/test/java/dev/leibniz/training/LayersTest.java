@@ -20,6 +20,7 @@ import dev.leibniz.layers.Dropout_Graph;
 import dev.leibniz.layers.Embedding;
 import dev.leibniz.layers.Flatten;
 import dev.leibniz.layers.LSTM;
+import dev.leibniz.layers.LSTM_Graph;
 import dev.leibniz.layers.MaxPooling2D;
 import dev.leibniz.layers.SimpleRNN;
 import dev.leibniz.optimizers.Optimizers;
@@ -145,6 +146,25 @@ class LayersTest {
       assertTrue(summary.contains(" max_pooling2d (MaxPooling2D)       (None, 3, 3, 4)                   0"), summary);
       assertTrue(summary.contains("(None, 36)"), summary);
     }
+  }
+
+  /** The loop is one op whatever the length: the forward and backward of LSTM(16) at 5 and at 500 steps are the same size. */
+  @Test
+  void recurrentGraphsDoNotGrowWithTheSequence() {
+    int[] ops = new int[2];
+    long[] lengths = {5, 500};
+    for (int i = 0; i < 2; i++) {
+      try (Graph g = new Graph()) {
+        TfGraph graph = new TfGraph(g);
+        LSTM lstm = new LSTM(16, true);
+        LSTM_Graph.CallForward f = LSTM_Graph.call(graph.tf(), lstm, graph.placeholder("x", -1, lengths[i], 3));
+        LSTM_Graph.callBackward(graph.tf(), lstm, f, f.output());
+        for (var it = g.operations(); it.hasNext(); it.next()) {
+          ops[i]++;
+        }
+      }
+    }
+    assertEquals(ops[0], ops[1], "ops at 5 and 500 steps");
   }
 
   @Test

@@ -19,7 +19,8 @@ public final class GraphNames {
   public static final String LAYER_CONSTANT = "LAYER";
 
   /** Parameters and locals of generated methods; a {@code @Call} may not use them as names. */
-  public static final Set<String> RESERVED = Set.of("tf", "layer", "fwd", "dOutput");
+  public static final Set<String> RESERVED = Set.of("tf", "layer", "fwd", "dOutput", "stepTf", "stepX", "stepStates",
+      "stepFwd", "stepGrads");
 
   /** {@code pkg.Outer_Inner_Graph}: the simple names from the outermost class in, joined by '_'. */
   public static String graphClass(String packageName, List<String> simpleNames) {

@@ -529,6 +529,40 @@ public final class Ops {
     throw outsideGraph("zerosLike");
   }
 
+  // ---------------------------------------------------------------- recurrent loops
+
+  /** A recurrent step with one state: the new state (also the output) from {@code x_t} and the previous state. */
+  @FunctionalInterface
+  public interface Step1 {
+    Tensor step(Tensor x, Tensor state);
+  }
+
+  /**
+   * A recurrent step with two states ({@code h} and {@code c}): a record of the two new states,
+   * the first of which is the output.
+   */
+  @FunctionalInterface
+  public interface Step2 {
+    Record step(Tensor x, Tensor h, Tensor c);
+  }
+
+  /**
+   * Keras's {@code backend.rnn}: the layer's own {@code @Call} method {@code step} run over the
+   * steps of {@code x} {@code [batch, steps, features]}, from zero states, as one loop in the
+   * graph (its size does not grow with the length, and one graph runs any length). Returns the
+   * last output {@code [batch, stateSize]}, or with {@code returnSequences} every step's
+   * {@code [batch, steps, stateSize]}. The backward is the step's generated backward, run from
+   * the last step to the first. Write it {@code rnn(this::step, x, returnSequences, units)}.
+   */
+  public static Tensor rnn(Step1 step, Tensor x, boolean returnSequences, int stateSize) {
+    throw outsideGraph("rnn");
+  }
+
+  /** {@link #rnn(Step1, Tensor, boolean, int)} for a step with two states, as an LSTM's {@code h} and {@code c}. */
+  public static Tensor rnn(Step2 step, Tensor x, boolean returnSequences, int hSize, int cSize) {
+    throw outsideGraph("rnn");
+  }
+
   private static UnsupportedOperationException outsideGraph(String op) {
     return new UnsupportedOperationException(
         op + "(...) was called directly. Op functions only describe a graph: put the code in a"

@@ -73,7 +73,7 @@ class DslTest {
     assertEquals("callBackward", GraphNames.backwardMethod("call"));
     assertEquals("positionGrad2", GraphNames.grad2Method("position"));
     assertEquals("dKernel", GraphNames.gradientOf("kernel"));
-    assertArrayEquals(new String[] {"dOutput", "fwd", "layer", "tf"},
+    assertArrayEquals(new String[] {"dOutput", "fwd", "layer", "stepFwd", "stepGrads", "stepStates", "stepTf", "stepX", "tf"},
         GraphNames.RESERVED.stream().sorted().toArray(String[]::new));
   }
 }

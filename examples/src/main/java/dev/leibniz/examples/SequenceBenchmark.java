@@ -7,15 +7,18 @@ import dev.leibniz.Sequential;
 import dev.leibniz.data.Data;
 import dev.leibniz.layers.Dense;
 import dev.leibniz.layers.LSTM;
+import dev.leibniz.layers.LSTM_Graph;
 import dev.leibniz.optimizers.Optimizers;
+import dev.leibniz.tf.TfGraph;
 import java.util.Arrays;
+import org.tensorflow.Graph;
 
 /**
  * Training speed of sequence models, batch 64, Adam, mean squared error (the adding problem's
  * data): the 2-block Transformer encoder of {@link AddingTransformer} (d = 64, 4 heads), one
- * graph built for any length and run at 50, 100, 128, 200 and 400 steps; and LSTM(64) + Dense(1),
- * built per length (its loop is unrolled). Prints the median milliseconds per step and samples
- * per second. {@code bench/sequence_keras.py} and {@code bench/sequence_torch.py} measure the
+ * graph built for any length and run at 50, 100, 128, 200 and 400 steps; and LSTM(64) + Dense(1)
+ * the same (its loop is one loop op). Prints the median milliseconds per step and samples per
+ * second, and the size of the LSTM's forward and backward graph built for each length. {@code bench/sequence_keras.py} and {@code bench/sequence_torch.py} measure the
  * same models. Argument: the TensorFlow thread count (0: all cores). Not a test.
  */
 public final class SequenceBenchmark {
@@ -32,11 +35,29 @@ public final class SequenceBenchmark {
         report("Transformer encoder (2 blocks, d 64, 4 heads)", steps, transformer);
       }
     }
-    for (int steps : LENGTHS) {
-      try (Model lstm = Sequential.of(new LSTM(64, steps), new Dense(1)).threads(threads).seed(1).build(steps, 2)) {
-        lstm.compile(Optimizers.adam(1e-3f), "mse");
+    try (Model lstm = Sequential.of(new LSTM(64), new Dense(1)).threads(threads).seed(1).build(-1, 2)) {
+      lstm.compile(Optimizers.adam(1e-3f), "mse");
+      for (int steps : LENGTHS) {
         report("LSTM(64) + Dense(1)", steps, lstm);
       }
+    }
+    for (int steps : LENGTHS) {
+      System.out.printf("LSTM(64) forward and backward graph for %3d steps: %d ops%n", steps, lstmOps(steps));
+    }
+  }
+
+  /** The ops of LSTM(64)'s generated forward and backward, built for sequences of {@code steps}. */
+  static int lstmOps(long steps) {
+    try (Graph g = new Graph()) {
+      TfGraph graph = new TfGraph(g);
+      LSTM lstm = new LSTM(64);
+      LSTM_Graph.CallForward f = LSTM_Graph.call(graph.tf(), lstm, graph.placeholder("x", -1, steps, 2));
+      LSTM_Graph.callBackward(graph.tf(), lstm, f, f.output());
+      int ops = 0;
+      for (var it = g.operations(); it.hasNext(); it.next()) {
+        ops++;
+      }
+      return ops;
     }
   }
 

@@ -63,6 +63,14 @@ public enum Message {
   PLAIN_METHOD(Tag.UNKNOWN_OP,
       "'%s' is a plain Java method of this class, not a Leibniz op; annotate it @Call to use it in a graph"),
   NO_SUCH_CALL(Tag.UNKNOWN_OP, "'%s' is not a Leibniz op nor a @Call method; %s has no %s@Call method '%s' with %d inputs"),
+  RNN_STEP(Tag.BAD_ARGUMENT,
+      "`%s`: rnn runs one of this layer's own @Call methods over a sequence; write rnn(this::step, x,"
+          + " returnSequences, stateSize) with a @Call step(Tensor x, Tensor state), or rnn(this::step, x,"
+          + " returnSequences, hSize, cSize) with a @Call step(Tensor x, Tensor h, Tensor c) that returns a record"
+          + " of the two new states"),
+  RNN_STATES(Tag.BAD_ARGUMENT,
+      "@Call step '%s' is run with %d state(s) but returns %d tensor(s): a recurrent step returns its new states,"
+          + " one per state, the output first"),
   RECURSION(Tag.RECURSION,
       "@Call method '%s' calls itself; a graph is built from straight-line code, so write the"
           + " repetition as a `for` loop"),

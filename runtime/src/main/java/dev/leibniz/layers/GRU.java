@@ -2,10 +2,9 @@ package dev.leibniz.layers;
 
 import static dev.leibniz.dsl.Ops.add;
 import static dev.leibniz.dsl.Ops.addWeight;
-import static dev.leibniz.dsl.Ops.concat;
-import static dev.leibniz.dsl.Ops.expandDims;
 import static dev.leibniz.dsl.Ops.matmul;
 import static dev.leibniz.dsl.Ops.mul;
+import static dev.leibniz.dsl.Ops.rnn;
 import static dev.leibniz.dsl.Ops.sigmoid;
 import static dev.leibniz.dsl.Ops.slice;
 import static dev.leibniz.dsl.Ops.sub;
@@ -23,13 +22,14 @@ import dev.leibniz.dsl.Weight;
 
 /**
  * Keras's {@code GRU} (its default {@code reset_after=True} form) over sequences
- * {@code [batch, steps, features]} of a fixed length, returning the last {@code h}. Gates in
+ * {@code [batch, steps, features]} of any length, returning the last {@code h}. Gates in
  * Keras's order (update z, reset r, candidate) in one kernel {@code [features, 3 units]}:
  * {@code hh = tanh(x Wh + bh + r (h Uh + uh))}, {@code h = z h + (1 - z) hh}.
  */
 @Layer
 public final class GRU {
   final int units;
+  /** The sequence length it was made for, or -1: any (the loop runs as many steps as the input has). */
   final int steps;
   final boolean returnSequences;
 
@@ -39,6 +39,16 @@ public final class GRU {
   @Weight Variable bias;
 
   /** With {@code returnSequences}, the output at every step {@code [batch, steps, units]} (to stack another). */
+  public GRU(int units, boolean returnSequences) {
+    this(units, Recurrence.ANY_LENGTH, returnSequences);
+  }
+
+  /** Returns the last output {@code [batch, units]}, for sequences of any length. */
+  public GRU(int units) {
+    this(units, false);
+  }
+
+  /** For sequences of {@code steps} steps only (a longer or shorter input is an error). */
   public GRU(int units, int steps, boolean returnSequences) {
     Recurrence.check("GRU", units, steps);
     this.units = units;
@@ -46,7 +56,7 @@ public final class GRU {
     this.returnSequences = returnSequences;
   }
 
-  /** Returns the last output {@code [batch, units]}. */
+  /** For sequences of {@code steps} steps only, returning the last output. */
   public GRU(int units, int steps) {
     this(units, steps, false);
   }
@@ -61,30 +71,17 @@ public final class GRU {
 
   @Call
   public Tensor call(Tensor x) {
-    Tensor inputBias = take(bias, 0, 0);
-    Tensor recurrentBias = take(bias, 0, 1);
-    // The first step, from h = 0: h U is zero, so the recurrent side is its bias alone.
-    Tensor xz = add(matmul(take(x, 1, 0), kernel), inputBias);
-    Tensor z = sigmoid(add(slice(xz, 1, 0, units), slice(recurrentBias, 0, 0, units)));
-    Tensor r = sigmoid(add(slice(xz, 1, units, 2 * units), slice(recurrentBias, 0, units, 2 * units)));
-    Tensor hh = tanh(add(slice(xz, 1, 2 * units, 3 * units), mul(r, slice(recurrentBias, 0, 2 * units, 3 * units))));
-    Tensor h = mul(sub(1.0, z), hh);
-    Tensor sequence = expandDims(h, 1);
-    for (int t = 1; t < steps; t++) {
-      xz = add(matmul(take(x, 1, t), kernel), inputBias);
-      Tensor hz = add(matmul(h, recurrentKernel), recurrentBias);
-      z = sigmoid(add(slice(xz, 1, 0, units), slice(hz, 1, 0, units)));
-      r = sigmoid(add(slice(xz, 1, units, 2 * units), slice(hz, 1, units, 2 * units)));
-      hh = tanh(add(slice(xz, 1, 2 * units, 3 * units), mul(r, slice(hz, 1, 2 * units, 3 * units))));
-      h = add(mul(z, h), mul(sub(1.0, z), hh));
-      if (returnSequences) {
-        sequence = concat(sequence, expandDims(h, 1), 1);
-      }
-    }
-    Tensor out = h;
-    if (returnSequences) {
-      out = sequence;
-    }
-    return out;
+    return rnn(this::step, x, returnSequences, units);
+  }
+
+  /** One step (Keras's GRUCell, reset after the recurrent product): the new state from {@code x_t} and the previous one. */
+  @Call
+  public Tensor step(Tensor x, Tensor h) {
+    Tensor xz = add(matmul(x, kernel), take(bias, 0, 0));
+    Tensor hz = add(matmul(h, recurrentKernel), take(bias, 0, 1));
+    Tensor z = sigmoid(add(slice(xz, 1, 0, units), slice(hz, 1, 0, units)));
+    Tensor r = sigmoid(add(slice(xz, 1, units, 2 * units), slice(hz, 1, units, 2 * units)));
+    Tensor hh = tanh(add(slice(xz, 1, 2 * units, 3 * units), mul(r, slice(hz, 1, 2 * units, 3 * units))));
+    return add(mul(z, h), mul(sub(1.0, z), hh));
   }
 }

@@ -2,13 +2,11 @@ package dev.leibniz.layers;
 
 import static dev.leibniz.dsl.Ops.add;
 import static dev.leibniz.dsl.Ops.addWeight;
-import static dev.leibniz.dsl.Ops.concat;
-import static dev.leibniz.dsl.Ops.expandDims;
 import static dev.leibniz.dsl.Ops.matmul;
 import static dev.leibniz.dsl.Ops.mul;
+import static dev.leibniz.dsl.Ops.rnn;
 import static dev.leibniz.dsl.Ops.sigmoid;
 import static dev.leibniz.dsl.Ops.slice;
-import static dev.leibniz.dsl.Ops.take;
 import static dev.leibniz.dsl.Ops.tanh;
 
 import dev.leibniz.dsl.Build;
@@ -21,14 +19,15 @@ import dev.leibniz.dsl.Variable;
 import dev.leibniz.dsl.Weight;
 
 /**
- * Keras's {@code LSTM} over sequences {@code [batch, steps, features]} of a fixed length,
- * returning the last output {@code h}. Gates in Keras's order (input, forget, cell, output) in
+ * Keras's {@code LSTM} over sequences {@code [batch, steps, features]} of any length, returning
+ * the last output {@code h}. Gates in Keras's order (input, forget, cell, output) in
  * one kernel {@code [features, 4 units]}; the forget gate's bias starts at 1 (Keras's
  * {@code unit_forget_bias}), stored in the bias as Keras stores it, so Keras's weights load as they are.
  */
 @Layer
 public final class LSTM {
   final int units;
+  /** The sequence length it was made for, or -1: any (the loop runs as many steps as the input has). */
   final int steps;
   final boolean returnSequences;
 
@@ -37,6 +36,16 @@ public final class LSTM {
   @Weight Variable bias;
 
   /** With {@code returnSequences}, the output at every step {@code [batch, steps, units]} (to stack another). */
+  public LSTM(int units, boolean returnSequences) {
+    this(units, Recurrence.ANY_LENGTH, returnSequences);
+  }
+
+  /** Returns the last output {@code [batch, units]}, for sequences of any length. */
+  public LSTM(int units) {
+    this(units, false);
+  }
+
+  /** For sequences of {@code steps} steps only (a longer or shorter input is an error). */
   public LSTM(int units, int steps, boolean returnSequences) {
     Recurrence.check("LSTM", units, steps);
     this.units = units;
@@ -44,7 +53,7 @@ public final class LSTM {
     this.returnSequences = returnSequences;
   }
 
-  /** Returns the last output {@code [batch, units]}. */
+  /** For sequences of {@code steps} steps only, returning the last output. */
   public LSTM(int units, int steps) {
     this(units, steps, false);
   }
@@ -59,27 +68,21 @@ public final class LSTM {
 
   @Call
   public Tensor call(Tensor x) {
-    // The first step, from h = c = 0: no recurrent term, and the forget gate has nothing to keep.
-    Tensor z = add(matmul(take(x, 1, 0), kernel), bias);
-    Tensor c = mul(sigmoid(slice(z, 1, 0, units)), tanh(slice(z, 1, 2 * units, 3 * units)));
-    Tensor h = mul(sigmoid(slice(z, 1, 3 * units, 4 * units)), tanh(c));
-    Tensor sequence = expandDims(h, 1);
-    for (int t = 1; t < steps; t++) {
-      z = add(add(matmul(take(x, 1, t), kernel), matmul(h, recurrentKernel)), bias);
-      Tensor input = sigmoid(slice(z, 1, 0, units));
-      Tensor forget = sigmoid(slice(z, 1, units, 2 * units));
-      Tensor candidate = tanh(slice(z, 1, 2 * units, 3 * units));
-      Tensor output = sigmoid(slice(z, 1, 3 * units, 4 * units));
-      c = add(mul(forget, c), mul(input, candidate));
-      h = mul(output, tanh(c));
-      if (returnSequences) {
-        sequence = concat(sequence, expandDims(h, 1), 1);
-      }
-    }
-    Tensor out = h;
-    if (returnSequences) {
-      out = sequence;
-    }
-    return out;
+    return rnn(this::step, x, returnSequences, units, units);
+  }
+
+  /** An LSTM's state after a step: the output {@code h} and the cell {@code c}. */
+  public record State(Tensor h, Tensor c) {}
+
+  /** One step (Keras's LSTMCell): the new state from {@code x_t [batch, features]} and the previous one. */
+  @Call
+  public State step(Tensor x, Tensor h, Tensor c) {
+    Tensor z = add(add(matmul(x, kernel), matmul(h, recurrentKernel)), bias);
+    Tensor input = sigmoid(slice(z, 1, 0, units));
+    Tensor forget = sigmoid(slice(z, 1, units, 2 * units));
+    Tensor candidate = tanh(slice(z, 1, 2 * units, 3 * units));
+    Tensor output = sigmoid(slice(z, 1, 3 * units, 4 * units));
+    Tensor cell = add(mul(forget, c), mul(input, candidate));
+    return new State(mul(output, tanh(cell)), cell);
   }
 }

@@ -2,10 +2,8 @@ package dev.leibniz.layers;
 
 import static dev.leibniz.dsl.Ops.add;
 import static dev.leibniz.dsl.Ops.addWeight;
-import static dev.leibniz.dsl.Ops.concat;
-import static dev.leibniz.dsl.Ops.expandDims;
 import static dev.leibniz.dsl.Ops.matmul;
-import static dev.leibniz.dsl.Ops.take;
+import static dev.leibniz.dsl.Ops.rnn;
 import static dev.leibniz.dsl.Ops.tanh;
 
 import dev.leibniz.dsl.Build;
@@ -18,13 +16,15 @@ import dev.leibniz.dsl.Variable;
 import dev.leibniz.dsl.Weight;
 
 /**
- * Keras's {@code SimpleRNN} over sequences {@code [batch, steps, features]} of a fixed length:
+ * Keras's {@code SimpleRNN} over sequences {@code [batch, steps, features]} of any length:
  * {@code h = tanh(x_t W + h U + b)} from {@code h = 0}, returning the last {@code h}
- * ({@code [batch, units]}). The time loop is a Java {@code for}; its backward is generated.
+ * ({@code [batch, units]}). The time loop is one loop op in the graph ({@code rnn}) around the
+ * generated step; its backward runs the step's generated backward from the last step to the first.
  */
 @Layer
 public final class SimpleRNN {
   final int units;
+  /** The sequence length it was made for, or -1: any (the loop runs as many steps as the input has). */
   final int steps;
   final boolean returnSequences;
 
@@ -33,6 +33,16 @@ public final class SimpleRNN {
   @Weight Variable bias;
 
   /** With {@code returnSequences}, the output at every step {@code [batch, steps, units]} (to stack another). */
+  public SimpleRNN(int units, boolean returnSequences) {
+    this(units, Recurrence.ANY_LENGTH, returnSequences);
+  }
+
+  /** Returns the last output {@code [batch, units]}, for sequences of any length. */
+  public SimpleRNN(int units) {
+    this(units, false);
+  }
+
+  /** For sequences of {@code steps} steps only (a longer or shorter input is an error). */
   public SimpleRNN(int units, int steps, boolean returnSequences) {
     Recurrence.check("SimpleRNN", units, steps);
     this.units = units;
@@ -40,7 +50,7 @@ public final class SimpleRNN {
     this.returnSequences = returnSequences;
   }
 
-  /** Returns the last output {@code [batch, units]}. */
+  /** For sequences of {@code steps} steps only, returning the last output. */
   public SimpleRNN(int units, int steps) {
     this(units, steps, false);
   }
@@ -55,18 +65,12 @@ public final class SimpleRNN {
 
   @Call
   public Tensor call(Tensor x) {
-    Tensor h = tanh(add(matmul(take(x, 1, 0), kernel), bias)); // the first step, from h = 0
-    Tensor sequence = expandDims(h, 1);
-    for (int t = 1; t < steps; t++) {
-      h = tanh(add(add(matmul(take(x, 1, t), kernel), matmul(h, recurrentKernel)), bias));
-      if (returnSequences) {
-        sequence = concat(sequence, expandDims(h, 1), 1);
-      }
-    }
-    Tensor out = h;
-    if (returnSequences) {
-      out = sequence;
-    }
-    return out;
+    return rnn(this::step, x, returnSequences, units);
+  }
+
+  /** One step (Keras's SimpleRNNCell): the new state from {@code x_t [batch, features]} and the previous one. */
+  @Call
+  public Tensor step(Tensor x, Tensor h) {
+    return tanh(add(add(matmul(x, kernel), matmul(h, recurrentKernel)), bias));
   }
 }

@@ -76,6 +76,32 @@ public final class Tf {
     graph.addGradient(v, gradient);
   }
 
+  // ---------------------------------------------------------------- recurrent loops
+
+  /** A recurrent layer's step on the loop body's graph: its generated forward, given x_t and the states. */
+  public interface Step {
+    Forward call(Tf tf, Operand<TFloat32> x, List<Operand<TFloat32>> states);
+  }
+
+  /** The step's generated backward: the gradients of x_t and of the states, given those of its outputs (the new states). */
+  public interface StepBackward {
+    List<Operand<TFloat32>> backward(Tf tf, Forward step, List<Operand<TFloat32>> dOutputs);
+  }
+
+  /**
+   * {@code step} run over the steps of {@code x} {@code [batch, steps, features]} from zero
+   * states of {@code stateSizes}, as one loop op (see {@link Rnn}): the last output (the step's
+   * first output) {@code [batch, units]}, or with {@code returnSequences} every step's {@code [batch, steps, units]}.
+   */
+  public Forward rnn(Operand<TFloat32> x, boolean returnSequences, int[] stateSizes, Step step) {
+    return Rnn.forward(graph, x, stateSizes, returnSequences, step);
+  }
+
+  /** The backward of {@link #rnn}: the gradient of {@code x}; the step's weight gradients are added to the graph. */
+  public Operand<TFloat32> rnnBackward(Forward rnn, Operand<TFloat32> dOutput, StepBackward step) {
+    return Rnn.backward(graph, (Rnn.Loop) rnn, dOutput, step);
+  }
+
   // ---------------------------------------------------------------- arithmetic
 
   public Operand<TFloat32> add(Operand<TFloat32> a, Operand<TFloat32> b) {

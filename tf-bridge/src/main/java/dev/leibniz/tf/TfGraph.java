@@ -47,6 +47,9 @@ public final class TfGraph {
   private final List<Operand<TFloat32>> addedLosses = new ArrayList<>();
   private Operand<TFloat32> training;
   private Operand<TInt64> randomSeed;
+  /** For the body of a loop ({@link Rnn}): the graph it runs in, and the values it captured from there. */
+  private final TfGraph outer;
+  private final Map<Output<?>, Operand<?>> captured = new LinkedHashMap<>();
 
   /** A weight: the DSL variable and its variable in this graph. */
   public record Weight(Variable variable, State state) {
@@ -84,7 +87,45 @@ public final class TfGraph {
     this.ops = Ops.create(graph);
     this.seed = seed;
     this.referenceVariables = referenceVariables;
+    this.outer = null;
     this.tf = new Tf(this);
+  }
+
+  /** The graph of a loop's body, a function that {@code outer} runs: weights and feeds are captured from there. */
+  TfGraph(Graph body, TfGraph outer) {
+    this.graph = Objects.requireNonNull(body, "body");
+    this.ops = Ops.create(body);
+    this.seed = outer.seed;
+    this.referenceVariables = outer.referenceVariables;
+    this.outer = outer;
+    this.tf = new Tf(this);
+  }
+
+  /**
+   * In a loop's body, a placeholder standing for {@code value} of the outer graph (the loop
+   * passes it in unchanged); the same placeholder each time the same value is asked for.
+   */
+  @SuppressWarnings("unchecked")
+  <T extends org.tensorflow.types.family.TType> Operand<T> capture(Operand<T> value) {
+    return (Operand<T>) captured.computeIfAbsent(value.asOutput(), v -> ops.withName(unique("captured"))
+        .placeholder(value.type(), Placeholder.shape(value.shape())));
+  }
+
+  /** The outer values captured so far, in order, each with its placeholder in this body. */
+  Map<Output<?>, Operand<?>> captured() {
+    return captured;
+  }
+
+  /** Binds {@code outer} to {@code inner} ahead of time: the body's capture of it is that loop input. */
+  void bindCapture(Output<?> outer, Operand<?> inner) {
+    captured.put(outer, inner);
+  }
+
+  private TfGraph outerOnly(String what) {
+    if (outer != null) {
+      throw new UnsupportedOperationException("a recurrent step cannot " + what + " (it runs inside a loop)");
+    }
+    return this;
   }
 
   /**
@@ -149,6 +190,9 @@ public final class TfGraph {
 
   /** The value of weight {@code v}; its variable is created on the first read in this graph. */
   Operand<TFloat32> read(Variable v) {
+    if (outer != null) {
+      return capture(outer.read(v));
+    }
     Weight w = weights.computeIfAbsent(v, this::create);
     if (readsAfter == null) {
       return w.value();
@@ -169,7 +213,7 @@ public final class TfGraph {
 
   /** The weight of {@code v} in this graph, after it was read. */
   Weight weight(Variable v) {
-    return weights.get(v);
+    return outerOnly("update a moving average").weights.get(v);
   }
 
   /** The weights this graph has read, in the order first read. */
@@ -221,6 +265,16 @@ public final class TfGraph {
       gradients.clear();
       gradients.putAll(own);
     }
+  }
+
+  /** The weight gradients added in this graph (a loop body's, summed over the steps by the loop). */
+  Map<Variable, Operand<TFloat32>> collectedGradients() {
+    return gradients;
+  }
+
+  /** {@code name}, or {@code name_1}, ... the first no op of the graph has (a loop's name, the prefix of its ops). */
+  String uniqueName(String name) {
+    return unique(name);
   }
 
   /** The summed gradient of {@code v} so far, or null if no backward reached it. */
@@ -316,6 +370,9 @@ public final class TfGraph {
    * evaluate, predict and exported models need not feed it.
    */
   Operand<TFloat32> training() {
+    if (outer != null) {
+      return capture(outer.training());
+    }
     if (training == null) {
       training = ops.withName("training").placeholderWithDefault(ops.constant(0f), Shape.scalar());
     }
@@ -333,6 +390,9 @@ public final class TfGraph {
    * resumed run draws the same ones.
    */
   Operand<TInt64> randomSeed() {
+    if (outer != null) {
+      return capture(outer.randomSeed());
+    }
     if (randomSeed == null) {
       randomSeed = ops.withName("random_seed").placeholderWithDefault(ops.constant(new long[] {seed, 0}), Shape.of(2));
     }
@@ -346,7 +406,7 @@ public final class TfGraph {
 
   /** Registers a loss a layer added (a scalar) to the model's ({@code addLoss}). */
   void addLoss(Operand<TFloat32> loss) {
-    addedLosses.add(loss);
+    outerOnly("add a loss").addedLosses.add(loss);
   }
 
   /** The losses layers added while their forwards were built, each a scalar. */

@@ -242,6 +242,7 @@ public final class GraphWriter {
       List<String> reserved = new ArrayList<>(GraphNames.RESERVED);
       if (fn.outputs() != null) {
         reserved.addAll(fn.outputs().names());
+        reserved.addAll(List.of("output", "outputs")); // the record's accessors of its outputs
       }
       loopVars(body, reserved);
       Scope scope = new Scope(reserved);

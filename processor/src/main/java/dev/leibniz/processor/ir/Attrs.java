@@ -33,6 +33,12 @@ public record Attrs(Map<String, Object> map) {
     return map.containsKey(key);
   }
 
+  /** A list of strings (Java code, names). */
+  @SuppressWarnings("unchecked")
+  public List<String> strings(String key) {
+    return (List<String>) map.get(key);
+  }
+
   public String string(String key) {
     return (String) require(key);
   }

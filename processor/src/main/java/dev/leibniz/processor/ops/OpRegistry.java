@@ -47,8 +47,14 @@ public final class OpRegistry {
     return DSL.get(name);
   }
 
+  /** Op functions the parser lowers itself, because they name a method of the class: {@code rnn(this::step, ...)}. */
+  public static final Set<String> PARSED = Set.of("rnn");
+
+  /** Every op function of {@code dev.leibniz.dsl.Ops}: those with a lowering here, and {@link #PARSED}. */
   public static Set<String> dslNames() {
-    return DSL.keySet();
+    Set<String> all = new java.util.TreeSet<>(DSL.keySet());
+    all.addAll(PARSED);
+    return all;
   }
 
   // ---- what the simplifier needs to recognize

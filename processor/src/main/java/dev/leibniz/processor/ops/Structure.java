@@ -244,6 +244,57 @@ public final class Structure {
   static final Op FIELD = new Plumbing("field", Structure::unknown,
       (args, attrs) -> args.get(0) + "." + attrs.string("field") + "()", attrs -> null);
 
+  // ---------------------------------------------------------------- recurrent loops
+
+  /**
+   * rnn(x): the loop op running this layer's {@code @Call} step over the steps of {@code x}
+   * (attributes "graph", "method", "inputs", "outputs" as a {@link #CALL}'s, "sequences" (Java
+   * code of returnSequences), "sizes" (Java code of each state's size)); its value is the loop's
+   * forward record. Its lambda hands the step's generated forward the loop body's graph.
+   */
+  public static final Op RNN = new Plumbing("rnn", Structure::unknown,
+      (args, attrs) -> "tf.rnn(" + args.get(0) + ", " + attrs.string("sequences") + ", new int[] {"
+          + String.join(", ", attrs.strings("sizes")) + "}, (stepTf, stepX, stepStates) -> $T{" + attrs.string("graph")
+          + "}." + attrs.string("method") + "(stepTf, layer, stepX" + stateArgs("stepStates", attrs) + "))",
+      attrs -> "dev.leibniz.tf.Forward", true);
+
+  /** The loop's output (rnn, x): its gradient is the loop's backward, which runs the step's generated backward. */
+  public static final Op RNN_OUTPUT = new Op("rnnOutput") {
+    @Override
+    public StaticShape shape(List<StaticShape> in, Attrs attrs) {
+      return StaticShape.UNKNOWN;
+    }
+
+    @Override
+    public String emit(List<String> args, Attrs attrs) {
+      return args.get(0) + ".output()";
+    }
+
+    @Override
+    public int[] vjp(Builder b, Node node, int g) {
+      Node loop = b.get(node.arg(0));
+      String hint = "d" + GraphNames.capitalize(b.hint(node.arg(1)));
+      return new int[] {Op.ZERO, b.node(RNN_BACKWARD, List.of(loop.id(), g), loop.attrs(), hint)};
+    }
+  };
+
+  /** rnnBackward(rnn, dOutput): the gradient of the loop's input; the step's weight gradients go to the graph. */
+  static final Op RNN_BACKWARD = new Plumbing("rnnBackward", Structure::unknown,
+      (args, attrs) -> "tf.rnnBackward(" + args.get(0) + ", " + args.get(1) + ", (stepTf, stepFwd, stepGrads) -> $T{"
+          + attrs.string("graph") + "}." + GraphNames.backwardMethod(attrs.string("method")) + "(stepTf, layer, ($T{"
+          + attrs.string("graph") + "." + GraphNames.forwardRecord(attrs.string("method")) + "}) stepFwd"
+          + stateArgs("stepGrads", attrs) + ").asList())",
+      attrs -> null);
+
+  /** {@code , list.get(0), list.get(1)}: one argument per state. */
+  private static String stateArgs(String list, Attrs attrs) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < attrs.strings("sizes").size(); i++) {
+      out.append(", ").append(list).append(".get(").append(i).append(")");
+    }
+    return out.toString();
+  }
+
   /** Whether node {@code n} is a leaf that the generator declares itself. */
   public static boolean isLeaf(Node n) {
     return n.op() instanceof Leaf;

@@ -14,6 +14,7 @@ import com.sun.source.tree.IfTree;
 import com.sun.source.tree.ImportTree;
 import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewArrayTree;
@@ -549,6 +550,9 @@ public final class BodyParser {
     }
     Origin previous = b.at(origin(at));
     try {
+      if (name.equals("rnn") && (receiver == null ? imported(name) : isOpsClass(receiver))) {
+        return rnn(at, call);
+      }
       boolean onThis = receiver == null || (receiver instanceof IdentifierTree r && r.getName().contentEquals("this"));
       if (onThis) {
         ExecutableElement own = ownCall(name, call.getArguments().size());
@@ -649,6 +653,44 @@ public final class BodyParser {
       calling.pop();
       scope = outer;
     }
+  }
+
+  /**
+   * {@code rnn(this::step, x, returnSequences, sizes...)}: the loop op running this layer's own
+   * {@code @Call} step (its generated forward and backward) over the steps of {@code x}.
+   */
+  private int rnn(TreePath at, MethodInvocationTree call) {
+    List<? extends ExpressionTree> args = call.getArguments();
+    int states = args.size() - 3;
+    if (states < 1 || !(args.get(0) instanceof MemberReferenceTree ref)
+        || !ref.getQualifierExpression().toString().equals("this")) {
+      throw report(at, Message.RNN_STEP, call);
+    }
+    String stepName = ref.getName().toString();
+    ExecutableElement step = ownCall(stepName, 1 + states);
+    if (step == null || step.getModifiers().contains(Modifier.STATIC)) {
+      throw report(new TreePath(at, ref), Message.RNN_STEP, call);
+    }
+    List<String> outputs = Annotations.tensorRecord(step.getReturnType());
+    int returned = outputs == null ? 1 : outputs.size();
+    if (returned != states) {
+      throw report(new TreePath(at, ref), Message.RNN_STATES, stepName, states, returned);
+    }
+    int x = tensor(new TreePath(at, args.get(1)));
+    JavaExpr sequences = condition(new TreePath(at, args.get(2)));
+    List<String> sizes = new ArrayList<>();
+    for (int i = 3; i < args.size(); i++) {
+      sizes.add(integral(new TreePath(at, args.get(i))).code());
+    }
+    List<String> inputs = new ArrayList<>();
+    step.getParameters().forEach(p -> inputs.add(p.getSimpleName().toString()));
+    Attrs attrs = Attrs.of("graph", info.graphName(), "method", stepName, "inputs", List.copyOf(inputs),
+        "sequences", sequences.code(), "sizes", List.copyOf(sizes));
+    if (outputs != null) {
+      attrs = attrs.with("outputs", List.copyOf(outputs));
+    }
+    int loop = b.node(Structure.RNN, List.of(x), attrs, stepName + "Loop");
+    return b.node(Structure.RNN_OUTPUT, List.of(loop, x), Attrs.NONE, stepName + "s");
   }
 
   /** {@code sublayer.call(x)} on a layer field, or {@code Other.fn(x)} on a class's static @Call: its output. */
@@ -895,9 +937,11 @@ public final class BodyParser {
   }
 
   private boolean importsOp(String name) {
-    if (OpRegistry.dsl(name) == null) {
-      return false;
-    }
+    return OpRegistry.dsl(name) != null && imported(name);
+  }
+
+  /** Whether the source imports {@code name} from the DSL's ops statically. */
+  private boolean imported(String name) {
     for (ImportTree imp : unit.getImports()) {
       String q = imp.getQualifiedIdentifier().toString();
       if (imp.isStatic() && (q.equals(Annotations.OPS + ".*") || q.equals(Annotations.OPS + "." + name))) {

@@ -1,0 +1,386 @@
+package dev.leibniz.tf;
+
+import dev.leibniz.dsl.Variable;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TType;
+
+/**
+ * A recurrent layer's loop over the steps of a sequence {@code [batch, steps, features]}, as
+ * Keras's {@code backend.rnn} and JAX's {@code scan}: one TensorFlow {@code While} whose body is
+ * the layer's generated step, so the graph does not grow with the sequence and one graph runs
+ * sequences of any length. What the step's backward reads is saved per step in tensor lists;
+ * the backward is a second {@code While}, from the last step to the first, whose body is the
+ * step's generated backward: state gradients carried, weight gradients summed, the input's
+ * gradient written one step at a time. Both cost time and memory linear in the length.
+ */
+final class Rnn {
+  private Rnn() {}
+
+  /** How a value of the step's forward record comes back in the backward's body. */
+  private sealed interface Part {}
+
+  /** Saved at every step in tensor list {@code list}. */
+  private record Saved(int list, Shape shape) implements Part {}
+
+  /** The same at every step: a value of the outer graph the step captured. */
+  private record Invariant(Operand<?> outer) implements Part {}
+
+  /** Null in the record. */
+  private record Absent() implements Part {}
+
+  /** A record (a sublayer's forward) of parts. */
+  private record Nested(Class<?> type, List<Part> parts) implements Part {}
+
+  /** A loop's forward: the layer's output, and what its backward needs. */
+  record Loop(Operand<TFloat32> output, List<Operand<TFloat32>> states, Operand<TFloat32> x, boolean sequences,
+      Part record, List<Operand<?>> saved, Operand<TInt32> steps) implements Forward {}
+
+  /** One build of the forward step in a body: the new states, what is saved per step, and how to rebuild the record. */
+  private record StepBuilt(List<Operand<TFloat32>> next, List<Operand<?>> toSave, Part record) {}
+
+  /** One build of the backward step in a body: the state gradients it passes back, and the input's. */
+  private record BackBuilt(List<Operand<TFloat32>> dStates, Operand<TFloat32> dx) {}
+
+  // TensorFlow's While takes its body as a subgraph whose loop variables are fixed before it is
+  // built, but what a step saves and captures (weights, feeds) shows only once it is built: each
+  // body is built first in a scratch graph to learn that, then for real.
+
+  @SuppressWarnings("unchecked")
+  static Loop forward(TfGraph outer, Operand<TFloat32> x, int[] stateSizes, boolean sequences, Tf.Step step) {
+    if (x.shape().numDimensions() != 3) {
+      throw new IllegalArgumentException("a recurrent layer expects [batch, steps, features], got shape " + x.shape());
+    }
+    Ops o = outer.ops();
+    Operand<TInt32> shape = o.shape(x);
+    Operand<TInt32> batch = scalarAt(o, shape, 0);
+    Operand<TInt32> steps = scalarAt(o, shape, 1);
+    int stateCount = stateSizes.length;
+    List<Shape> stateShapes = new ArrayList<>();
+    for (int size : stateSizes) {
+      stateShapes.add(Shape.of(x.shape().size(0), size));
+    }
+    List<Operand<?>> init = new ArrayList<>();
+    init.add(o.constant(0));
+    init.add(steps);
+    for (int size : stateSizes) {
+      init.add(o.fill(o.stack(List.of(batch, o.constant(size))), o.constant(0f)));
+    }
+    List<Output<?>> captures;
+    try (Graph scratch = new Graph()) {
+      TfGraph body = new TfGraph(scratch, outer);
+      List<Operand<TFloat32>> states = new ArrayList<>();
+      for (int s = 0; s < stateCount; s++) {
+        states.add((Operand<TFloat32>) placeholder(body.ops(), init.get(2 + s), stateShapes.get(s)));
+      }
+      StepBuilt trial = stepForward(body, placeholder(body.ops(), steps, Shape.scalar()), states, x, sequences, step);
+      for (Operand<?> value : trial.toSave()) {
+        init.add(o.tensorListReserve(elementShape(o, value.shape()), steps, value.type()));
+      }
+      captures = new ArrayList<>(body.captured().keySet());
+      init.addAll(captures);
+    }
+    int firstList = 2 + stateCount;
+    int firstCapture = init.size() - captures.size();
+    Part[] record = new Part[1];
+    Shape[] lastShape = new Shape[1];
+    Output<?>[] result = whileLoop(outer, init, "rnn",
+        (c, in) -> c.math.less((Operand<TInt32>) in[0], (Operand<TInt32>) in[1]),
+        (g, raw, out) -> {
+          Output<?>[] in = shaped(Ops.create(g), raw, init);
+          TfGraph body = bind(g, outer, captures, in, firstCapture);
+          Ops b = body.ops();
+          List<Operand<TFloat32>> states = new ArrayList<>();
+          for (int s = 0; s < stateCount; s++) {
+            states.add((Operand<TFloat32>) in[2 + s]);
+          }
+          Operand<TInt32> i = (Operand<TInt32>) in[0];
+          StepBuilt built = stepForward(body, i, states, x, sequences, step);
+          checkSame(built.toSave().size(), firstCapture - firstList, body, captures);
+          out[0] = b.math.add(i, b.constant(1)).asOutput();
+          out[1] = in[1];
+          for (int s = 0; s < stateCount; s++) {
+            out[2 + s] = built.next().get(s).asOutput();
+          }
+          for (int k = 0; k < built.toSave().size(); k++) {
+            out[firstList + k] = b.tensorListSetItem(in[firstList + k], i, built.toSave().get(k)).asOutput();
+          }
+          System.arraycopy(raw, firstCapture, out, firstCapture, captures.size());
+          record[0] = built.record();
+          lastShape[0] = built.next().get(0).shape();
+        });
+    List<Operand<TFloat32>> last = new ArrayList<>();
+    for (int s = 0; s < stateCount; s++) {
+      last.add(o.ensureShape((Operand<TFloat32>) result[2 + s], stateShapes.get(s)));
+    }
+    List<Operand<?>> lists = new ArrayList<>(List.of(result).subList(firstList, firstCapture));
+    Operand<TFloat32> output = last.get(0);
+    if (sequences) {
+      Operand<?> sequenceList = lists.remove(lists.size() - 1);
+      Operand<TFloat32> stacked = o.tensorListStack(sequenceList, elementShape(o, lastShape[0]), TFloat32.class);
+      output = o.ensureShape(o.linalg.transpose(stacked, o.constant(new int[] {1, 0, 2})),
+          Shape.of(x.shape().size(0), x.shape().size(1), stateSizes[0]));
+    }
+    return new Loop(output, last, x, sequences, record[0], lists, steps);
+  }
+
+  private static StepBuilt stepForward(TfGraph body, Operand<TInt32> i, List<Operand<TFloat32>> states,
+      Operand<TFloat32> x, boolean sequences, Tf.Step step) {
+    Ops b = body.ops();
+    Operand<TFloat32> xt = b.gather(body.capture(x), i, b.constant(1));
+    Forward f = step.call(body.tf(), xt, states);
+    List<Operand<TFloat32>> next = f.outputs();
+    if (next.size() != states.size()) {
+      throw new IllegalStateException("a recurrent step returns its new states: expected " + states.size()
+          + ", got " + next.size());
+    }
+    List<Operand<?>> toSave = new ArrayList<>();
+    Part record = flatten(f, body, toSave);
+    if (sequences) {
+      toSave.add(next.get(0));
+    }
+    return new StepBuilt(next, toSave, record);
+  }
+
+  /**
+   * The backward of {@link #forward}: the gradient of its input {@code x}; weight gradients are
+   * added to {@code outer}. {@code dOutput} may be null (no gradient reached the layer).
+   */
+  @SuppressWarnings("unchecked")
+  static Operand<TFloat32> backward(TfGraph outer, Loop fwd, Operand<TFloat32> dOutput, Tf.StepBackward step) {
+    Ops o = outer.ops();
+    if (dOutput == null) {
+      return o.zerosLike(fwd.x());
+    }
+    int stateCount = fwd.states().size();
+    Shape xtShape = Shape.of(fwd.x().shape().size(0), fwd.x().shape().size(2));
+    List<Operand<?>> init = new ArrayList<>();
+    init.add(o.math.sub(fwd.steps(), o.constant(1)));
+    for (int s = 0; s < stateCount; s++) {
+      init.add(s == 0 && !fwd.sequences() ? dOutput : o.zerosLike(fwd.states().get(s)));
+    }
+    init.add(o.tensorListReserve(elementShape(o, xtShape), fwd.steps(), TFloat32.class));
+    init.addAll(fwd.saved());
+    int firstList = 2 + stateCount;
+    int firstSum = firstList + fwd.saved().size();
+    List<Variable> weights;
+    List<Output<?>> captures;
+    try (Graph scratch = new Graph()) {
+      TfGraph body = new TfGraph(scratch, outer);
+      Ops b = body.ops();
+      List<Operand<?>> in = new ArrayList<>();
+      for (Operand<?> value : init) {
+        in.add(placeholder(b, value, value.shape()));
+      }
+      stepBackward(body, in, fwd, dOutput, step);
+      weights = new ArrayList<>(body.collectedGradients().keySet());
+      for (Variable v : weights) {
+        long[] shape = body.collectedGradients().get(v).shape().asArray();
+        init.add(o.zeros(o.constant(shape), TFloat32.class));
+      }
+      captures = new ArrayList<>(body.captured().keySet());
+      init.addAll(captures);
+    }
+    int firstCapture = firstSum + weights.size();
+    Output<?>[] result = whileLoop(outer, init, "rnn_backward",
+        (c, in) -> c.math.greaterEqual((Operand<TInt32>) in[0], c.constant(0)),
+        (g, raw, out) -> {
+          Output<?>[] in = shaped(Ops.create(g), raw, init);
+          TfGraph body = bind(g, outer, captures, in, firstCapture);
+          Ops b = body.ops();
+          BackBuilt built = stepBackward(body, List.of(in), fwd, dOutput, step);
+          Map<Variable, Operand<TFloat32>> grads = body.collectedGradients();
+          checkSame(grads.size(), weights.size(), body, captures);
+          Operand<TInt32> i = (Operand<TInt32>) in[0];
+          out[0] = b.math.sub(i, b.constant(1)).asOutput();
+          for (int s = 0; s < stateCount; s++) {
+            out[1 + s] = built.dStates().get(s).asOutput();
+          }
+          out[1 + stateCount] = b.tensorListSetItem(in[1 + stateCount], i, built.dx()).asOutput();
+          System.arraycopy(raw, firstList, out, firstList, firstSum - firstList);
+          for (int w = 0; w < weights.size(); w++) {
+            out[firstSum + w] = b.math.add((Operand<TFloat32>) in[firstSum + w], grads.get(weights.get(w))).asOutput();
+          }
+          System.arraycopy(raw, firstCapture, out, firstCapture, captures.size());
+        });
+    for (int w = 0; w < weights.size(); w++) {
+      Operand<TFloat32> sum = (Operand<TFloat32>) result[firstSum + w];
+      outer.addGradient(weights.get(w), o.ensureShape(sum, init.get(firstSum + w).shape()));
+    }
+    Operand<TFloat32> stacked = o.tensorListStack(result[1 + stateCount], elementShape(o, xtShape), TFloat32.class);
+    return o.ensureShape(o.linalg.transpose(stacked, o.constant(new int[] {1, 0, 2})), fwd.x().shape());
+  }
+
+  /** The step's backward in a body whose loop variables are {@code in} (index, state gradients, the input's list, the saved lists). */
+  @SuppressWarnings("unchecked")
+  private static BackBuilt stepBackward(TfGraph body, List<? extends Operand<?>> in, Loop fwd, Operand<TFloat32> dOutput,
+      Tf.StepBackward step) {
+    Ops b = body.ops();
+    int stateCount = fwd.states().size();
+    Operand<TInt32> i = (Operand<TInt32>) in.get(0);
+    List<Operand<TFloat32>> dStates = new ArrayList<>();
+    for (int s = 0; s < stateCount; s++) {
+      dStates.add((Operand<TFloat32>) in.get(1 + s));
+    }
+    List<Operand<?>> lists = new ArrayList<>(in.subList(2 + stateCount, 2 + stateCount + fwd.saved().size()));
+    List<Operand<TFloat32>> dOutputs = new ArrayList<>(dStates);
+    if (fwd.sequences()) {
+      dOutputs.set(0, b.math.add(dStates.get(0), b.gather(body.capture(dOutput), i, b.constant(1))));
+    }
+    Forward restored = (Forward) rebuild(fwd.record(), body, lists, i);
+    List<Operand<TFloat32>> grads = step.backward(body.tf(), restored, dOutputs);
+    List<Operand<TFloat32>> back = new ArrayList<>();
+    for (int s = 0; s < stateCount; s++) {
+      Operand<TFloat32> d = grads.get(1 + s);
+      back.add(d == null ? b.zerosLike(dStates.get(s)) : d);
+    }
+    Operand<TFloat32> dx = grads.get(0) != null ? grads.get(0)
+        : b.zerosLike(b.gather(body.capture(fwd.x()), i, b.constant(1)));
+    return new BackBuilt(back, dx);
+  }
+
+  /** A body on {@code g} whose captures are the loop variables from {@code first} on. */
+  private static TfGraph bind(Graph g, TfGraph outer, List<Output<?>> captures, Output<?>[] in, int first) {
+    TfGraph body = new TfGraph(g, outer);
+    for (int k = 0; k < captures.size(); k++) {
+      body.bindCapture(captures.get(k), in[first + k]);
+    }
+    return body;
+  }
+
+  /**
+   * The loop variables as the body reads them: a subgraph's inputs have no static shape, so each
+   * gets its initial value's back (the ops that need a rank at graph-build time, matmul, see it).
+   */
+  private static Output<?>[] shaped(Ops b, Output<?>[] in, List<Operand<?>> init) {
+    Output<?>[] out = new Output<?>[in.length];
+    for (int k = 0; k < in.length; k++) {
+      Shape shape = init.get(k).shape();
+      boolean variant = in[k].dataType() == org.tensorflow.proto.DataType.DT_VARIANT;
+      out[k] = variant || shape.isUnknown() ? in[k] : b.ensureShape(in[k], shape).asOutput();
+    }
+    return out;
+  }
+
+  /** The second build of a body must carry what the first did. */
+  private static void checkSame(int count, int expected, TfGraph body, List<Output<?>> captures) {
+    if (count != expected || body.captured().size() != captures.size()) {
+      throw new IllegalStateException("a recurrent step built differently twice (it must depend only on its layer"
+          + " and inputs)");
+    }
+  }
+
+  /** Dimension {@code d} of a shape vector, as a scalar. */
+  private static Operand<TInt32> scalarAt(Ops o, Operand<TInt32> shape, int d) {
+    return o.reshape(o.slice(shape, o.constant(new int[] {d}), o.constant(new int[] {1})), o.constant(new int[0]));
+  }
+
+  /** The record's values, as parts; those that change per step appended to {@code toSave}. */
+  private static Part flatten(Object value, TfGraph body, List<Operand<?>> toSave) {
+    if (value == null) {
+      return new Absent();
+    }
+    if (value instanceof Operand<?> operand) {
+      for (var e : body.captured().entrySet()) {
+        if (e.getValue().asOutput().equals(operand.asOutput())) {
+          return new Invariant(e.getKey());
+        }
+      }
+      toSave.add(operand);
+      return new Saved(toSave.size() - 1, operand.shape());
+    }
+    if (value instanceof Record r) {
+      List<Part> parts = new ArrayList<>();
+      for (RecordComponent c : r.getClass().getRecordComponents()) {
+        try {
+          parts.add(flatten(c.getAccessor().invoke(r), body, toSave));
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException("cannot read " + c.getName() + " of " + r.getClass().getName(), e);
+        }
+      }
+      return new Nested(r.getClass(), parts);
+    }
+    throw new UnsupportedOperationException("a recurrent step's record holds " + value.getClass().getSimpleName()
+        + ": a step with a loop inside it cannot run in a recurrent layer's loop");
+  }
+
+  private static Object rebuild(Part part, TfGraph body, List<Operand<?>> lists, Operand<TInt32> i) {
+    if (part instanceof Absent) {
+      return null;
+    }
+    if (part instanceof Invariant inv) {
+      return body.capture(inv.outer());
+    }
+    if (part instanceof Saved s) {
+      Ops b = body.ops();
+      return b.tensorListGetItem(lists.get(s.list()), i, elementShape(b, s.shape()), TFloat32.class);
+    }
+    Nested n = (Nested) part;
+    Object[] args = new Object[n.parts().size()];
+    Class<?>[] types = new Class<?>[args.length];
+    RecordComponent[] components = n.type().getRecordComponents();
+    for (int k = 0; k < args.length; k++) {
+      args[k] = rebuild(n.parts().get(k), body, lists, i);
+      types[k] = components[k].getType();
+    }
+    try {
+      Constructor<?> c = n.type().getDeclaredConstructor(types);
+      c.setAccessible(true);
+      return c.newInstance(args);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot rebuild " + n.type().getName(), e);
+    }
+  }
+
+  /** Each value the body captured becomes a loop input passed through unchanged. */
+  private static void addCaptures(TfGraph body, List<Operand<?>> init, List<Operand<?>> inputs, List<Operand<?>> outputs) {
+    for (var e : body.captured().entrySet()) {
+      init.add(e.getKey());
+      inputs.add(e.getValue());
+      outputs.add(e.getValue());
+    }
+  }
+
+  /** A loop input of the body: a placeholder of {@code like}'s type. */
+  @SuppressWarnings("unchecked")
+  private static <T extends TType> Operand<T> placeholder(Ops b, Operand<T> like, Shape shape) {
+    return (Operand<T>) b.scope().opBuilder("Placeholder", b.scope().makeUnique("loop_input"))
+        .setAttr("dtype", like.asOutput().dataType()).setAttr("shape", shape).build().output(0);
+  }
+
+  /** A list element's shape for TensorFlow: -1 where unknown. */
+  private static Operand<TInt32> elementShape(Ops o, Shape shape) {
+    if (shape.isUnknown()) {
+      return o.constant(-1);
+    }
+    int[] dims = new int[shape.numDimensions()];
+    for (int d = 0; d < dims.length; d++) {
+      dims[d] = (int) shape.size(d);
+    }
+    return o.constant(dims);
+  }
+
+  private interface Condition {
+    Operand<?> of(Ops cond, Output<?>[] inputs);
+  }
+
+  private static Output<?>[] whileLoop(TfGraph outer, List<Operand<?>> init, String name, Condition condition,
+      Graph.WhileSubgraphBuilder body) {
+    Output<?>[] inputs = new Output<?>[init.size()];
+    for (int k = 0; k < inputs.length; k++) {
+      inputs[k] = init.get(k).asOutput();
+    }
+    return outer.graph().whileLoop(inputs, (g, in, out) -> out[0] = condition.of(Ops.create(g), in).asOutput(), body,
+        outer.uniqueName(name));
+  }
+}
