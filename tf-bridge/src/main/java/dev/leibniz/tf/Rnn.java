@@ -170,11 +170,12 @@ final class Rnn {
       init.add(s == 0 && !fwd.sequences() ? dOutput : o.zerosLike(fwd.states().get(s)));
     }
     init.add(o.tensorListReserve(elementShape(o, xtShape), fwd.steps(), TFloat32.class));
-    init.addAll(fwd.saved());
     int firstList = 2 + stateCount;
-    int firstSum = firstList + fwd.saved().size();
     List<Variable> weights;
     List<Output<?>> captures;
+    // The lists the backward reads: a value it uses only for its static shape (an unbroadcast's
+    // operand) is not read, so the forward's list of it feeds nothing and TensorFlow prunes it.
+    List<Integer> read = new ArrayList<>();
     try (Graph scratch = new Graph()) {
       TfGraph body = new TfGraph(scratch, outer);
       Ops b = body.ops();
@@ -182,7 +183,17 @@ final class Rnn {
       for (Operand<?> value : init) {
         in.add(placeholder(b, value, value.shape()));
       }
-      stepBackward(body, in, fwd, dOutput, step);
+      Map<Integer, Operand<?>> items = new java.util.TreeMap<>();
+      Operand<TInt32> i = (Operand<TInt32>) in.get(0);
+      stepBackward(body, in, fwd, dOutput, step, (list, shape) -> items.computeIfAbsent(list,
+          k -> b.tensorListGetItem(placeholder(b, fwd.saved().get(k), Shape.scalar()), i, elementShape(b, shape),
+              TFloat32.class)));
+      items.forEach((list, item) -> {
+        if (((org.tensorflow.GraphOperation) item.op()).numConsumers() > 0) {
+          read.add(list);
+        }
+      });
+      read.forEach(list -> init.add(fwd.saved().get(list)));
       weights = new ArrayList<>(body.collectedGradients().keySet());
       for (Variable v : weights) {
         long[] shape = body.collectedGradients().get(v).shape().asArray();
@@ -191,6 +202,7 @@ final class Rnn {
       captures = new ArrayList<>(body.captured().keySet());
       init.addAll(captures);
     }
+    int firstSum = firstList + read.size();
     int firstCapture = firstSum + weights.size();
     Output<?>[] result = whileLoop(outer, init, "rnn_backward",
         (c, in) -> c.math.greaterEqual((Operand<TInt32>) in[0], c.constant(0)),
@@ -198,10 +210,14 @@ final class Rnn {
           Output<?>[] in = shaped(Ops.create(g), raw, init);
           TfGraph body = bind(g, outer, captures, in, firstCapture);
           Ops b = body.ops();
-          BackBuilt built = stepBackward(body, List.of(in), fwd, dOutput, step);
+          Operand<TInt32> i = (Operand<TInt32>) in[0];
+          Map<Integer, Operand<?>> items = new java.util.HashMap<>();
+          BackBuilt built = stepBackward(body, List.of(in), fwd, dOutput, step, (list, shape) -> items.computeIfAbsent(
+              list, k -> read.contains(k)
+                  ? b.tensorListGetItem(in[firstList + read.indexOf(k)], i, elementShape(b, shape), TFloat32.class)
+                  : standIn(b, shape)));
           Map<Variable, Operand<TFloat32>> grads = body.collectedGradients();
           checkSame(grads.size(), weights.size(), body, captures);
-          Operand<TInt32> i = (Operand<TInt32>) in[0];
           out[0] = b.math.sub(i, b.constant(1)).asOutput();
           for (int s = 0; s < stateCount; s++) {
             out[1 + s] = built.dStates().get(s).asOutput();
@@ -221,10 +237,30 @@ final class Rnn {
     return o.ensureShape(o.linalg.transpose(stacked, o.constant(new int[] {1, 0, 2})), fwd.x().shape());
   }
 
-  /** The step's backward in a body whose loop variables are {@code in} (index, state gradients, the input's list, the saved lists). */
+  /** A saved value as the backward's body reads it: list {@code list}'s item at this step (element shape {@code shape}). */
+  private interface Residuals {
+    Operand<?> get(int list, Shape shape);
+  }
+
+  /**
+   * A value the backward reads only for its static shape: that shape, and no work (it feeds
+   * nothing, so it never runs).
+   */
+  private static Operand<TFloat32> standIn(Ops b, Shape shape) {
+    if (shape.isUnknown()) {
+      return b.placeholderWithDefault(b.constant(0f), shape);
+    }
+    long[] dims = shape.asArray();
+    for (int d = 0; d < dims.length; d++) {
+      dims[d] = Math.max(dims[d], 1);
+    }
+    return b.placeholderWithDefault(b.zeros(b.constant(dims), TFloat32.class), shape);
+  }
+
+  /** The step's backward in a body whose loop variables start with the index, the state gradients and the input's list. */
   @SuppressWarnings("unchecked")
   private static BackBuilt stepBackward(TfGraph body, List<? extends Operand<?>> in, Loop fwd, Operand<TFloat32> dOutput,
-      Tf.StepBackward step) {
+      Tf.StepBackward step, Residuals residuals) {
     Ops b = body.ops();
     int stateCount = fwd.states().size();
     Operand<TInt32> i = (Operand<TInt32>) in.get(0);
@@ -232,12 +268,11 @@ final class Rnn {
     for (int s = 0; s < stateCount; s++) {
       dStates.add((Operand<TFloat32>) in.get(1 + s));
     }
-    List<Operand<?>> lists = new ArrayList<>(in.subList(2 + stateCount, 2 + stateCount + fwd.saved().size()));
     List<Operand<TFloat32>> dOutputs = new ArrayList<>(dStates);
     if (fwd.sequences()) {
       dOutputs.set(0, b.math.add(dStates.get(0), b.gather(body.capture(dOutput), i, b.constant(1))));
     }
-    Forward restored = (Forward) rebuild(fwd.record(), body, lists, i);
+    Forward restored = (Forward) rebuild(fwd.record(), body, residuals);
     List<Operand<TFloat32>> grads = step.backward(body.tf(), restored, dOutputs);
     List<Operand<TFloat32>> back = new ArrayList<>();
     for (int s = 0; s < stateCount; s++) {
@@ -296,6 +331,11 @@ final class Rnn {
           return new Invariant(e.getKey());
         }
       }
+      for (int k = 0; k < toSave.size(); k++) {
+        if (toSave.get(k).asOutput().equals(operand.asOutput())) {
+          return new Saved(k, operand.shape()); // the same value twice in the record (an output that is also a local)
+        }
+      }
       toSave.add(operand);
       return new Saved(toSave.size() - 1, operand.shape());
     }
@@ -314,7 +354,7 @@ final class Rnn {
         + ": a step with a loop inside it cannot run in a recurrent layer's loop");
   }
 
-  private static Object rebuild(Part part, TfGraph body, List<Operand<?>> lists, Operand<TInt32> i) {
+  private static Object rebuild(Part part, TfGraph body, Residuals residuals) {
     if (part instanceof Absent) {
       return null;
     }
@@ -322,15 +362,14 @@ final class Rnn {
       return body.capture(inv.outer());
     }
     if (part instanceof Saved s) {
-      Ops b = body.ops();
-      return b.tensorListGetItem(lists.get(s.list()), i, elementShape(b, s.shape()), TFloat32.class);
+      return residuals.get(s.list(), s.shape());
     }
     Nested n = (Nested) part;
     Object[] args = new Object[n.parts().size()];
     Class<?>[] types = new Class<?>[args.length];
     RecordComponent[] components = n.type().getRecordComponents();
     for (int k = 0; k < args.length; k++) {
-      args[k] = rebuild(n.parts().get(k), body, lists, i);
+      args[k] = rebuild(n.parts().get(k), body, residuals);
       types[k] = components[k].getType();
     }
     try {
