@@ -97,9 +97,11 @@ final class DataChecks {
 
   private static void labels(Data t, Loss loss, long[] sample, long[] out, String what) {
     long classes = sample.length == 0 ? -1 : sample[sample.length - 1];
-    if (t.sampleShape().length != 0) {
-      throw new IllegalArgumentException(what + ": " + loss.name() + " takes one class index per sample (int[]"
-          + " labels, Data.labels), got samples of shape " + Arrays.toString(t.sampleShape())
+    long[] rows = sample.length == 0 ? sample : Arrays.copyOf(sample, sample.length - 1);
+    if (!compatible(rows, t.sampleShape())) {
+      throw new IllegalArgumentException(what + ": " + loss.name() + " takes one class index per output row ("
+          + (rows.length == 0 ? "one per sample: int[] labels, Data.labels" : "samples of shape " + Arrays.toString(rows))
+          + "), got samples of shape " + Arrays.toString(t.sampleShape())
           + " (for one-hot targets use categorical_crossentropy)");
     }
     float[] v = t.values();

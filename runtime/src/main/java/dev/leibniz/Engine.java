@@ -112,8 +112,9 @@ final class Engine implements AutoCloseable {
       Operand<TFloat32> out = outputs.get(i);
       Loss l = config.losses().get(i);
       long[] outShape = out.shape().asArray();
+      // Class indices: one per output row, the output's shape without its class axis ([batch], or [batch, steps]).
       Operand<TFloat32> target = l.sparse()
-          ? state.placeholder("target_" + i, -1)
+          ? state.placeholder("target_" + i, java.util.Arrays.copyOf(outShape, Math.max(1, outShape.length - 1)))
           : state.placeholder("target_" + i, outShape);
       targets.add(target);
       Operand<TFloat32> lossWeight = tf.scalar(config.lossWeights()[i]);
@@ -270,8 +271,9 @@ final class Engine implements AutoCloseable {
     return out;
   }
 
-  List<float[]> predict(List<TFloat32> x) {
-    return session.run(feeds(x, null), outputs);
+  /** Each output for the batch, with its run-time shape (a model built for any length gives the length of these inputs). */
+  List<dev.leibniz.tf.Tensors.Shaped> predict(List<TFloat32> x) {
+    return session.runShaped(feeds(x, null), outputs);
   }
 
   void resetMetrics() {

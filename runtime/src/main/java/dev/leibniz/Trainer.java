@@ -64,22 +64,21 @@ final class Trainer {
     return out;
   }
 
-  /** Every output's predictions, batch by batch. */
+  /** Every output's predictions, batch by batch; each sample's shape as the first batch's outputs have it. */
   static List<Data> predict(Engine e, Batches data) {
     int count = data.count();
     List<float[]> flat = new ArrayList<>();
     List<long[]> outShapes = new ArrayList<>();
-    for (var out : e.outputs) {
-      long[] s = out.shape().asArray();
-      long[] sample = Arrays.copyOfRange(s, 1, s.length);
-      outShapes.add(sample);
-      flat.add(new float[Math.toIntExact(count * Arrays.stream(sample).reduce(1, (a, b) -> a * b))]);
-    }
     for (Batches.Batch b : data.pass(null)) {
       try (b) {
-        List<float[]> got = e.predict(b.x());
+        List<dev.leibniz.tf.Tensors.Shaped> got = e.predict(b.x());
         for (int i = 0; i < got.size(); i++) {
-          float[] g = got.get(i);
+          float[] g = got.get(i).values();
+          if (flat.size() == i) {
+            long[] s = got.get(i).shape();
+            outShapes.add(Arrays.copyOfRange(s, 1, s.length));
+            flat.add(new float[Math.toIntExact((long) count * (g.length / b.size()))]);
+          }
           System.arraycopy(g, 0, flat.get(i), b.from() * (g.length / b.size()), g.length);
         }
       }
@@ -87,6 +86,10 @@ final class Trainer {
     List<Data> result = new ArrayList<>();
     for (int i = 0; i < flat.size(); i++) {
       result.add(Data.of(flat.get(i), outShapes.get(i)));
+    }
+    for (int i = result.size(); i < e.outputs.size(); i++) { // no samples: the static shape, 0 where unknown
+      long[] s = e.outputs.get(i).shape().asArray();
+      result.add(Data.of(new float[0], Arrays.stream(Arrays.copyOfRange(s, 1, s.length)).map(d -> Math.max(d, 0)).toArray()));
     }
     return result;
   }

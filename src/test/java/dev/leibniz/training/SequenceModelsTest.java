@@ -2,7 +2,9 @@ package dev.leibniz.training;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.leibniz.Model;
 import dev.leibniz.examples.AddingTransformer;
+import dev.leibniz.examples.CharLanguageModel;
 import org.junit.jupiter.api.Test;
 
 /** Sequence models trained on tasks with long-range dependence and variable lengths. */
@@ -18,5 +20,26 @@ class SequenceModelsTest {
     assertTrue(r.meanMse() > 0.15, "the mean's error " + r.meanMse());
     assertTrue(r.testMse() < 0.05, "test mean squared error " + r.testMse() + " (the mean: " + r.meanMse() + ")");
     assertTrue(r.shorterMse() < 0.05, "mean squared error on 50-80 steps " + r.shorterMse());
+  }
+
+  /**
+   * A character-level LSTM language model on the license texts of base-files (about 237,000
+   * characters, 86 distinct): 8 epochs of 64-character windows every 16 characters (about 50 s on
+   * 2 cores) reach 2.53 bits per character on the held-out last tenth (measured), against 4.4 for
+   * character frequencies alone; asserted: below 2.8 and below 70% of the frequencies'. The sample
+   * it writes is made of English words.
+   */
+  @Test
+  void characterLanguageModelLearnsTheLicenses() {
+    CharLanguageModel.Corpus corpus = CharLanguageModel.read(CharLanguageModel.TEXTS);
+    assertTrue(corpus.text().length() > 100_000, corpus.text().length() + " characters");
+    CharLanguageModel.Result r = CharLanguageModel.train(corpus, 128, 8, 16, false);
+    try (Model model = r.model()) {
+      assertTrue(r.bitsPerCharacter() < 2.8, r.bitsPerCharacter() + " bits per character");
+      assertTrue(r.bitsPerCharacter() < 0.7 * r.unigramBits(),
+          r.bitsPerCharacter() + " bits per character against " + r.unigramBits() + " for frequencies alone");
+      String sample = CharLanguageModel.sample(model, corpus, "This program is free software; ", 200, 0.5, 7);
+      assertTrue(sample.length() == 200 && sample.contains(" the "), sample);
+    }
   }
 }
