@@ -303,6 +303,20 @@ def weights():
     short = rng.normal(size=(5, 3, 3)).astype(np.float32)
     out.array("any_length.short.x", short)
     out.array("any_length.short.predictions", any_length.predict(short, verbose=0))
+    # Padding masks: id 0 (Embedding(mask_zero=True)) at the end and inside, through a bidirectional LSTM,
+    # a Dense on every step and a GRU; and all-zero steps (Masking) through a SimpleRNN and masked pooling.
+    ids = np.array([[3, 1, 2, 5, 0, 0], [6, 0, 2, 0, 4, 1], [1, 0, 0, 0, 0, 0], [2, 2, 3, 4, 5, 6]], np.float32)
+    weights_case(out, "masked_recurrent", keras.Sequential([
+        keras.Input((6,)), keras.layers.Embedding(7, 3, mask_zero=True),
+        keras.layers.Bidirectional(keras.layers.LSTM(4, return_sequences=True)), keras.layers.Dense(3),
+        keras.layers.GRU(3), keras.layers.Dense(2)]), ids)
+    steps = rng.normal(size=(4, 6, 2)).astype(np.float32)
+    steps[0, 4:] = 0
+    steps[1, 1] = 0
+    steps[2, 1:] = 0
+    weights_case(out, "masking", keras.Sequential([
+        keras.Input((6, 2)), keras.layers.Masking(), keras.layers.SimpleRNN(3, return_sequences=True),
+        keras.layers.GlobalAveragePooling1D(), keras.layers.Dense(2)]), steps)
 
 
 if __name__ == "__main__":

@@ -41,6 +41,34 @@ final class LayerGraphs {
     return (LayerGraph<Object>) graph;
   }
 
+  /** The layer's {@code masked(x, mask)} graph, or null: what it runs on padded input. */
+  static LayerGraph<Object> masked(Object layer) {
+    return VARIANTS.get(layer.getClass()).get("MASKED");
+  }
+
+  /** The layer's {@code mask(x)} graph, or null: Keras's {@code compute_mask}, the mask of its output. */
+  static LayerGraph<Object> mask(Object layer) {
+    return VARIANTS.get(layer.getClass()).get("MASK");
+  }
+
+  /** A class's other {@code @Call} graphs that masking uses, by constant (absent where it has none). */
+  private static final ClassValue<java.util.Map<String, LayerGraph<Object>>> VARIANTS = new ClassValue<>() {
+    @Override
+    @SuppressWarnings("unchecked")
+    protected java.util.Map<String, LayerGraph<Object>> computeValue(Class<?> type) {
+      java.util.Map<String, LayerGraph<Object>> found = new java.util.HashMap<>();
+      for (String constant : List.of("MASKED", "MASK")) {
+        try {
+          Class<?> graph = Class.forName(graphName(type), true, type.getClassLoader());
+          found.put(constant, (LayerGraph<Object>) graph.getField(constant).get(null));
+        } catch (ReflectiveOperationException absent) {
+          // this layer has no such @Call
+        }
+      }
+      return found;
+    }
+  };
+
   static String graphName(Class<?> type) {
     java.util.LinkedList<String> simple = new java.util.LinkedList<>();
     for (Class<?> c = type; c != null; c = c.getEnclosingClass()) {

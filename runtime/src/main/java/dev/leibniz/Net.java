@@ -2,6 +2,7 @@ package dev.leibniz;
 
 import dev.leibniz.Functional.Symbol;
 import dev.leibniz.tf.Forward;
+import dev.leibniz.tf.LayerGraph;
 import dev.leibniz.tf.Tf;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,7 +17,8 @@ import org.tensorflow.types.TFloat32;
  * What every model is: a graph of layer calls from inputs to outputs, as Keras's functional
  * {@code Model}. A {@code Sequential} is a chain of calls and a {@code @Model} object one call;
  * each layer's forward and backward are its generated graph's, and a layer called twice shares
- * its weights, whose gradients add up.
+ * its weights, whose gradients add up. Padding masks flow between its layers as Keras's do
+ * ({@link Masks}).
  */
 final class Net {
   private final List<Symbol> inputs;
@@ -77,10 +79,13 @@ final class Net {
   /** The forward built on a graph, which builds the backward. */
   final class Built {
     private final Map<Symbol, Forward> forwards;
+    private final Map<Symbol, LayerGraph<Object>> graphs; // each call's graph: the layer's, or its masked one
     private final List<Operand<TFloat32>> outputs;
 
-    private Built(Map<Symbol, Forward> forwards, List<Operand<TFloat32>> outputs) {
+    private Built(Map<Symbol, Forward> forwards, Map<Symbol, LayerGraph<Object>> graphs,
+        List<Operand<TFloat32>> outputs) {
       this.forwards = forwards;
+      this.graphs = graphs;
       this.outputs = outputs;
     }
 
@@ -100,7 +105,7 @@ final class Net {
         if (d == null) {
           continue; // no output depends on it
         }
-        List<Operand<TFloat32>> dArgs = LayerGraphs.of(s.layer()).backward(tf, s.layer(), forwards.get(s), d);
+        List<Operand<TFloat32>> dArgs = graphs.get(s).backward(tf, s.layer(), forwards.get(s), d);
         for (int a = 0; a < s.args().size(); a++) {
           Symbol arg = s.args().get(a);
           if (!arg.isInput() && dArgs.get(a) != null) {
@@ -117,21 +122,35 @@ final class Net {
       throw new IllegalStateException("this model has no layers; add some before using it");
     }
     Map<Symbol, Operand<TFloat32>> value = new HashMap<>();
+    Map<Symbol, Operand<TFloat32>> masks = new HashMap<>();
     Map<Symbol, Forward> forwards = new HashMap<>();
+    Map<Symbol, LayerGraph<Object>> graphs = new HashMap<>();
     for (int i = 0; i < inputs.size(); i++) {
       value.put(inputs.get(i), feeds.get(i));
     }
     for (Symbol s : order) {
       List<Operand<TFloat32>> args = s.args().stream().map(value::get).toList();
-      if (LayerGraphs.of(s.layer()).outputs() != 1) {
+      LayerGraph<Object> graph = LayerGraphs.of(s.layer());
+      if (graph.outputs() != 1) {
         throw new IllegalArgumentException(s.layer().getClass().getSimpleName() + " returns a record of several"
             + " outputs; call it from the @Call of a layer or @Model of your own, which takes its components");
       }
-      Forward f = LayerGraphs.of(s.layer()).call(tf, s.layer(), args);
+      Operand<TFloat32> mask = s.args().size() == 1 ? masks.get(s.args().get(0)) : null;
+      LayerGraph<Object> masked = mask == null ? null : LayerGraphs.masked(s.layer());
+      if (masked != null) {
+        graph = masked;
+        args = List.of(args.get(0), mask);
+      }
+      Forward f = graph.call(tf, s.layer(), args);
       forwards.put(s, f);
+      graphs.put(s, graph);
       value.put(s, f.output());
+      Operand<TFloat32> outMask = Masks.ofOutput(tf, s.layer(), args.get(0), mask, masked != null, f.output());
+      if (outMask != null) {
+        masks.put(s, outMask);
+      }
       applied.add(new Applied(s.layer(), f.output()));
     }
-    return new Built(forwards, outputs.stream().map(value::get).toList());
+    return new Built(forwards, graphs, outputs.stream().map(value::get).toList());
   }
 }

@@ -107,6 +107,14 @@ class LayerGradientsTest {
 
   /** {@code step} unrolled over the input's steps from zero states of {@code sizes}: the last output, or all of them. */
   static Oracle unrolled(boolean sequences, int[] sizes, Tf.Step step) {
+    return unrolled(sequences, sizes, step, false);
+  }
+
+  /**
+   * The same; where {@code padded}, a step whose first input feature is not positive keeps every
+   * state, as Keras's masking (by a select, which TensorFlow differentiates).
+   */
+  static Oracle unrolled(boolean sequences, int[] sizes, Tf.Step step, boolean padded) {
     return (state, inputs) -> {
       org.tensorflow.op.Ops o = state.ops();
       Operand<TFloat32> x = inputs.get(0);
@@ -118,7 +126,17 @@ class LayerGradientsTest {
       List<Operand<TFloat32>> outputs = new ArrayList<>();
       for (int t = 0; t < shape[1]; t++) {
         Operand<TFloat32> xt = o.gather(x, o.constant(t), o.constant(1));
-        states = step.call(state.tf(), xt, states).outputs();
+        List<Operand<TFloat32>> next = step.call(state.tf(), xt, states).outputs();
+        if (padded) {
+          Operand<org.tensorflow.types.TBool> keep = o.math.greater(
+              o.slice(xt, o.constant(new int[] {0, 0}), o.constant(new int[] {-1, 1})), o.constant(0f));
+          List<Operand<TFloat32>> kept = new ArrayList<>();
+          for (int k = 0; k < next.size(); k++) {
+            kept.add(o.select(keep, next.get(k), states.get(k)));
+          }
+          next = kept;
+        }
+        states = next;
         outputs.add(states.get(0));
       }
       return sequences ? o.stack(outputs, org.tensorflow.op.core.Stack.axis(1L)) : states.get(0);
@@ -135,6 +153,8 @@ class LayerGradientsTest {
   private static final GRU GRU3 = new GRU(3, 3);
   private static final SimpleRNN RNN_SEQUENCES = new SimpleRNN(3, 4, true);
   private static final LSTM LSTM_SEQUENCES = new LSTM(2, true);
+  private static final PaddedSequences.PaddedLstm PADDED_LSTM = new PaddedSequences.PaddedLstm();
+  private static final PaddedSequences.PaddedGru PADDED_GRU = new PaddedSequences.PaddedGru();
 
   static Stream<Case> cases() {
     return Stream.of(
@@ -146,6 +166,11 @@ class LayerGradientsTest {
             (tf, x, h) -> LSTM_Graph.step(tf, LSTM3, x, h.get(0), h.get(1))),
         recurrent("GRU(3) over 3 steps", GRU3, GRU_Graph.LAYER, d(2, 3, 2), false, new int[] {3},
             (tf, x, h) -> GRU_Graph.step(tf, GRU3, x, h.get(0))),
+        new Case("LSTM(3) over padding, returning sequences", PADDED_LSTM, PaddedSequences_PaddedLstm_Graph.LAYER,
+            s(d(2, 5, 2)), false, false, unrolled(true, new int[] {3, 3},
+                (tf, x, h) -> LSTM_Graph.step(tf, PADDED_LSTM.lstm, x, h.get(0), h.get(1)), true)),
+        new Case("GRU(2) over padding", PADDED_GRU, PaddedSequences_PaddedGru_Graph.LAYER, s(d(3, 4, 2)), false, false,
+            unrolled(false, new int[] {2}, (tf, x, h) -> GRU_Graph.step(tf, PADDED_GRU.gru, x, h.get(0)), true)),
         recurrent("SimpleRNN(3) returning sequences", RNN_SEQUENCES, SimpleRNN_Graph.LAYER, d(2, 4, 2), true,
             new int[] {3}, (tf, x, h) -> SimpleRNN_Graph.step(tf, RNN_SEQUENCES, x, h.get(0))),
         recurrent("LSTM(2) returning sequences, any length", LSTM_SEQUENCES, LSTM_Graph.LAYER, d(2, 3, 2), true,

@@ -29,8 +29,10 @@ import dev.leibniz.layers.UpSampling2D;
 import dev.leibniz.layers.Dense;
 import dev.leibniz.layers.Dropout;
 import dev.leibniz.layers.Flatten;
+import dev.leibniz.layers.Embedding;
 import dev.leibniz.layers.GRU;
 import dev.leibniz.layers.LSTM;
+import dev.leibniz.layers.Masking;
 import dev.leibniz.layers.MaxPooling2D;
 import dev.leibniz.layers.SimpleRNN;
 import java.io.IOException;
@@ -94,6 +96,11 @@ class KerasWeightsTest {
           new long[] {6}));
       // Any length: recurrent layers made without a length, built for [batch, -1, 3].
       case "any_length" -> Sequential.of(new Bidirectional(new LSTM(4, true)), new GRU(3), new Dense(2)).build(-1, 3);
+      // Padding masks flow from Embedding(maskZero) and Masking into the recurrent layers and the pooling.
+      case "masked_recurrent" -> Sequential.of(new Embedding(7, 3, true), new Bidirectional(new LSTM(4, true)),
+          new Dense(3), new GRU(3), new Dense(2)).build(6);
+      case "masking" -> Sequential.of(new Masking(), new SimpleRNN(3, true), new GlobalAveragePooling1D(),
+          new Dense(2)).build(6, 2);
       default -> throw new IllegalArgumentException(name);
     };
   }

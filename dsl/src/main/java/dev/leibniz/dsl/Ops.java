@@ -563,6 +563,20 @@ public final class Ops {
     throw outsideGraph("rnn");
   }
 
+  /**
+   * {@link #rnn(Step1, Tensor, boolean, int)} over padded sequences: {@code mask}
+   * {@code [batch, steps]} is 1 at real steps and 0 at padding, where the states (and the output)
+   * stay what they were, as Keras's masking (Embedding(mask_zero=True), Masking).
+   */
+  public static Tensor rnn(Step1 step, Tensor x, Tensor mask, boolean returnSequences, int stateSize) {
+    throw outsideGraph("rnn");
+  }
+
+  /** {@link #rnn(Step1, Tensor, Tensor, boolean, int)} for a step with two states. */
+  public static Tensor rnn(Step2 step, Tensor x, Tensor mask, boolean returnSequences, int hSize, int cSize) {
+    throw outsideGraph("rnn");
+  }
+
   private static UnsupportedOperationException outsideGraph(String op) {
     return new UnsupportedOperationException(
         op + "(...) was called directly. Op functions only describe a graph: put the code in a"

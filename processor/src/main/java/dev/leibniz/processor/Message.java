@@ -67,7 +67,7 @@ public enum Message {
       "`%s`: rnn runs one of this layer's own @Call methods over a sequence; write rnn(this::step, x,"
           + " returnSequences, stateSize) with a @Call step(Tensor x, Tensor state), or rnn(this::step, x,"
           + " returnSequences, hSize, cSize) with a @Call step(Tensor x, Tensor h, Tensor c) that returns a record"
-          + " of the two new states"),
+          + " of the two new states (with a padding mask: rnn(this::step, x, mask, returnSequences, ...))"),
   RNN_STATES(Tag.BAD_ARGUMENT,
       "@Call step '%s' is run with %d state(s) but returns %d tensor(s): a recurrent step returns its new states,"
           + " one per state, the output first"),

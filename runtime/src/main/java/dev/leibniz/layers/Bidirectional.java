@@ -72,4 +72,27 @@ public final class Bidirectional {
     }
     return concat(ahead, behind, -1);
   }
+
+  /** Over padded sequences ({@code mask} 1 at real steps): each direction skips the padding, as Keras's. */
+  @Call
+  public Tensor masked(Tensor x, Tensor mask) {
+    Tensor backwards = reverse(x, 1);
+    Tensor backwardMask = reverse(mask, 1);
+    Tensor ahead = x;
+    Tensor behind = x;
+    if (kind == 0) {
+      ahead = forwardRnn.masked(x, mask);
+      behind = backwardRnn.masked(backwards, backwardMask);
+    } else if (kind == 1) {
+      ahead = forwardLstm.masked(x, mask);
+      behind = backwardLstm.masked(backwards, backwardMask);
+    } else {
+      ahead = forwardGru.masked(x, mask);
+      behind = backwardGru.masked(backwards, backwardMask);
+    }
+    if (returnSequences) {
+      behind = reverse(behind, 1);
+    }
+    return concat(ahead, behind, -1);
+  }
 }

@@ -71,6 +71,15 @@ public final class LSTM {
     return rnn(this::step, x, returnSequences, units, units);
   }
 
+  /**
+   * Over padded sequences: {@code mask} {@code [batch, steps]} is 1 at real steps; at padding the
+   * state and the output stay what they were (Keras's masking, as after Embedding(mask_zero=True)).
+   */
+  @Call
+  public Tensor masked(Tensor x, Tensor mask) {
+    return rnn(this::step, x, mask, returnSequences, units, units);
+  }
+
   /** An LSTM's state after a step: the output {@code h} and the cell {@code c}. */
   public record State(Tensor h, Tensor c) {}
 

@@ -68,6 +68,15 @@ public final class SimpleRNN {
     return rnn(this::step, x, returnSequences, units);
   }
 
+  /**
+   * Over padded sequences: {@code mask} {@code [batch, steps]} is 1 at real steps; at padding the
+   * state and the output stay what they were (Keras's masking, as after Embedding(mask_zero=True)).
+   */
+  @Call
+  public Tensor masked(Tensor x, Tensor mask) {
+    return rnn(this::step, x, mask, returnSequences, units);
+  }
+
   /** One step (Keras's SimpleRNNCell): the new state from {@code x_t [batch, features]} and the previous one. */
   @Call
   public Tensor step(Tensor x, Tensor h) {

@@ -11,6 +11,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TType;
@@ -43,8 +44,8 @@ final class Rnn {
   private record Nested(Class<?> type, List<Part> parts) implements Part {}
 
   /** A loop's forward: the layer's output, and what its backward needs. */
-  record Loop(Operand<TFloat32> output, List<Operand<TFloat32>> states, Operand<TFloat32> x, boolean sequences,
-      Part record, List<Operand<?>> saved, Operand<TInt32> steps) implements Forward {}
+  record Loop(Operand<TFloat32> output, List<Operand<TFloat32>> states, Operand<TFloat32> x, Operand<TFloat32> mask,
+      boolean sequences, Part record, List<Operand<?>> saved, Operand<TInt32> steps) implements Forward {}
 
   /** One build of the forward step in a body: the new states, what is saved per step, and how to rebuild the record. */
   private record StepBuilt(List<Operand<TFloat32>> next, List<Operand<?>> toSave, Part record) {}
@@ -57,7 +58,8 @@ final class Rnn {
   // body is built first in a scratch graph to learn that, then for real.
 
   @SuppressWarnings("unchecked")
-  static Loop forward(TfGraph outer, Operand<TFloat32> x, int[] stateSizes, boolean sequences, Tf.Step step) {
+  static Loop forward(TfGraph outer, Operand<TFloat32> x, Operand<TFloat32> mask, int[] stateSizes, boolean sequences,
+      Tf.Step step) {
     if (x.shape().numDimensions() != 3) {
       throw new IllegalArgumentException("a recurrent layer expects [batch, steps, features], got shape " + x.shape());
     }
@@ -83,7 +85,8 @@ final class Rnn {
       for (int s = 0; s < stateCount; s++) {
         states.add((Operand<TFloat32>) placeholder(body.ops(), init.get(2 + s), stateShapes.get(s)));
       }
-      StepBuilt trial = stepForward(body, placeholder(body.ops(), steps, Shape.scalar()), states, x, sequences, step);
+      StepBuilt trial = stepForward(body, placeholder(body.ops(), steps, Shape.scalar()), states, x, mask, sequences,
+          step);
       for (Operand<?> value : trial.toSave()) {
         init.add(o.tensorListReserve(elementShape(o, value.shape()), steps, value.type()));
       }
@@ -105,7 +108,7 @@ final class Rnn {
             states.add((Operand<TFloat32>) in[2 + s]);
           }
           Operand<TInt32> i = (Operand<TInt32>) in[0];
-          StepBuilt built = stepForward(body, i, states, x, sequences, step);
+          StepBuilt built = stepForward(body, i, states, x, mask, sequences, step);
           checkSame(built.toSave().size(), firstCapture - firstList, body, captures);
           out[0] = b.math.add(i, b.constant(1)).asOutput();
           out[1] = in[1];
@@ -131,11 +134,11 @@ final class Rnn {
       output = o.ensureShape(o.linalg.transpose(stacked, o.constant(new int[] {1, 0, 2})),
           Shape.of(x.shape().size(0), x.shape().size(1), stateSizes[0]));
     }
-    return new Loop(output, last, x, sequences, record[0], lists, steps);
+    return new Loop(output, last, x, mask, sequences, record[0], lists, steps);
   }
 
   private static StepBuilt stepForward(TfGraph body, Operand<TInt32> i, List<Operand<TFloat32>> states,
-      Operand<TFloat32> x, boolean sequences, Tf.Step step) {
+      Operand<TFloat32> x, Operand<TFloat32> mask, boolean sequences, Tf.Step step) {
     Ops b = body.ops();
     Operand<TFloat32> xt = b.gather(body.capture(x), i, b.constant(1));
     Forward f = step.call(body.tf(), xt, states);
@@ -146,6 +149,15 @@ final class Rnn {
     }
     List<Operand<?>> toSave = new ArrayList<>();
     Part record = flatten(f, body, toSave);
+    if (mask != null) {
+      // Keras's masking: at a padded step every state (and so the output) stays what it was.
+      Operand<TBool> keep = keep(body, mask, i);
+      List<Operand<TFloat32>> kept = new ArrayList<>();
+      for (int s = 0; s < next.size(); s++) {
+        kept.add(b.select(keep, next.get(s), states.get(s)));
+      }
+      next = kept;
+    }
     if (sequences) {
       toSave.add(next.get(0));
     }
@@ -272,16 +284,36 @@ final class Rnn {
     if (fwd.sequences()) {
       dOutputs.set(0, b.math.add(dStates.get(0), b.gather(body.capture(dOutput), i, b.constant(1))));
     }
+    List<Operand<TFloat32>> dNext = dOutputs;
+    Operand<TBool> keep = fwd.mask() == null ? null : keep(body, fwd.mask(), i);
+    if (keep != null) {
+      // A padded step passed its states through: their gradients go past it, and none into the step.
+      dNext = new ArrayList<>();
+      for (Operand<TFloat32> d : dOutputs) {
+        dNext.add(b.select(keep, d, b.zerosLike(d)));
+      }
+    }
     Forward restored = (Forward) rebuild(fwd.record(), body, residuals);
-    List<Operand<TFloat32>> grads = step.backward(body.tf(), restored, dOutputs);
+    List<Operand<TFloat32>> grads = step.backward(body.tf(), restored, dNext);
     List<Operand<TFloat32>> back = new ArrayList<>();
     for (int s = 0; s < stateCount; s++) {
       Operand<TFloat32> d = grads.get(1 + s);
+      if (keep != null) {
+        Operand<TFloat32> passed = b.select(keep, b.zerosLike(dOutputs.get(s)), dOutputs.get(s));
+        d = d == null ? passed : b.math.add(d, passed);
+      }
       back.add(d == null ? b.zerosLike(dStates.get(s)) : d);
     }
     Operand<TFloat32> dx = grads.get(0) != null ? grads.get(0)
         : b.zerosLike(b.gather(body.capture(fwd.x()), i, b.constant(1)));
     return new BackBuilt(back, dx);
+  }
+
+  /** Whether step {@code i} is a real one: the mask's column there, {@code [batch, 1]}. */
+  private static Operand<TBool> keep(TfGraph body, Operand<TFloat32> mask, Operand<TInt32> i) {
+    Ops b = body.ops();
+    Operand<TFloat32> column = b.expandDims(b.gather(body.capture(mask), i, b.constant(1)), b.constant(-1));
+    return b.math.greater(column, b.constant(0f));
   }
 
   /** A body on {@code g} whose captures are the loop variables from {@code first} on. */

@@ -94,7 +94,16 @@ public final class Tf {
    * first output) {@code [batch, units]}, or with {@code returnSequences} every step's {@code [batch, steps, units]}.
    */
   public Forward rnn(Operand<TFloat32> x, boolean returnSequences, int[] stateSizes, Step step) {
-    return Rnn.forward(graph, x, stateSizes, returnSequences, step);
+    return Rnn.forward(graph, x, null, stateSizes, returnSequences, step);
+  }
+
+  /**
+   * {@link #rnn} over sequences with padding: {@code mask} {@code [batch, steps]} is 1 at real
+   * steps; at the others every state (and the output) stays as it was, as Keras's masking.
+   */
+  public Forward rnn(Operand<TFloat32> x, Operand<TFloat32> mask, boolean returnSequences, int[] stateSizes,
+      Step step) {
+    return Rnn.forward(graph, x, mask, stateSizes, returnSequences, step);
   }
 
   /** The backward of {@link #rnn}: the gradient of {@code x}; the step's weight gradients are added to the graph. */

@@ -247,18 +247,21 @@ public final class Structure {
   // ---------------------------------------------------------------- recurrent loops
 
   /**
-   * rnn(x): the loop op running this layer's {@code @Call} step over the steps of {@code x}
+   * rnn(x) or rnn(x, mask): the loop op running this layer's {@code @Call} step over the steps of {@code x}
    * (attributes "graph", "method", "inputs", "outputs" as a {@link #CALL}'s, "sequences" (Java
    * code of returnSequences), "sizes" (Java code of each state's size)); its value is the loop's
    * forward record. Its lambda hands the step's generated forward the loop body's graph.
    */
   public static final Op RNN = new Plumbing("rnn", Structure::unknown,
-      (args, attrs) -> "tf.rnn(" + args.get(0) + ", " + attrs.string("sequences") + ", new int[] {"
+      (args, attrs) -> "tf.rnn(" + String.join(", ", args) + ", " + attrs.string("sequences") + ", new int[] {"
           + String.join(", ", attrs.strings("sizes")) + "}, (stepTf, stepX, stepStates) -> $T{" + attrs.string("graph")
           + "}." + attrs.string("method") + "(stepTf, layer, stepX" + stateArgs("stepStates", attrs) + "))",
       attrs -> "dev.leibniz.tf.Forward", true);
 
-  /** The loop's output (rnn, x): its gradient is the loop's backward, which runs the step's generated backward. */
+  /**
+   * The loop's output (rnn, x, or rnn, x, mask): its gradient is the loop's backward, which runs
+   * the step's generated backward (the mask gets none).
+   */
   public static final Op RNN_OUTPUT = new Op("rnnOutput") {
     @Override
     public StaticShape shape(List<StaticShape> in, Attrs attrs) {
@@ -274,7 +277,10 @@ public final class Structure {
     public int[] vjp(Builder b, Node node, int g) {
       Node loop = b.get(node.arg(0));
       String hint = "d" + GraphNames.capitalize(b.hint(node.arg(1)));
-      return new int[] {Op.ZERO, b.node(RNN_BACKWARD, List.of(loop.id(), g), loop.attrs(), hint)};
+      int[] grads = new int[node.args().size()];
+      java.util.Arrays.fill(grads, Op.ZERO);
+      grads[1] = b.node(RNN_BACKWARD, List.of(loop.id(), g), loop.attrs(), hint);
+      return grads;
     }
   };
 

@@ -661,7 +661,9 @@ public final class BodyParser {
    */
   private int rnn(TreePath at, MethodInvocationTree call) {
     List<? extends ExpressionTree> args = call.getArguments();
-    int states = args.size() - 3;
+    boolean masked = args.size() > 3 && isTensorExpression(new TreePath(at, args.get(2)));
+    int first = masked ? 4 : 3; // the first state size
+    int states = args.size() - first;
     if (states < 1 || !(args.get(0) instanceof MemberReferenceTree ref)
         || !ref.getQualifierExpression().toString().equals("this")) {
       throw report(at, Message.RNN_STEP, call);
@@ -676,21 +678,28 @@ public final class BodyParser {
     if (returned != states) {
       throw report(new TreePath(at, ref), Message.RNN_STATES, stepName, states, returned);
     }
-    int x = tensor(new TreePath(at, args.get(1)));
-    JavaExpr sequences = condition(new TreePath(at, args.get(2)));
+    List<Integer> inputs = new ArrayList<>();
+    inputs.add(tensor(new TreePath(at, args.get(1))));
+    if (masked) {
+      inputs.add(tensor(new TreePath(at, args.get(2))));
+    }
+    JavaExpr sequences = condition(new TreePath(at, args.get(first - 1)));
     List<String> sizes = new ArrayList<>();
-    for (int i = 3; i < args.size(); i++) {
+    for (int i = first; i < args.size(); i++) {
       sizes.add(integral(new TreePath(at, args.get(i))).code());
     }
-    List<String> inputs = new ArrayList<>();
-    step.getParameters().forEach(p -> inputs.add(p.getSimpleName().toString()));
-    Attrs attrs = Attrs.of("graph", info.graphName(), "method", stepName, "inputs", List.copyOf(inputs),
+    List<String> params = new ArrayList<>();
+    step.getParameters().forEach(p -> params.add(p.getSimpleName().toString()));
+    Attrs attrs = Attrs.of("graph", info.graphName(), "method", stepName, "inputs", List.copyOf(params),
         "sequences", sequences.code(), "sizes", List.copyOf(sizes));
     if (outputs != null) {
       attrs = attrs.with("outputs", List.copyOf(outputs));
     }
-    int loop = b.node(Structure.RNN, List.of(x), attrs, stepName + "Loop");
-    return b.node(Structure.RNN_OUTPUT, List.of(loop, x), Attrs.NONE, stepName + "s");
+    int loop = b.node(Structure.RNN, inputs, attrs, stepName + "Loop");
+    List<Integer> outputArgs = new ArrayList<>();
+    outputArgs.add(loop);
+    outputArgs.addAll(inputs);
+    return b.node(Structure.RNN_OUTPUT, outputArgs, Attrs.NONE, stepName + "s");
   }
 
   /** {@code sublayer.call(x)} on a layer field, or {@code Other.fn(x)} on a class's static @Call: its output. */
