@@ -117,29 +117,69 @@ class LayerGradientsTest {
   static Oracle unrolled(boolean sequences, int[] sizes, Tf.Step step, boolean padded) {
     return (state, inputs) -> {
       org.tensorflow.op.Ops o = state.ops();
-      Operand<TFloat32> x = inputs.get(0);
-      long[] shape = x.shape().asArray();
-      List<Operand<TFloat32>> states = new ArrayList<>();
+      long batch = inputs.get(0).shape().size(0);
+      List<Operand<TFloat32>> zeros = new ArrayList<>();
       for (int size : sizes) {
-        states.add(o.zeros(o.constant(new long[] {shape[0], size}), TFloat32.class));
+        zeros.add(o.zeros(o.constant(new long[] {batch, size}), TFloat32.class));
       }
-      List<Operand<TFloat32>> outputs = new ArrayList<>();
-      for (int t = 0; t < shape[1]; t++) {
-        Operand<TFloat32> xt = o.gather(x, o.constant(t), o.constant(1));
-        List<Operand<TFloat32>> next = step.call(state.tf(), xt, states).outputs();
-        if (padded) {
-          Operand<org.tensorflow.types.TBool> keep = o.math.greater(
-              o.slice(xt, o.constant(new int[] {0, 0}), o.constant(new int[] {-1, 1})), o.constant(0f));
-          List<Operand<TFloat32>> kept = new ArrayList<>();
-          for (int k = 0; k < next.size(); k++) {
-            kept.add(o.select(keep, next.get(k), states.get(k)));
-          }
-          next = kept;
+      Unrolled u = unroll(state, inputs.get(0), zeros, step, padded);
+      return sequences ? u.sequence(o) : u.states().get(0);
+    };
+  }
+
+  /** A step unrolled: each step's output, and the final states. */
+  record Unrolled(List<Operand<TFloat32>> outputs, List<Operand<TFloat32>> states) {
+    Operand<TFloat32> sequence(org.tensorflow.op.Ops o) {
+      return o.stack(outputs, org.tensorflow.op.core.Stack.axis(1L));
+    }
+  }
+
+  static Unrolled unroll(TfGraph state, Operand<TFloat32> x, List<Operand<TFloat32>> initial, Tf.Step step,
+      boolean padded) {
+    org.tensorflow.op.Ops o = state.ops();
+    List<Operand<TFloat32>> states = initial;
+    List<Operand<TFloat32>> outputs = new ArrayList<>();
+    for (int t = 0; t < x.shape().size(1); t++) {
+      Operand<TFloat32> xt = o.gather(x, o.constant(t), o.constant(1));
+      List<Operand<TFloat32>> next = step.call(state.tf(), xt, states).outputs();
+      if (padded) {
+        Operand<org.tensorflow.types.TBool> keep = o.math.greater(
+            o.slice(xt, o.constant(new int[] {0, 0}), o.constant(new int[] {-1, 1})), o.constant(0f));
+        List<Operand<TFloat32>> kept = new ArrayList<>();
+        for (int k = 0; k < next.size(); k++) {
+          kept.add(o.select(keep, next.get(k), states.get(k)));
         }
-        states = next;
-        outputs.add(states.get(0));
+        next = kept;
       }
-      return sequences ? o.stack(outputs, org.tensorflow.op.core.Stack.axis(1L)) : states.get(0);
+      states = next;
+      outputs.add(states.get(0));
+    }
+    return new Unrolled(outputs, states);
+  }
+
+  /** The encoder-decoders of {@link PaddedSequences}, unrolled: the decoder from the encoder's final states. */
+  static Oracle encoderDecoder(boolean lstm) {
+    return (state, inputs) -> {
+      org.tensorflow.op.Ops o = state.ops();
+      long batch = inputs.get(0).shape().size(0);
+      int units = lstm ? 3 : 2;
+      List<Operand<TFloat32>> zeros = new ArrayList<>();
+      for (int k = 0; k < (lstm ? 2 : 1); k++) {
+        zeros.add(o.zeros(o.constant(new long[] {batch, units}), TFloat32.class));
+      }
+      if (lstm) {
+        Unrolled enc = unroll(state, inputs.get(0), zeros,
+            (tf, x, h) -> LSTM_Graph.step(tf, LSTM_SEQ2SEQ.encoder, x, h.get(0), h.get(1)), false);
+        Unrolled dec = unroll(state, inputs.get(1), enc.states(),
+            (tf, x, h) -> LSTM_Graph.step(tf, LSTM_SEQ2SEQ.decoder, x, h.get(0), h.get(1)), false);
+        return o.math.add(dec.sequence(o), o.expandDims(o.math.mul(enc.states().get(0), o.constant(0.5f)),
+            o.constant(1)));
+      }
+      Unrolled enc = unroll(state, inputs.get(0), zeros,
+          (tf, x, h) -> GRU_Graph.step(tf, GRU_SEQ2SEQ.encoder, x, h.get(0)), false);
+      Unrolled dec = unroll(state, inputs.get(1), enc.states(),
+          (tf, x, h) -> GRU_Graph.step(tf, GRU_SEQ2SEQ.decoder, x, h.get(0)), false);
+      return o.math.add(dec.states().get(0), o.math.mean(enc.sequence(o), o.constant(1)));
     };
   }
 
@@ -155,6 +195,8 @@ class LayerGradientsTest {
   private static final LSTM LSTM_SEQUENCES = new LSTM(2, true);
   private static final PaddedSequences.PaddedLstm PADDED_LSTM = new PaddedSequences.PaddedLstm();
   private static final PaddedSequences.PaddedGru PADDED_GRU = new PaddedSequences.PaddedGru();
+  private static final PaddedSequences.LstmEncoderDecoder LSTM_SEQ2SEQ = new PaddedSequences.LstmEncoderDecoder();
+  private static final PaddedSequences.GruEncoderDecoder GRU_SEQ2SEQ = new PaddedSequences.GruEncoderDecoder();
 
   static Stream<Case> cases() {
     return Stream.of(
@@ -171,6 +213,12 @@ class LayerGradientsTest {
                 (tf, x, h) -> LSTM_Graph.step(tf, PADDED_LSTM.lstm, x, h.get(0), h.get(1)), true)),
         new Case("GRU(2) over padding", PADDED_GRU, PaddedSequences_PaddedGru_Graph.LAYER, s(d(3, 4, 2)), false, false,
             unrolled(false, new int[] {2}, (tf, x, h) -> GRU_Graph.step(tf, PADDED_GRU.gru, x, h.get(0)), true)),
+        new Case("an LSTM decoder from an LSTM encoder's final states", LSTM_SEQ2SEQ,
+            PaddedSequences_LstmEncoderDecoder_Graph.LAYER, s(d(2, 4, 2), d(2, 3, 2)), false, false,
+            encoderDecoder(true)),
+        new Case("a GRU decoder from a GRU encoder's final state and sequence", GRU_SEQ2SEQ,
+            PaddedSequences_GruEncoderDecoder_Graph.LAYER, s(d(2, 4, 2), d(2, 3, 2)), false, false,
+            encoderDecoder(false)),
         recurrent("SimpleRNN(3) returning sequences", RNN_SEQUENCES, SimpleRNN_Graph.LAYER, d(2, 4, 2), true,
             new int[] {3}, (tf, x, h) -> SimpleRNN_Graph.step(tf, RNN_SEQUENCES, x, h.get(0))),
         recurrent("LSTM(2) returning sequences, any length", LSTM_SEQUENCES, LSTM_Graph.LAYER, d(2, 3, 2), true,

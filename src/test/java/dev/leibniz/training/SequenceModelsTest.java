@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.leibniz.Model;
 import dev.leibniz.examples.AddingTransformer;
 import dev.leibniz.examples.CharLanguageModel;
+import dev.leibniz.examples.Seq2SeqReversal;
 import org.junit.jupiter.api.Test;
 
 /** Sequence models trained on tasks with long-range dependence and variable lengths. */
@@ -41,5 +42,18 @@ class SequenceModelsTest {
       String sample = CharLanguageModel.sample(model, corpus, "This program is free software; ", 200, 0.5, 7);
       assertTrue(sample.length() == 200 && sample.contains(" the "), sample);
     }
+  }
+
+  /**
+   * An LSTM encoder hands its final (h, c) to an LSTM decoder (Keras's return_state and
+   * initial_state) that writes 8 digits reversed, greedily, one run per digit: 10 epochs of 10,000
+   * sequences (about 10 s) decode 86-88% of 500 test sequences exactly and 96% of their digits
+   * (measured); asserted: 80% and 93%, where chance is 0.00000001 and 10%.
+   */
+  @Test
+  void encoderDecoderLearnsToReverse() {
+    Seq2SeqReversal.Result r = Seq2SeqReversal.train(10_000, 10, false);
+    assertTrue(r.sequenceAccuracy() >= 0.8, "sequences reversed exactly: " + r.sequenceAccuracy());
+    assertTrue(r.digitAccuracy() >= 0.93, "digits right: " + r.digitAccuracy());
   }
 }

@@ -577,6 +577,66 @@ public final class Ops {
     throw outsideGraph("rnn");
   }
 
+  /** {@link #rnn(Step1, Tensor, boolean, int)} from the state {@code h0} (Keras's {@code initial_state}) instead of zeros. */
+  public static Tensor rnn(Step1 step, Tensor x, boolean returnSequences, Tensor h0) {
+    throw outsideGraph("rnn");
+  }
+
+  /** {@link #rnn(Step2, Tensor, boolean, int, int)} from the states {@code h0} and {@code c0} (a seq2seq decoder's). */
+  public static Tensor rnn(Step2 step, Tensor x, boolean returnSequences, Tensor h0, Tensor c0) {
+    throw outsideGraph("rnn");
+  }
+
+  /** Over padding, from the state {@code h0}. */
+  public static Tensor rnn(Step1 step, Tensor x, Tensor mask, boolean returnSequences, Tensor h0) {
+    throw outsideGraph("rnn");
+  }
+
+  /** Over padding, from the states {@code h0} and {@code c0}. */
+  public static Tensor rnn(Step2 step, Tensor x, Tensor mask, boolean returnSequences, Tensor h0, Tensor c0) {
+    throw outsideGraph("rnn");
+  }
+
+  /** What {@code rnnStates} returns for a step with one state: the output and the final state (Keras's {@code return_state}). */
+  public record WithState(Tensor output, Tensor h) {}
+
+  /** What {@code rnnStates} returns for a step with two states: the output and the final {@code h} and {@code c}. */
+  public record WithStates(Tensor output, Tensor h, Tensor c) {}
+
+  /**
+   * {@link #rnn(Step1, Tensor, boolean, int)} that also returns the final state (Keras's
+   * {@code return_state=True}), e.g. a seq2seq encoder's: {@code WithState s = rnnStates(...);}
+   * then {@code s.output()}, {@code s.h()}. Gradients flow into both.
+   */
+  public static WithState rnnStates(Step1 step, Tensor x, boolean returnSequences, int stateSize) {
+    throw outsideGraph("rnnStates");
+  }
+
+  /** {@link #rnnStates(Step1, Tensor, boolean, int)} for a step with two states. */
+  public static WithStates rnnStates(Step2 step, Tensor x, boolean returnSequences, int hSize, int cSize) {
+    throw outsideGraph("rnnStates");
+  }
+
+  /** From the state {@code h0}, also returning the final state. */
+  public static WithState rnnStates(Step1 step, Tensor x, boolean returnSequences, Tensor h0) {
+    throw outsideGraph("rnnStates");
+  }
+
+  /** From the states {@code h0} and {@code c0}, also returning the final states. */
+  public static WithStates rnnStates(Step2 step, Tensor x, boolean returnSequences, Tensor h0, Tensor c0) {
+    throw outsideGraph("rnnStates");
+  }
+
+  /** Over padding, also returning the final state. */
+  public static WithState rnnStates(Step1 step, Tensor x, Tensor mask, boolean returnSequences, int stateSize) {
+    throw outsideGraph("rnnStates");
+  }
+
+  /** Over padding, also returning the final states. */
+  public static WithStates rnnStates(Step2 step, Tensor x, Tensor mask, boolean returnSequences, int hSize, int cSize) {
+    throw outsideGraph("rnnStates");
+  }
+
   private static UnsupportedOperationException outsideGraph(String op) {
     return new UnsupportedOperationException(
         op + "(...) was called directly. Op functions only describe a graph: put the code in a"

@@ -5,6 +5,7 @@ import static dev.leibniz.dsl.Ops.addWeight;
 import static dev.leibniz.dsl.Ops.matmul;
 import static dev.leibniz.dsl.Ops.mul;
 import static dev.leibniz.dsl.Ops.rnn;
+import static dev.leibniz.dsl.Ops.rnnStates;
 import static dev.leibniz.dsl.Ops.sigmoid;
 import static dev.leibniz.dsl.Ops.slice;
 import static dev.leibniz.dsl.Ops.sub;
@@ -15,6 +16,7 @@ import dev.leibniz.dsl.Build;
 import dev.leibniz.dsl.Call;
 import dev.leibniz.dsl.Init;
 import dev.leibniz.dsl.Layer;
+import dev.leibniz.dsl.Ops.WithState;
 import dev.leibniz.dsl.Shape;
 import dev.leibniz.dsl.Tensor;
 import dev.leibniz.dsl.Variable;
@@ -72,6 +74,21 @@ public final class GRU {
   @Call
   public Tensor call(Tensor x) {
     return rnn(this::step, x, returnSequences, units);
+  }
+
+  /**
+   * Keras's {@code return_state=True}: the output and the final state {@code h}, e.g. a seq2seq
+   * encoder's ({@code WithState s = encoder.withState(x);} then {@code s.h()}).
+   */
+  @Call
+  public WithState withState(Tensor x) {
+    return rnnStates(this::step, x, returnSequences, units);
+  }
+
+  /** From the state {@code h0} instead of zeros (Keras's {@code initial_state}), e.g. a seq2seq decoder. */
+  @Call
+  public Tensor from(Tensor x, Tensor h0) {
+    return rnn(this::step, x, returnSequences, h0);
   }
 
   /**

@@ -5,6 +5,7 @@ import static dev.leibniz.dsl.Ops.addWeight;
 import static dev.leibniz.dsl.Ops.matmul;
 import static dev.leibniz.dsl.Ops.mul;
 import static dev.leibniz.dsl.Ops.rnn;
+import static dev.leibniz.dsl.Ops.rnnStates;
 import static dev.leibniz.dsl.Ops.sigmoid;
 import static dev.leibniz.dsl.Ops.slice;
 import static dev.leibniz.dsl.Ops.tanh;
@@ -13,6 +14,7 @@ import dev.leibniz.dsl.Build;
 import dev.leibniz.dsl.Call;
 import dev.leibniz.dsl.Init;
 import dev.leibniz.dsl.Layer;
+import dev.leibniz.dsl.Ops.WithStates;
 import dev.leibniz.dsl.Shape;
 import dev.leibniz.dsl.Tensor;
 import dev.leibniz.dsl.Variable;
@@ -69,6 +71,21 @@ public final class LSTM {
   @Call
   public Tensor call(Tensor x) {
     return rnn(this::step, x, returnSequences, units, units);
+  }
+
+  /**
+   * Keras's {@code return_state=True}: the output and the final {@code h} and {@code c}, e.g. a
+   * seq2seq encoder's ({@code WithStates s = encoder.withStates(x);} then {@code s.h()}, {@code s.c()}).
+   */
+  @Call
+  public WithStates withStates(Tensor x) {
+    return rnnStates(this::step, x, returnSequences, units, units);
+  }
+
+  /** From the states {@code h0} and {@code c0} instead of zeros (Keras's {@code initial_state}), e.g. a seq2seq decoder. */
+  @Call
+  public Tensor from(Tensor x, Tensor h0, Tensor c0) {
+    return rnn(this::step, x, returnSequences, h0, c0);
   }
 
   /**

@@ -45,7 +45,16 @@ final class Rnn {
 
   /** A loop's forward: the layer's output, and what its backward needs. */
   record Loop(Operand<TFloat32> output, List<Operand<TFloat32>> states, Operand<TFloat32> x, Operand<TFloat32> mask,
-      boolean sequences, Part record, List<Operand<?>> saved, Operand<TInt32> steps) implements Forward {}
+      boolean sequences, Part record, List<Operand<?>> saved, Operand<TInt32> steps) implements Forward {
+    /** The output, then the final states (Keras's {@code return_state}). */
+    @Override
+    public List<Operand<TFloat32>> outputs() {
+      List<Operand<TFloat32>> all = new ArrayList<>();
+      all.add(output);
+      all.addAll(states);
+      return all;
+    }
+  }
 
   /** One build of the forward step in a body: the new states, what is saved per step, and how to rebuild the record. */
   private record StepBuilt(List<Operand<TFloat32>> next, List<Operand<?>> toSave, Part record) {}
@@ -58,8 +67,9 @@ final class Rnn {
   // body is built first in a scratch graph to learn that, then for real.
 
   @SuppressWarnings("unchecked")
-  static Loop forward(TfGraph outer, Operand<TFloat32> x, Operand<TFloat32> mask, int[] stateSizes, boolean sequences,
-      Tf.Step step) {
+  /** The loop from zero states of {@code stateSizes}, or (sizes null) from {@code initial}. */
+  static Loop forward(TfGraph outer, Operand<TFloat32> x, Operand<TFloat32> mask, int[] stateSizes,
+      List<Operand<TFloat32>> initial, boolean sequences, Tf.Step step) {
     if (x.shape().numDimensions() != 3) {
       throw new IllegalArgumentException("a recurrent layer expects [batch, steps, features], got shape " + x.shape());
     }
@@ -67,16 +77,24 @@ final class Rnn {
     Operand<TInt32> shape = o.shape(x);
     Operand<TInt32> batch = scalarAt(o, shape, 0);
     Operand<TInt32> steps = scalarAt(o, shape, 1);
-    int stateCount = stateSizes.length;
+    int stateCount = stateSizes != null ? stateSizes.length : initial.size();
     List<Shape> stateShapes = new ArrayList<>();
-    for (int size : stateSizes) {
-      stateShapes.add(Shape.of(x.shape().size(0), size));
-    }
     List<Operand<?>> init = new ArrayList<>();
     init.add(o.constant(0));
     init.add(steps);
-    for (int size : stateSizes) {
-      init.add(o.fill(o.stack(List.of(batch, o.constant(size))), o.constant(0f)));
+    for (int s = 0; s < stateCount; s++) {
+      if (stateSizes != null) {
+        stateShapes.add(Shape.of(x.shape().size(0), stateSizes[s]));
+        init.add(o.fill(o.stack(List.of(batch, o.constant(stateSizes[s]))), o.constant(0f)));
+      } else {
+        Operand<TFloat32> given = initial.get(s);
+        if (given.shape().numDimensions() != 2) {
+          throw new IllegalArgumentException("a recurrent layer's initial state is [batch, units], got shape "
+              + given.shape());
+        }
+        stateShapes.add(given.shape());
+        init.add(given);
+      }
     }
     List<Output<?>> captures;
     try (Graph scratch = new Graph()) {
@@ -132,7 +150,7 @@ final class Rnn {
       Operand<?> sequenceList = lists.remove(lists.size() - 1);
       Operand<TFloat32> stacked = o.tensorListStack(sequenceList, elementShape(o, lastShape[0]), TFloat32.class);
       output = o.ensureShape(o.linalg.transpose(stacked, o.constant(new int[] {1, 0, 2})),
-          Shape.of(x.shape().size(0), x.shape().size(1), stateSizes[0]));
+          Shape.of(x.shape().size(0), x.shape().size(1), stateShapes.get(0).size(1)));
     }
     return new Loop(output, last, x, mask, sequences, record[0], lists, steps);
   }
@@ -170,16 +188,32 @@ final class Rnn {
    */
   @SuppressWarnings("unchecked")
   static Operand<TFloat32> backward(TfGraph outer, Loop fwd, Operand<TFloat32> dOutput, Tf.StepBackward step) {
+    return backward(outer, fwd, dOutput, List.of(), step).get(0);
+  }
+
+  /**
+   * The backward given the output's gradient and the final states' ({@code dFinal}, by state;
+   * null or absent: none): the gradients of {@code x} and of each initial state, in that order.
+   */
+  @SuppressWarnings("unchecked")
+  static List<Operand<TFloat32>> backward(TfGraph outer, Loop fwd, Operand<TFloat32> dOutput,
+      List<Operand<TFloat32>> dFinal, Tf.StepBackward step) {
     Ops o = outer.ops();
-    if (dOutput == null) {
-      return o.zerosLike(fwd.x());
+    if (dOutput == null && dFinal.stream().allMatch(java.util.Objects::isNull)) {
+      List<Operand<TFloat32>> none = new ArrayList<>();
+      none.add(o.zerosLike(fwd.x()));
+      fwd.states().forEach(st -> none.add(o.zerosLike(st)));
+      return none;
     }
     int stateCount = fwd.states().size();
     Shape xtShape = Shape.of(fwd.x().shape().size(0), fwd.x().shape().size(2));
     List<Operand<?>> init = new ArrayList<>();
     init.add(o.math.sub(fwd.steps(), o.constant(1)));
     for (int s = 0; s < stateCount; s++) {
-      init.add(s == 0 && !fwd.sequences() ? dOutput : o.zerosLike(fwd.states().get(s)));
+      Operand<TFloat32> d = s == 0 && !fwd.sequences() ? dOutput : null;
+      Operand<TFloat32> given = s < dFinal.size() ? dFinal.get(s) : null;
+      d = d == null ? given : given == null ? d : o.math.add(d, given);
+      init.add(d != null ? d : o.zerosLike(fwd.states().get(s)));
     }
     init.add(o.tensorListReserve(elementShape(o, xtShape), fwd.steps(), TFloat32.class));
     int firstList = 2 + stateCount;
@@ -246,7 +280,12 @@ final class Rnn {
       outer.addGradient(weights.get(w), o.ensureShape(sum, init.get(firstSum + w).shape()));
     }
     Operand<TFloat32> stacked = o.tensorListStack(result[1 + stateCount], elementShape(o, xtShape), TFloat32.class);
-    return o.ensureShape(o.linalg.transpose(stacked, o.constant(new int[] {1, 0, 2})), fwd.x().shape());
+    List<Operand<TFloat32>> grads = new ArrayList<>();
+    grads.add(o.ensureShape(o.linalg.transpose(stacked, o.constant(new int[] {1, 0, 2})), fwd.x().shape()));
+    for (int s = 0; s < stateCount; s++) {
+      grads.add(o.ensureShape((Operand<TFloat32>) result[1 + s], fwd.states().get(s).shape()));
+    }
+    return grads;
   }
 
   /** A saved value as the backward's body reads it: list {@code list}'s item at this step (element shape {@code shape}). */
@@ -281,7 +320,7 @@ final class Rnn {
       dStates.add((Operand<TFloat32>) in.get(1 + s));
     }
     List<Operand<TFloat32>> dOutputs = new ArrayList<>(dStates);
-    if (fwd.sequences()) {
+    if (fwd.sequences() && dOutput != null) {
       dOutputs.set(0, b.math.add(dStates.get(0), b.gather(body.capture(dOutput), i, b.constant(1))));
     }
     List<Operand<TFloat32>> dNext = dOutputs;

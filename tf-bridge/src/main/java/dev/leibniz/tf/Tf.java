@@ -94,7 +94,7 @@ public final class Tf {
    * first output) {@code [batch, units]}, or with {@code returnSequences} every step's {@code [batch, steps, units]}.
    */
   public Forward rnn(Operand<TFloat32> x, boolean returnSequences, int[] stateSizes, Step step) {
-    return Rnn.forward(graph, x, null, stateSizes, returnSequences, step);
+    return Rnn.forward(graph, x, null, stateSizes, null, returnSequences, step);
   }
 
   /**
@@ -103,12 +103,33 @@ public final class Tf {
    */
   public Forward rnn(Operand<TFloat32> x, Operand<TFloat32> mask, boolean returnSequences, int[] stateSizes,
       Step step) {
-    return Rnn.forward(graph, x, mask, stateSizes, returnSequences, step);
+    return Rnn.forward(graph, x, mask, stateSizes, null, returnSequences, step);
+  }
+
+  /** {@link #rnn} from the states {@code initial} (Keras's {@code initial_state}), each {@code [batch, units]}. */
+  public Forward rnn(Operand<TFloat32> x, boolean returnSequences, List<Operand<TFloat32>> initial, Step step) {
+    return Rnn.forward(graph, x, null, null, initial, returnSequences, step);
+  }
+
+  /** {@link #rnn} over padding from the states {@code initial}. */
+  public Forward rnn(Operand<TFloat32> x, Operand<TFloat32> mask, boolean returnSequences,
+      List<Operand<TFloat32>> initial, Step step) {
+    return Rnn.forward(graph, x, mask, null, initial, returnSequences, step);
   }
 
   /** The backward of {@link #rnn}: the gradient of {@code x}; the step's weight gradients are added to the graph. */
   public Operand<TFloat32> rnnBackward(Forward rnn, Operand<TFloat32> dOutput, StepBackward step) {
     return Rnn.backward(graph, (Rnn.Loop) rnn, dOutput, step);
+  }
+
+  /**
+   * The backward of {@link #rnn} given the gradients of its output and of its final states (null:
+   * none): the gradients of {@code x} and of each initial state, in that order.
+   */
+  public Gradients rnnBackward(Forward rnn, Operand<TFloat32> dOutput, List<Operand<TFloat32>> dFinal,
+      StepBackward step) {
+    List<Operand<TFloat32>> grads = Rnn.backward(graph, (Rnn.Loop) rnn, dOutput, dFinal, step);
+    return () -> grads;
   }
 
   // ---------------------------------------------------------------- arithmetic

@@ -169,7 +169,7 @@ final class Differentiator {
   }
 
   private void node(Node n, Region region) {
-    if (n.op() == Structure.CALL && outputAdjoints.containsKey(n.id())) {
+    if ((n.op() == Structure.CALL || n.op() == Structure.RNN) && outputAdjoints.containsKey(n.id())) {
       callBackward(n, region);
       return;
     }
@@ -213,7 +213,7 @@ final class Differentiator {
   private void callBackward(Node call, Region region) {
     Map<Integer, Integer> parts = outputAdjoints.remove(call.id());
     Origin previous = b.at(call.origin().asGradient());
-    int[] seeds = Structure.outputSeeds(call.attrs(), parts);
+    int[] seeds = Structure.outputSeeds(call, parts);
     List<Integer> args = new ArrayList<>();
     args.add(call.id());
     for (int s : seeds) {

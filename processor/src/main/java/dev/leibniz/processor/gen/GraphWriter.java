@@ -242,8 +242,9 @@ public final class GraphWriter {
       List<String> reserved = new ArrayList<>(GraphNames.RESERVED);
       if (fn.outputs() != null) {
         reserved.addAll(fn.outputs().names());
-        reserved.addAll(List.of("output", "outputs")); // the record's accessors of its outputs
       }
+      // the record's accessors of its outputs
+      List.of("output", "outputs").stream().filter(n -> !reserved.contains(n)).forEach(reserved::add);
       loopVars(body, reserved);
       Scope scope = new Scope(reserved);
       for (Node in : fn.inputs()) {

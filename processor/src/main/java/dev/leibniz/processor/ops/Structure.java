@@ -179,6 +179,9 @@ public final class Structure {
 
     @Override
     public String emit(List<String> args, Attrs attrs) {
+      if (attrs.has("indexed")) {
+        return args.get(0) + ".outputs().get(" + attrs.integer("index") + ")"; // a loop's output or final state
+      }
       return args.get(0) + "." + (attrs.has("component") ? attrs.string("component") : "output") + "()";
     }
 
@@ -194,11 +197,13 @@ public final class Structure {
     }
   };
 
-  /** The seeds of a call's outputs in order, {@link Op#ZERO} where an output got no adjoint. */
-  public static int[] outputSeeds(Attrs callAttrs, java.util.Map<Integer, Integer> byIndex) {
-    @SuppressWarnings("unchecked")
-    List<String> outputs = (List<String>) callAttrs.map().get("outputs");
-    int[] seeds = new int[outputs.size()];
+  /**
+   * The seeds of a call's outputs in order, {@link Op#ZERO} where an output got no adjoint; a
+   * loop's outputs are its output and its final states.
+   */
+  public static int[] outputSeeds(Node call, java.util.Map<Integer, Integer> byIndex) {
+    int count = call.attrs().strings("outputs").size() + (call.op() == RNN ? 1 : 0);
+    int[] seeds = new int[count];
     for (int i = 0; i < seeds.length; i++) {
       seeds[i] = byIndex.getOrDefault(i, Op.ZERO);
     }
@@ -210,6 +215,9 @@ public final class Structure {
    * present in {@code seeds}), and the adjoint it gives each input of the call.
    */
   public static int[] backwardOf(Builder b, Node call, List<Integer> args, int[] seeds) {
+    if (call.op() == RNN) {
+      return rnnBackwardOf(b, call, seeds);
+    }
     Attrs attrs = call.attrs();
     if (seeds.length > 1) {
       List<Boolean> present = new java.util.ArrayList<>();
@@ -247,20 +255,28 @@ public final class Structure {
   // ---------------------------------------------------------------- recurrent loops
 
   /**
-   * rnn(x) or rnn(x, mask): the loop op running this layer's {@code @Call} step over the steps of {@code x}
-   * (attributes "graph", "method", "inputs", "outputs" as a {@link #CALL}'s, "sequences" (Java
-   * code of returnSequences), "sizes" (Java code of each state's size)); its value is the loop's
+   * rnn(x[, mask][, initial states...]): the loop op running this layer's {@code @Call} step over
+   * the steps of {@code x} (attributes "graph", "method", "inputs", "outputs" as a {@link #CALL}'s,
+   * "sequences" (Java code of returnSequences), "masked", and "initial" (how many initial states are
+   * arguments) or "sizes" (Java code of each state's size, from zeros)); its value is the loop's
    * forward record. Its lambda hands the step's generated forward the loop body's graph.
    */
-  public static final Op RNN = new Plumbing("rnn", Structure::unknown,
-      (args, attrs) -> "tf.rnn(" + String.join(", ", args) + ", " + attrs.string("sequences") + ", new int[] {"
-          + String.join(", ", attrs.strings("sizes")) + "}, (stepTf, stepX, stepStates) -> $T{" + attrs.string("graph")
-          + "}." + attrs.string("method") + "(stepTf, layer, stepX" + stateArgs("stepStates", attrs) + "))",
+  public static final Op RNN = new Plumbing("rnn", Structure::unknown, Structure::emitRnn,
       attrs -> "dev.leibniz.tf.Forward", true);
 
+  private static String emitRnn(List<String> args, Attrs attrs) {
+    int from = attrs.bool("masked") ? 2 : 1;
+    String states = attrs.integer("initial") > 0
+        ? "$T{java.util.List}.of(" + String.join(", ", args.subList(from, args.size())) + ")"
+        : "new int[] {" + String.join(", ", attrs.strings("sizes")) + "}";
+    return "tf.rnn(" + String.join(", ", args.subList(0, from)) + ", " + attrs.string("sequences") + ", " + states
+        + ", (stepTf, stepX, stepStates) -> $T{" + attrs.string("graph") + "}." + attrs.string("method")
+        + "(stepTf, layer, stepX" + stateArgs("stepStates", attrs) + "))";
+  }
+
   /**
-   * The loop's output (rnn, x, or rnn, x, mask): its gradient is the loop's backward, which runs
-   * the step's generated backward (the mask gets none).
+   * The loop's output (rnn, then the loop's arguments): its gradient is the loop's backward, which
+   * runs the step's generated backward (the mask gets none).
    */
   public static final Op RNN_OUTPUT = new Op("rnnOutput") {
     @Override
@@ -276,26 +292,88 @@ public final class Structure {
     @Override
     public int[] vjp(Builder b, Node node, int g) {
       Node loop = b.get(node.arg(0));
-      String hint = "d" + GraphNames.capitalize(b.hint(node.arg(1)));
+      int[] seeds = new int[1 + loop.attrs().strings("outputs").size()];
+      java.util.Arrays.fill(seeds, Op.ZERO);
+      seeds[0] = g;
+      int[] fromArgs = rnnBackwardOf(b, loop, seeds);
       int[] grads = new int[node.args().size()];
-      java.util.Arrays.fill(grads, Op.ZERO);
-      grads[1] = b.node(RNN_BACKWARD, List.of(loop.id(), g), loop.attrs(), hint);
+      grads[0] = Op.ZERO;
+      System.arraycopy(fromArgs, 0, grads, 1, fromArgs.length);
       return grads;
     }
   };
 
-  /** rnnBackward(rnn, dOutput): the gradient of the loop's input; the step's weight gradients go to the graph. */
-  static final Op RNN_BACKWARD = new Plumbing("rnnBackward", Structure::unknown,
-      (args, attrs) -> "tf.rnnBackward(" + args.get(0) + ", " + args.get(1) + ", (stepTf, stepFwd, stepGrads) -> $T{"
-          + attrs.string("graph") + "}." + GraphNames.backwardMethod(attrs.string("method")) + "(stepTf, layer, ($T{"
-          + attrs.string("graph") + "." + GraphNames.forwardRecord(attrs.string("method")) + "}) stepFwd"
-          + stateArgs("stepGrads", attrs) + ").asList())",
-      attrs -> null);
+  /**
+   * The loop's backward given the seeds of its output and final states ({@link Op#ZERO}: none),
+   * and the gradient it gives each of the loop's arguments (none for the mask).
+   */
+  static int[] rnnBackwardOf(Builder b, Node loop, int[] seeds) {
+    Attrs attrs = loop.attrs();
+    String hint = b.hint(loop.arg(0));
+    int[] grads = new int[loop.args().size()];
+    java.util.Arrays.fill(grads, Op.ZERO);
+    boolean onlyOutput = attrs.integer("initial") == 0
+        && java.util.Arrays.stream(seeds, 1, seeds.length).allMatch(d -> d == Op.ZERO);
+    if (onlyOutput) {
+      grads[0] = b.node(RNN_BACKWARD, List.of(loop.id(), seeds[0]), attrs, GraphNames.gradientOf(hint));
+      return grads;
+    }
+    List<Boolean> present = new java.util.ArrayList<>();
+    List<Integer> args = new java.util.ArrayList<>();
+    args.add(loop.id());
+    for (int d : seeds) {
+      present.add(d != Op.ZERO);
+      if (d != Op.ZERO) {
+        args.add(d);
+      }
+    }
+    int all = b.node(RNN_BACKWARD, args, attrs.with("present", present), "grads" + GraphNames.capitalize(hint));
+    grads[0] = b.node(RNN_GRADIENT, List.of(all), Attrs.of("index", 0), GraphNames.gradientOf(hint));
+    int from = attrs.bool("masked") ? 2 : 1;
+    for (int k = from; k < grads.length; k++) {
+      grads[k] = b.node(RNN_GRADIENT, List.of(all), Attrs.of("index", 1 + k - from),
+          GraphNames.gradientOf(b.hint(loop.arg(k))));
+    }
+    return grads;
+  }
+
+  /**
+   * rnnBackward(rnn, seeds...): the gradient of the loop's input, or (attribute "present": which of
+   * the output's and final states' seeds are given) the list of the gradients of the input and of the
+   * initial states. The step's weight gradients go to the graph.
+   */
+  static final Op RNN_BACKWARD = new Plumbing("rnnBackward", Structure::unknown, Structure::emitRnnBackward,
+      attrs -> attrs.has("present") ? "dev.leibniz.tf.Gradients" : null);
+
+  private static String emitRnnBackward(List<String> args, Attrs attrs) {
+    String step = "(stepTf, stepFwd, stepGrads) -> $T{" + attrs.string("graph") + "}."
+        + GraphNames.backwardMethod(attrs.string("method")) + "(stepTf, layer, ($T{" + attrs.string("graph") + "."
+        + GraphNames.forwardRecord(attrs.string("method")) + "}) stepFwd" + stateArgs("stepGrads", attrs)
+        + ").asList()";
+    if (!attrs.has("present")) {
+      return "tf.rnnBackward(" + args.get(0) + ", " + args.get(1) + ", " + step + ")";
+    }
+    List<String> seeds = withNulls(args, attrs).subList(1, 1 + presentCount(attrs)); // output's, then final states'
+    List<String> finals = seeds.subList(1, seeds.size());
+    String dFinal = finals.stream().allMatch("null"::equals) ? "$T{java.util.List}.of()"
+        : "$T{java.util.Arrays}.asList(" + String.join(", ", finals) + ")";
+    return "tf.rnnBackward(" + args.get(0) + ", " + seeds.get(0) + ", " + dFinal + ", " + step + ")";
+  }
+
+  private static int presentCount(Attrs attrs) {
+    @SuppressWarnings("unchecked")
+    List<Boolean> present = (List<Boolean>) attrs.map().get("present");
+    return present.size();
+  }
+
+  /** One gradient (attribute "index") of a loop's backward list. */
+  static final Op RNN_GRADIENT = new Plumbing("rnnGradient", Structure::unknown,
+      (args, attrs) -> args.get(0) + ".asList().get(" + attrs.integer("index") + ")", attrs -> null);
 
   /** {@code , list.get(0), list.get(1)}: one argument per state. */
   private static String stateArgs(String list, Attrs attrs) {
     StringBuilder out = new StringBuilder();
-    for (int i = 0; i < attrs.strings("sizes").size(); i++) {
+    for (int i = 0; i < attrs.strings("outputs").size(); i++) {
       out.append(", ").append(list).append(".get(").append(i).append(")");
     }
     return out.toString();

@@ -553,6 +553,9 @@ public final class BodyParser {
       if (name.equals("rnn") && (receiver == null ? imported(name) : isOpsClass(receiver))) {
         return rnn(at, call);
       }
+      if (isRnnStates(call)) {
+        throw report(at, Message.RECORD_FOR_TENSOR, call, "WithState(s)", "var s = " + call + "; then s.output()");
+      }
       boolean onThis = receiver == null || (receiver instanceof IdentifierTree r && r.getName().contentEquals("this"));
       if (onThis) {
         ExecutableElement own = ownCall(name, call.getArguments().size());
@@ -656,13 +659,49 @@ public final class BodyParser {
   }
 
   /**
-   * {@code rnn(this::step, x, returnSequences, sizes...)}: the loop op running this layer's own
-   * {@code @Call} step (its generated forward and backward) over the steps of {@code x}.
+   * {@code rnn(this::step, x, [mask,] returnSequences, sizes... | initial states...)}: the loop op
+   * running this layer's own {@code @Call} step (its generated forward and backward) over the steps
+   * of {@code x}; its output.
    */
   private int rnn(TreePath at, MethodInvocationTree call) {
+    int loop = rnnLoop(at, call);
+    List<Integer> outputArgs = new ArrayList<>();
+    outputArgs.add(loop);
+    outputArgs.addAll(b.get(loop).args());
+    return b.node(Structure.RNN_OUTPUT, outputArgs, Attrs.NONE, b.get(loop).attrs().string("method") + "s");
+  }
+
+  /** {@code rnnStates(...)}: the loop's output and final states, as the record {@code Ops.WithState(s)}. */
+  private Scope.RecordVar rnnStates(TreePath at, MethodInvocationTree call) {
+    int loop = rnnLoop(at, call);
+    boolean two = b.get(loop).attrs().strings("outputs").size() == 2;
+    List<String> names = two ? List.of("output", "h", "c") : List.of("output", "h");
+    List<Integer> outputArgs = new ArrayList<>();
+    outputArgs.add(loop);
+    outputArgs.addAll(b.get(loop).args());
+    java.util.LinkedHashMap<String, Integer> components = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      components.put(names.get(i), b.node(Structure.OUTPUT, outputArgs, Attrs.of("component", names.get(i),
+          "index", i, "indexed", true), names.get(i)));
+    }
+    return new Scope.RecordVar(Annotations.OPS + (two ? ".WithStates" : ".WithState"), components);
+  }
+
+  /** Whether {@code call} is the DSL's {@code rnnStates}. */
+  private boolean isRnnStates(MethodInvocationTree call) {
+    ExpressionTree select = call.getMethodSelect();
+    if (select instanceof IdentifierTree id) {
+      return id.getName().contentEquals("rnnStates") && imported("rnnStates");
+    }
+    return select instanceof MemberSelectTree ms && ms.getIdentifier().contentEquals("rnnStates")
+        && isOpsClass(ms.getExpression());
+  }
+
+  /** The loop node of an {@code rnn} or {@code rnnStates} call: its arguments x, [mask,] [initial states]. */
+  private int rnnLoop(TreePath at, MethodInvocationTree call) {
     List<? extends ExpressionTree> args = call.getArguments();
     boolean masked = args.size() > 3 && isTensorExpression(new TreePath(at, args.get(2)));
-    int first = masked ? 4 : 3; // the first state size
+    int first = masked ? 4 : 3; // the first state size or initial state
     int states = args.size() - first;
     if (states < 1 || !(args.get(0) instanceof MemberReferenceTree ref)
         || !ref.getQualifierExpression().toString().equals("this")) {
@@ -674,9 +713,11 @@ public final class BodyParser {
       throw report(new TreePath(at, ref), Message.RNN_STEP, call);
     }
     List<String> outputs = Annotations.tensorRecord(step.getReturnType());
-    int returned = outputs == null ? 1 : outputs.size();
-    if (returned != states) {
-      throw report(new TreePath(at, ref), Message.RNN_STATES, stepName, states, returned);
+    if (outputs == null) {
+      outputs = List.of(step.getParameters().get(1).getSimpleName().toString());
+    }
+    if (outputs.size() != states) {
+      throw report(new TreePath(at, ref), Message.RNN_STATES, stepName, states, outputs.size());
     }
     List<Integer> inputs = new ArrayList<>();
     inputs.add(tensor(new TreePath(at, args.get(1))));
@@ -684,22 +725,21 @@ public final class BodyParser {
       inputs.add(tensor(new TreePath(at, args.get(2))));
     }
     JavaExpr sequences = condition(new TreePath(at, args.get(first - 1)));
+    boolean initial = isTensorExpression(new TreePath(at, args.get(first)));
     List<String> sizes = new ArrayList<>();
     for (int i = first; i < args.size(); i++) {
-      sizes.add(integral(new TreePath(at, args.get(i))).code());
+      if (initial) {
+        inputs.add(tensor(new TreePath(at, args.get(i))));
+      } else {
+        sizes.add(integral(new TreePath(at, args.get(i))).code());
+      }
     }
     List<String> params = new ArrayList<>();
     step.getParameters().forEach(p -> params.add(p.getSimpleName().toString()));
     Attrs attrs = Attrs.of("graph", info.graphName(), "method", stepName, "inputs", List.copyOf(params),
-        "sequences", sequences.code(), "sizes", List.copyOf(sizes));
-    if (outputs != null) {
-      attrs = attrs.with("outputs", List.copyOf(outputs));
-    }
-    int loop = b.node(Structure.RNN, inputs, attrs, stepName + "Loop");
-    List<Integer> outputArgs = new ArrayList<>();
-    outputArgs.add(loop);
-    outputArgs.addAll(inputs);
-    return b.node(Structure.RNN_OUTPUT, outputArgs, Attrs.NONE, stepName + "s");
+        "outputs", List.copyOf(outputs), "sequences", sequences.code(), "sizes", List.copyOf(sizes),
+        "masked", masked, "initial", initial ? states : 0);
+    return b.node(Structure.RNN, inputs, attrs, stepName + "Loop");
   }
 
   /** {@code sublayer.call(x)} on a layer field, or {@code Other.fn(x)} on a class's static @Call: its output. */
@@ -808,7 +848,8 @@ public final class BodyParser {
     if (e instanceof IdentifierTree id) {
       return scope.lookup(id.getName().toString()) instanceof Scope.RecordVar;
     }
-    return e instanceof MethodInvocationTree call && returnsRecord(calleeOf(new TreePath(init, call), call));
+    return e instanceof MethodInvocationTree call
+        && (isRnnStates(call) || returnsRecord(calleeOf(new TreePath(init, call), call)));
   }
 
   /** The {@code @Call} method a call names (own or another class's), or null. */
@@ -867,6 +908,9 @@ public final class BodyParser {
 
   /** A call of a record-returning @Call: an own method inlined, or another graph's with one output per component. */
   private Scope.RecordVar recordCall(TreePath at, MethodInvocationTree call) {
+    if (isRnnStates(call)) {
+      return rnnStates(at, call);
+    }
     ExecutableElement callee = calleeOf(at, call);
     if (!returnsRecord(callee)) {
       return null;
