@@ -3,6 +3,7 @@ package dev.leibniz.training;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.leibniz.Model;
+import dev.leibniz.examples.AddingLstm;
 import dev.leibniz.examples.AddingTransformer;
 import dev.leibniz.examples.CharLanguageModel;
 import dev.leibniz.examples.Seq2SeqReversal;
@@ -19,6 +20,18 @@ class SequenceModelsTest {
   void transformerLearnsTheAddingProblemOverVariableLengths() {
     AddingTransformer.Result r = AddingTransformer.train(10000, 2, 50, 200, false);
     assertTrue(r.meanMse() > 0.15, "the mean's error " + r.meanMse());
+    assertTrue(r.testMse() < 0.05, "test mean squared error " + r.testMse() + " (the mean: " + r.meanMse() + ")");
+    assertTrue(r.shorterMse() < 0.05, "mean squared error on 50-80 steps " + r.shorterMse());
+  }
+
+  /**
+   * A bidirectional LSTM on the same task, padding skipped through Masking (each direction reads the
+   * real steps only): 10 epochs of 10,000 sequences (about 55 s) reach a test mean squared error of
+   * 0.0045 (measured; the loss leaves the mean's after epoch 5); asserted below 0.05, also on 50-80 steps.
+   */
+  @Test
+  void bidirectionalLstmLearnsTheAddingProblemOverVariableLengths() {
+    AddingTransformer.Result r = AddingLstm.train(10000, 10, 32, false);
     assertTrue(r.testMse() < 0.05, "test mean squared error " + r.testMse() + " (the mean: " + r.meanMse() + ")");
     assertTrue(r.shorterMse() < 0.05, "mean squared error on 50-80 steps " + r.shorterMse());
   }
