@@ -265,6 +265,9 @@ class LayerGradientsTest {
             s(d(2, 4, 3)), false, false),
         new Case("MultiHeadAttention(2, 3): [2,4,5] attends to [2,6,4]", new MultiHeadAttention(2, 3),
             MultiHeadAttention_Graph.LAYER, s(d(2, 4, 5), d(2, 6, 4)), false, false),
+        new Case("MultiHeadAttention(2, 3), attention dropout 0.4 in training",
+            new MultiHeadAttention(2, 3).withDropout(0.4), MultiHeadAttention_Graph.LAYER, s(d(2, 3, 4), d(2, 5, 4)),
+            true, false),
         new Case("MultiHeadAttention(3, 2, valueDim 4), causal", new MultiHeadAttention(3, 2, 4, true),
             MultiHeadAttention_Graph.LAYER, s(d(2, 4, 3), d(2, 4, 3)), false, false),
         new Case("MultiHeadAttention(2, 3), causal, padding mask", new Attention.Padded(new MultiHeadAttention(2, 3)

@@ -22,6 +22,7 @@ import dev.leibniz.layers.Flatten;
 import dev.leibniz.layers.LSTM;
 import dev.leibniz.layers.LSTM_Graph;
 import dev.leibniz.layers.MaxPooling2D;
+import dev.leibniz.layers.MultiHeadAttention;
 import dev.leibniz.layers.SimpleRNN;
 import dev.leibniz.optimizers.Optimizers;
 import dev.leibniz.tf.Tensors;
@@ -146,6 +147,30 @@ class LayersTest {
       assertTrue(summary.contains(" max_pooling2d (MaxPooling2D)       (None, 3, 3, 4)                   0"), summary);
       assertTrue(summary.contains("(None, 36)"), summary);
     }
+  }
+
+  /** Attention dropout acts in training steps only: predict gives what the same weights without dropout give. */
+  @Test
+  void attentionDropoutIsOffInInference() {
+    float[] x = new float[2 * 4 * 3];
+    Random random = new Random(3);
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) random.nextGaussian();
+    }
+    float[][] out = new float[2][];
+    try (Model plain = attention(new MultiHeadAttention(2, 3));
+        Model dropping = attention(new MultiHeadAttention(2, 3).withDropout(0.5))) {
+      dropping.setWeights(plain.getWeights());
+      out[0] = plain.predict(List.of(Data.of(x, 4, 3)), 8).get(0).values();
+      out[1] = dropping.predict(List.of(Data.of(x, 4, 3)), 8).get(0).values();
+    }
+    assertArrayEquals(out[0], out[1], 1e-6f);
+    assertThrows(IllegalArgumentException.class, () -> new MultiHeadAttention(2, 3).withDropout(1.0));
+  }
+
+  private static Model attention(MultiHeadAttention layer) {
+    Symbol x = Functional.input(4, 3);
+    return Functional.model(x, Functional.apply(layer, x, x)).seed(1).build(4, 3);
   }
 
   /** The loop is one op whatever the length: the forward and backward of LSTM(16) at 5 and at 500 steps are the same size. */

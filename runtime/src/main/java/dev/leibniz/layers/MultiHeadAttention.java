@@ -2,6 +2,7 @@ package dev.leibniz.layers;
 
 import static dev.leibniz.dsl.Ops.add;
 import static dev.leibniz.dsl.Ops.addWeight;
+import static dev.leibniz.dsl.Ops.dropout;
 import static dev.leibniz.dsl.Ops.expandDims;
 import static dev.leibniz.dsl.Ops.lowerTriangle;
 import static dev.leibniz.dsl.Ops.matmul;
@@ -37,7 +38,8 @@ import dev.leibniz.dsl.Weight;
  * <p>Masks as Keras's: {@code masked(query, value, valueMask)} takes {@code [batch, S]}, 1 at real
  * steps and 0 at padding (what Keras derives from {@code Embedding(mask_zero=True)}); a masked
  * score gets -1e9 added before the softmax, as Keras's. {@link #withCausalMask()} lets step t
- * attend only to steps up to t (Keras's {@code use_causal_mask=True}). No attention dropout.
+ * attend only to steps up to t (Keras's {@code use_causal_mask=True}). {@link #withDropout(double)}
+ * drops attention weights in training steps (Keras's {@code dropout}; 0 by default).
  */
 @Layer
 public final class MultiHeadAttention {
@@ -49,6 +51,8 @@ public final class MultiHeadAttention {
   final int valueDim;
   final boolean causal;
   final double scale;
+  /** The rate at which training steps drop attention weights (Keras's {@code dropout}). */
+  final double dropoutRate;
 
   @Weight Variable queryKernel;
   @Weight Variable queryBias;
@@ -60,10 +64,18 @@ public final class MultiHeadAttention {
   @Weight Variable outputBias;
 
   public MultiHeadAttention(int numHeads, int keyDim, int valueDim, boolean causal) {
+    this(numHeads, keyDim, valueDim, causal, 0.0);
+  }
+
+  private MultiHeadAttention(int numHeads, int keyDim, int valueDim, boolean causal, double dropoutRate) {
     if (numHeads <= 0 || keyDim <= 0 || valueDim <= 0) {
       throw new IllegalArgumentException("MultiHeadAttention needs positive numHeads, keyDim and valueDim, got "
           + numHeads + ", " + keyDim + " and " + valueDim);
     }
+    if (!(dropoutRate >= 0 && dropoutRate < 1)) {
+      throw new IllegalArgumentException("MultiHeadAttention's dropout rate must be in [0, 1), got " + dropoutRate);
+    }
+    this.dropoutRate = dropoutRate;
     this.numHeads = numHeads;
     this.keyDim = keyDim;
     this.valueDim = valueDim;
@@ -78,7 +90,12 @@ public final class MultiHeadAttention {
 
   /** This layer's configuration with the causal mask on (a new, unbuilt layer). */
   public MultiHeadAttention withCausalMask() {
-    return new MultiHeadAttention(numHeads, keyDim, valueDim, true);
+    return new MultiHeadAttention(numHeads, keyDim, valueDim, true, dropoutRate);
+  }
+
+  /** This layer's configuration dropping attention weights at {@code rate} in training (a new, unbuilt layer). */
+  public MultiHeadAttention withDropout(double rate) {
+    return new MultiHeadAttention(numHeads, keyDim, valueDim, causal, rate);
   }
 
   @Build
@@ -141,7 +158,11 @@ public final class MultiHeadAttention {
   Tensor attend(Tensor scores, Tensor value) {
     Tensor v = add(splitLast(matmul(value, reshape(valueKernel, -1, numHeads * valueDim)), numHeads, valueDim),
         valueBias);
-    Tensor heads = matmul(softmax(scores), transpose(v, 0, 2, 1, 3));
+    Tensor weights = softmax(scores);
+    if (dropoutRate > 0) {
+      weights = dropout(weights, dropoutRate);
+    }
+    Tensor heads = matmul(weights, transpose(v, 0, 2, 1, 3));
     Tensor merged = mergeLast(transpose(heads, 0, 2, 1, 3));
     return add(matmul(merged, reshape(outputKernel, numHeads * valueDim, -1)), outputBias);
   }
