@@ -1,8 +1,10 @@
 package dev.leibniz.e2e;
 
 import static dev.leibniz.dsl.Ops.lowerTriangle;
+import static dev.leibniz.dsl.Ops.matmul;
 import static dev.leibniz.dsl.Ops.onesLike;
 import static dev.leibniz.dsl.Ops.take;
+import static dev.leibniz.dsl.Ops.transpose;
 
 import dev.leibniz.dsl.Call;
 import dev.leibniz.dsl.Layer;
@@ -29,6 +31,17 @@ final class Attention {
     @Call
     public Tensor call(Tensor x) {
       return attention.masked(x, x, lowerTriangle(onesLike(take(x, 2, 0))));
+    }
+  }
+
+  /** Self-attention with Keras's attention_mask [batch, T, S] made inside: step t sees steps up to t. */
+  @Layer
+  public static final class StepMasked {
+    final MultiHeadAttention attention = new MultiHeadAttention(2, 3);
+
+    @Call
+    public Tensor call(Tensor x) {
+      return attention.attentionMasked(x, x, lowerTriangle(onesLike(matmul(x, transpose(x, 0, 2, 1)))));
     }
   }
 

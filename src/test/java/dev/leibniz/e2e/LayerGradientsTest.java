@@ -270,6 +270,8 @@ class LayerGradientsTest {
             true, false),
         new Case("MultiHeadAttention(3, 2, valueDim 4), causal", new MultiHeadAttention(3, 2, 4, true),
             MultiHeadAttention_Graph.LAYER, s(d(2, 4, 3), d(2, 4, 3)), false, false),
+        new Case("MultiHeadAttention(2, 3), attention mask [batch, T, S]", new Attention.StepMasked(),
+            Attention_StepMasked_Graph.LAYER, s(d(2, 4, 3)), false, false),
         new Case("MultiHeadAttention(2, 3), causal, padding mask", new Attention.Padded(new MultiHeadAttention(2, 3)
             .withCausalMask()), Attention_Padded_Graph.LAYER, s(d(2, 5, 4)), false, false),
         new Case("a sublayer with two outputs, both used", new Records.BothHeads(), Records_BothHeads_Graph.LAYER,

@@ -36,7 +36,9 @@ import dev.leibniz.dsl.Weight;
  * layer's {@code query_dense}, {@code key_dense}, {@code value_dense} and {@code output_dense}.
  *
  * <p>Masks as Keras's: {@code masked(query, value, valueMask)} takes {@code [batch, S]}, 1 at real
- * steps and 0 at padding (what Keras derives from {@code Embedding(mask_zero=True)}); a masked
+ * steps and 0 at padding (what Keras derives from {@code Embedding(mask_zero=True)});
+ * {@code attentionMasked(query, value, attentionMask)} takes Keras's {@code attention_mask}
+ * {@code [batch, T, S]}; a masked
  * score gets -1e9 added before the softmax, as Keras's. {@link #withCausalMask()} lets step t
  * attend only to steps up to t (Keras's {@code use_causal_mask=True}). {@link #withDropout(double)}
  * drops attention weights in training steps (Keras's {@code dropout}; 0 by default).
@@ -138,6 +140,20 @@ public final class MultiHeadAttention {
   public Tensor masked(Tensor query, Tensor value, Tensor valueMask) {
     Tensor scores = scores(query, value);
     Tensor mask = expandDims(expandDims(valueMask, 1), 1);
+    if (causal) {
+      mask = mul(mask, lowerTriangle(onesLike(scores)));
+    }
+    return attend(add(scores, mul(sub(1.0, mask), MASKED)), value);
+  }
+
+  /**
+   * As {@link #call(Tensor, Tensor)} with Keras's {@code attention_mask} {@code [batch, T, S]}: 1 where
+   * query step t may attend to value step s, 0 where not (with the causal mask too, where set).
+   */
+  @Call
+  public Tensor attentionMasked(Tensor query, Tensor value, Tensor attentionMask) {
+    Tensor scores = scores(query, value);
+    Tensor mask = expandDims(attentionMask, 1);
     if (causal) {
       mask = mul(mask, lowerTriangle(onesLike(scores)));
     }
