@@ -40,6 +40,9 @@ final class Rnn {
   /** Null in the record. */
   private record Absent() implements Part {}
 
+  /** Columns {@code [offset, offset + width)} of the list of packed values (list 0), {@code [batch, width]}. */
+  private record Packed(int offset, int width, Shape shape) implements Part {}
+
   /** A record (a sublayer's forward) of parts. */
   private record Nested(Class<?> type, List<Part> parts) implements Part {}
 
@@ -166,7 +169,7 @@ final class Rnn {
           + ", got " + next.size());
     }
     List<Operand<?>> toSave = new ArrayList<>();
-    Part record = flatten(f, body, toSave);
+    Part record = pack(flatten(f, body, toSave), toSave, b);
     if (mask != null) {
       // Keras's masking: at a padded step every state (and so the output) stays what it was.
       Operand<TBool> keep = keep(body, mask, i);
@@ -391,6 +394,57 @@ final class Rnn {
     return o.reshape(o.slice(shape, o.constant(new int[] {d}), o.constant(new int[] {1})), o.constant(new int[0]));
   }
 
+  /**
+   * The per-step values that are {@code [batch, n]} floats (all of a recurrent cell's, usually)
+   * concatenated into one, saved in one list: one write per step and one read back, where each
+   * list costs the loop its own plumbing ops at every step. {@code toSave} becomes the pack (if
+   * any) and the others; the parts are renumbered to match.
+   */
+  @SuppressWarnings("unchecked")
+  private static Part pack(Part record, List<Operand<?>> toSave, Ops b) {
+    List<Integer> packable = new ArrayList<>();
+    for (int k = 0; k < toSave.size(); k++) {
+      Shape shape = toSave.get(k).shape();
+      if (toSave.get(k).type() == TFloat32.class && shape.numDimensions() == 2 && shape.size(1) > 0) {
+        packable.add(k);
+      }
+    }
+    if (packable.size() < 2) {
+      return record;
+    }
+    Map<Integer, Part> moved = new java.util.HashMap<>();
+    List<Operand<TFloat32>> columns = new ArrayList<>();
+    List<Operand<?>> rest = new ArrayList<>();
+    int offset = 0;
+    for (int k = 0; k < toSave.size(); k++) {
+      Shape shape = toSave.get(k).shape();
+      if (packable.contains(k)) {
+        columns.add((Operand<TFloat32>) toSave.get(k));
+        moved.put(k, new Packed(offset, (int) shape.size(1), shape));
+        offset += (int) shape.size(1);
+      } else {
+        moved.put(k, new Saved(1 + rest.size(), shape));
+        rest.add(toSave.get(k));
+      }
+    }
+    toSave.clear();
+    toSave.add(b.concat(columns, b.constant(1)));
+    toSave.addAll(rest);
+    return renumber(record, moved);
+  }
+
+  private static Part renumber(Part part, Map<Integer, Part> moved) {
+    if (part instanceof Saved saved) {
+      return moved.get(saved.list());
+    }
+    if (part instanceof Nested n) {
+      List<Part> parts = new ArrayList<>();
+      n.parts().forEach(p -> parts.add(renumber(p, moved)));
+      return new Nested(n.type(), parts);
+    }
+    return part;
+  }
+
   /** The record's values, as parts; those that change per step appended to {@code toSave}. */
   private static Part flatten(Object value, TfGraph body, List<Operand<?>> toSave) {
     if (value == null) {
@@ -425,6 +479,7 @@ final class Rnn {
         + ": a step with a loop inside it cannot run in a recurrent layer's loop");
   }
 
+  @SuppressWarnings("unchecked")
   private static Object rebuild(Part part, TfGraph body, Residuals residuals) {
     if (part instanceof Absent) {
       return null;
@@ -434,6 +489,12 @@ final class Rnn {
     }
     if (part instanceof Saved s) {
       return residuals.get(s.list(), s.shape());
+    }
+    if (part instanceof Packed p) {
+      Ops b = body.ops();
+      Operand<TFloat32> all = (Operand<TFloat32>) residuals.get(0, Shape.of(p.shape().size(0), -1));
+      return b.ensureShape(b.slice(all, b.constant(new int[] {0, p.offset()}), b.constant(new int[] {-1, p.width()})),
+          p.shape());
     }
     Nested n = (Nested) part;
     Object[] args = new Object[n.parts().size()];
