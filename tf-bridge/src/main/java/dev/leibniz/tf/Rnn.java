@@ -20,7 +20,7 @@ import org.tensorflow.types.family.TType;
  * A recurrent layer's loop over the steps of a sequence {@code [batch, steps, features]}, as
  * Keras's {@code backend.rnn} and JAX's {@code scan}: one TensorFlow {@code While} whose body is
  * the layer's generated step, so the graph does not grow with the sequence and one graph runs
- * sequences of any length. What the step's backward reads is saved per step in tensor lists;
+ * sequences of any length. What the step's backward reads is saved per step in a tensor list;
  * the backward is a second {@code While}, from the last step to the first, whose body is the
  * step's generated backward: state gradients carried, weight gradients summed, the input's
  * gradient written one step at a time. Both cost time and memory linear in the length.
