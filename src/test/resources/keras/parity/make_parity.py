@@ -317,6 +317,11 @@ def weights():
     weights_case(out, "masking", keras.Sequential([
         keras.Input((6, 2)), keras.layers.Masking(), keras.layers.SimpleRNN(3, return_sequences=True),
         keras.layers.GlobalAveragePooling1D(), keras.layers.Dense(2)]), steps)
+    # TimeDistributed: a convnet on every frame of a short "video", then an LSTM over the frames.
+    weights_case(out, "time_distributed", keras.Sequential([
+        keras.Input((4, 6, 6, 2)), keras.layers.TimeDistributed(keras.layers.Conv2D(3, 3, activation="relu")),
+        keras.layers.TimeDistributed(keras.layers.Flatten()), keras.layers.LSTM(4), keras.layers.Dense(2)]),
+        rng.normal(size=(3, 4, 6, 6, 2)).astype(np.float32))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ import dev.leibniz.layers.Bidirectional;
 import dev.leibniz.layers.GRU;
 import dev.leibniz.layers.LSTM;
 import dev.leibniz.layers.MultiHeadAttention;
+import dev.leibniz.layers.TimeDistributed;
 import dev.leibniz.layers.SimpleRNN;
 import dev.leibniz.saving.KerasWeightsFile;
 import java.io.IOException;
@@ -107,6 +108,11 @@ final class KerasWeights {
       } else if (layer instanceof Bidirectional) {
         out.add(new Slot(path, names.get(i), false, List.of()));
         out.addAll(bidirectional(path, layer, variables));
+      } else if (layer instanceof TimeDistributed td) {
+        Object inner = td.layer();
+        boolean innerCell = inner instanceof LSTM || inner instanceof GRU || inner instanceof SimpleRNN;
+        out.add(new Slot(path, names.get(i), false, List.of()));
+        out.add(new Slot(path + "/layer", LayerGraphs.kerasName(inner), innerCell, variables));
       } else {
         out.add(new Slot(path, names.get(i), cell, variables));
       }

@@ -34,6 +34,9 @@ final class LayerGraphs {
 
   @SuppressWarnings("unchecked")
   static LayerGraph<Object> of(Object layer) {
+    if (layer instanceof dev.leibniz.layers.TimeDistributed) {
+      return TimeDistributedGraph.GRAPH; // a wrapper of any layer, written here rather than generated
+    }
     Object graph = GRAPHS.get(layer.getClass());
     if (graph instanceof RuntimeException e) {
       throw e;

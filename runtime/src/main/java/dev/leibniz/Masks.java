@@ -8,6 +8,7 @@ import dev.leibniz.layers.Embedding;
 import dev.leibniz.layers.LayerNormalization;
 import dev.leibniz.layers.LeakyReLU;
 import dev.leibniz.layers.Masking;
+import dev.leibniz.layers.TimeDistributed;
 import dev.leibniz.tf.Tf;
 import java.util.Set;
 import org.tensorflow.Operand;
@@ -19,7 +20,7 @@ import org.tensorflow.types.TFloat32;
  * {@code masked(x, mask)} {@code @Call} (the recurrent layers, {@code Bidirectional},
  * {@code GlobalAveragePooling1D}), which runs that instead of {@code call}; passed on by what
  * keeps the steps (a recurrent layer returning sequences, and the layers that act on each step,
- * as Keras's {@code supports_masking}); dropped by everything else, as Keras drops it. Only
+ * as Keras's {@code supports_masking}, {@code TimeDistributed} among them); dropped by everything else, as Keras drops it. Only
  * one-input layers take masks here; give attention its mask with {@code masked(...)} in a
  * {@code @Model} of your own.
  */
@@ -28,7 +29,7 @@ final class Masks {
 
   /** Layers that act on each step alone, so their output has the steps, and the mask, of their input. */
   private static final Set<Class<?>> PER_STEP = Set.of(Dense.class, Dropout.class, Activation.class,
-      LayerNormalization.class, BatchNormalization.class, LeakyReLU.class);
+      LayerNormalization.class, BatchNormalization.class, LeakyReLU.class, TimeDistributed.class);
 
   /**
    * The mask of {@code layer}'s output, or null: its own where it makes one, its input's
@@ -39,7 +40,7 @@ final class Masks {
     if ((layer instanceof Embedding e && e.masksZero()) || layer instanceof Masking) {
       return LayerGraphs.mask(layer).call(tf, layer, java.util.List.of(input)).output();
     }
-    boolean sequence = output.shape().numDimensions() == 3;
+    boolean sequence = output.shape().numDimensions() >= 3;
     return mask != null && sequence && (tookMask || PER_STEP.contains(layer.getClass())) ? mask : null;
   }
 }

@@ -40,6 +40,8 @@ final class GradFns {
   @Call(order = 2) static Tensor causal(Tensor x) { return square(lowerTriangle(x)); }
   @Call(order = 2) static Tensor positioned(Tensor table, Tensor x) { return mul(x, square(firstRows(table, x))); }
   @Call(order = 2) static Tensor reversed(Tensor x) { return mul(reverse(x, 1), x); }
+  // A layer on every step of a sequence (TimeDistributed): [2,3,4] as [6,4], x [4,2], back to [2,3,2].
+  @Call(order = 2) static Tensor everyStep(Tensor seq, Tensor w) { return splitFirst(square(matmul(mergeFirst(seq), w)), seq); }
   // Attention's scores and heads: q k^T per (batch, head), heads split from and merged into features.
   @Call(order = 2) static Tensor scores(Tensor q, Tensor k) {
     Tensor qh = transpose(splitLast(q, 2, 2), 0, 2, 1, 3);

@@ -35,6 +35,7 @@ import dev.leibniz.layers.LSTM;
 import dev.leibniz.layers.Masking;
 import dev.leibniz.layers.MaxPooling2D;
 import dev.leibniz.layers.SimpleRNN;
+import dev.leibniz.layers.TimeDistributed;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,6 +102,8 @@ class KerasWeightsTest {
           new Dense(3), new GRU(3), new Dense(2)).build(6);
       case "masking" -> Sequential.of(new Masking(), new SimpleRNN(3, true), new GlobalAveragePooling1D(),
           new Dense(2)).build(6, 2);
+      case "time_distributed" -> Sequential.of(new TimeDistributed(new Conv2D(3, 3, "relu")),
+          new TimeDistributed(new Flatten()), new LSTM(4), new Dense(2)).build(4, 6, 6, 2);
       default -> throw new IllegalArgumentException(name);
     };
   }

@@ -24,6 +24,7 @@ import dev.leibniz.layers.LSTM_Graph;
 import dev.leibniz.layers.MaxPooling2D;
 import dev.leibniz.layers.MultiHeadAttention;
 import dev.leibniz.layers.SimpleRNN;
+import dev.leibniz.layers.TimeDistributed;
 import dev.leibniz.optimizers.Optimizers;
 import dev.leibniz.tf.Tensors;
 import dev.leibniz.tf.Tf;
@@ -146,6 +147,38 @@ class LayersTest {
       assertTrue(summary.contains(" conv2d (Conv2D)                    (None, 7, 7, 4)                  40"), summary);
       assertTrue(summary.contains(" max_pooling2d (MaxPooling2D)       (None, 3, 3, 4)                   0"), summary);
       assertTrue(summary.contains("(None, 36)"), summary);
+    }
+  }
+
+  /**
+   * TimeDistributed(Dense) is Dense on every step, which Dense on a sequence already is: from the
+   * same weights, an epoch of training moves both to the same weights (so their backwards agree).
+   */
+  @Test
+  void timeDistributedTrainsAsTheLayerOnEveryStep() {
+    Random random = new Random(5);
+    float[] x = new float[32 * 4 * 3];
+    float[] y = new float[32 * 4 * 2];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) random.nextGaussian();
+    }
+    for (int i = 0; i < y.length; i++) {
+      y[i] = (float) random.nextGaussian();
+    }
+    try (Model wrapped = Sequential.of(new TimeDistributed(new Dense(5, "tanh")), new Dense(2)).seed(2).build(4, 3);
+        Model plain = Sequential.of(new Dense(5, "tanh"), new Dense(2)).seed(2).build(4, 3)) {
+      List<float[]> initial = wrapped.getWeights();
+      plain.setWeights(initial);
+      for (Model m : List.of(wrapped, plain)) {
+        m.compile(Optimizers.sgd(0.1f), "mse");
+        m.fit(Data.of(x, 4, 3), Data.of(y, 4, 2), FitOptions.epochs(2).batchSize(8).shuffle(false).verbose(0));
+      }
+      List<float[]> a = wrapped.getWeights();
+      List<float[]> b = plain.getWeights();
+      for (int i = 0; i < a.size(); i++) {
+        assertArrayEquals(b.get(i), a.get(i), 1e-5f, "weight " + i);
+      }
+      assertTrue(Math.abs(a.get(0)[0] - initial.get(0)[0]) > 1e-4, "training moved the weights");
     }
   }
 

@@ -521,6 +521,19 @@ public final class Ops {
     throw outsideGraph("zeros");
   }
 
+  /**
+   * {@code [a, b, ...]} to {@code [a * b, ...]}: a batch of sequences as one batch of their steps,
+   * to run a layer on every step (Keras's {@code TimeDistributed}); {@link #splitFirst} undoes it.
+   */
+  public static Tensor mergeFirst(Tensor x) {
+    throw outsideGraph("mergeFirst");
+  }
+
+  /** {@code [a * b, ...]} to {@code [a, b, ...]}, where a and b are the first two dimensions of {@code like}. */
+  public static Tensor splitFirst(Tensor y, Tensor like) {
+    throw outsideGraph("splitFirst");
+  }
+
   public static Tensor onesLike(Tensor x) {
     throw outsideGraph("onesLike");
   }

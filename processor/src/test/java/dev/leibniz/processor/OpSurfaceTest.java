@@ -63,6 +63,7 @@ class OpSurfaceTest {
       "  }",
       "  @Call(order = 2) static Tensor expanded(Tensor x) { return mul(expandDims(x, 1), expandDims(x, 0)); }",
       "  @Call(order = 2) static Tensor heads(@Dims({-1, 3, 6}) Tensor x) { return mergeLast(splitLast(x, 2, 3)); }",
+      "  @Call(order = 2) static Tensor everyStep(@Dims({-1, 3, 6}) Tensor x) { return splitFirst(mergeFirst(x), x); }",
       "  @Call(order = 2) static Tensor causal(@Dims({2, 3, 3}) Tensor x) { return lowerTriangle(x); }",
       "  @Call(order = 2) static Tensor backwards(@Dims({2, 3}) Tensor x) { return reverse(x, 1); }",
       "  @Call(order = 2) static Tensor positions(@Dims({5, 3}) Tensor t, @Dims({-1, 4, 3}) Tensor x) {",

@@ -536,6 +536,31 @@ public final class Tf {
     return dims.length == 2 ? x : ops.reshape(x, ops.constant(new long[] {-1, dims[dims.length - 1]}));
   }
 
+  /** [a, b, ...] to [a * b, ...]. */
+  public Operand<TFloat32> mergeFirst(Operand<TFloat32> x) {
+    int rank = rankOf(x);
+    long[] in = x.shape().asArray();
+    long[] dims = java.util.Arrays.copyOfRange(in, 1, rank);
+    dims[0] = in[0] < 0 || in[1] < 0 ? -1 : in[0] * in[1];
+    Operand<TInt32> shape = ops.shape(x);
+    Operand<TInt32> first = ops.reshape(ops.prod(shapeSlice(ops, shape, 0, 2), ops.constant(0)),
+        ops.constant(new int[] {1}));
+    return reshapeTo(x, dims, ops.concat(List.of(first, shapeSlice(ops, shape, 2, rank - 2)), ops.constant(0)));
+  }
+
+  /** [a * b, ...] to [a, b, ...], a and b the first two dimensions of {@code like}. */
+  public Operand<TFloat32> splitFirst(Operand<TFloat32> y, Operand<TFloat32> like) {
+    int rank = rankOf(y);
+    long[] in = y.shape().asArray();
+    long[] dims = new long[rank + 1];
+    dims[0] = like.shape().size(0);
+    dims[1] = like.shape().size(1);
+    System.arraycopy(in, 1, dims, 2, rank - 1);
+    Operand<TInt32> split = ops.concat(List.of(shapeSlice(ops, ops.shape(like), 0, 2),
+        shapeSlice(ops, ops.shape(y), 1, rank - 1)), ops.constant(0));
+    return reshapeTo(y, dims, split);
+  }
+
   /** [..., a * b] to [..., a, b]. */
   public Operand<TFloat32> splitLast(Operand<TFloat32> x, long a, long b) {
     int rank = rankOf(x);

@@ -93,6 +93,46 @@ final class ShapeOps {
   static final Rule MERGE_LEADING = op("mergeLeading", 1, ShapeOps::mergedLeading, "tf.mergeLeading($0)",
       (ir, n, g) -> new int[] {ir.reshapeLike(g, n.arg(0))});
 
+  /** [a, b, ...] to [a * b, ...]: a batch of sequences as one batch of their steps (TimeDistributed). */
+  static StaticShape mergedFirst(List<StaticShape> in, Attrs attrs) {
+    StaticShape x = in.get(0);
+    if (!x.knownRank()) {
+      return StaticShape.UNKNOWN;
+    }
+    if (x.rank() < 2) {
+      throw new OpError(Message.MIN_RANK, "mergeFirst", "a tensor", 2, x.rank(), x);
+    }
+    List<Long> dims = new ArrayList<>(x.dims().subList(1, x.rank()));
+    dims.set(0, product(x, 0, 2));
+    return new StaticShape(dims);
+  }
+
+  static final Rule MERGE_FIRST = op("mergeFirst", 1, ShapeOps::mergedFirst, "tf.mergeFirst($0)",
+      (ir, n, g) -> new int[] {ir.node(ShapeOps.SPLIT_FIRST, Attrs.NONE, g, n.arg(0))});
+
+  /** splitFirst(y, like): [a * b, ...] to [a, b, ...], a and b like's first two dimensions (mergeFirst undone). */
+  static StaticShape splitFirstShape(List<StaticShape> in, Attrs attrs) {
+    StaticShape y = in.get(0);
+    StaticShape like = in.get(1);
+    if (!y.knownRank()) {
+      return StaticShape.UNKNOWN;
+    }
+    if (y.rank() < 1) {
+      throw new OpError(Message.SCALAR_INPUT, "splitFirst", "it splits the first axis");
+    }
+    if (like.knownRank() && like.rank() < 2) {
+      throw new OpError(Message.MIN_RANK, "splitFirst", "a second operand", 2, like.rank(), like);
+    }
+    List<Long> dims = new ArrayList<>();
+    dims.add(like.knownRank() ? like.dim(0) : -1);
+    dims.add(like.knownRank() ? like.dim(1) : -1);
+    dims.addAll(y.dims().subList(1, y.rank()));
+    return new StaticShape(dims);
+  }
+
+  static final Rule SPLIT_FIRST = op("splitFirst", 2, ShapeOps::splitFirstShape, "tf.splitFirst($0, $1)",
+      (ir, n, g) -> new int[] {ir.node(ShapeOps.MERGE_FIRST, Attrs.NONE, g), Op.ZERO});
+
   /** [..., a * b] to [..., a, b] (attributes "a", "b"): a last axis split in two, as attention's heads. */
   static StaticShape splitLastShape(List<StaticShape> in, Attrs attrs) {
     StaticShape x = in.get(0);
@@ -240,6 +280,8 @@ final class ShapeOps {
         Elementwise.unary("flatten", FLATTEN),
         Elementwise.unary("mergeLeading", MERGE_LEADING),
         Elementwise.unary("mergeLast", MERGE_LAST),
+        Elementwise.unary("mergeFirst", MERGE_FIRST),
+        DslOp.of("splitFirst", a -> a.builder().node(SPLIT_FIRST, Attrs.NONE, "splitFirst", a.tensor(0), a.tensor(1))),
         Elementwise.unary("lowerTriangle", LOWER_TRIANGLE),
         DslOp.of("reverse", a -> a.builder().node(REVERSE, Attrs.of("axis", a.ints(1, 2).get(0)), "reverse", a.tensor(0))),
         DslOp.of("splitLast", a -> a.builder().node(SPLIT_LAST, Attrs.of("a", a.ints(1, 2).get(0), "b",
