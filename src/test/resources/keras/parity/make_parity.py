@@ -322,6 +322,13 @@ def weights():
         keras.Input((4, 6, 6, 2)), keras.layers.TimeDistributed(keras.layers.Conv2D(3, 3, activation="relu")),
         keras.layers.TimeDistributed(keras.layers.Flatten()), keras.layers.LSTM(4), keras.layers.Dense(2)]),
         rng.normal(size=(3, 4, 6, 6, 2)).astype(np.float32))
+    # Masks into attention: Embedding(mask_zero=True) gives MultiHeadAttention its query's and value's masks,
+    # and its output the query's, for the masked mean.
+    tokens = keras.Input((6,))
+    embedded = keras.layers.Embedding(7, 4, mask_zero=True)(tokens)
+    attended = keras.layers.MultiHeadAttention(2, 3)(embedded, embedded)
+    weights_case(out, "masked_self_attention", keras.Model(tokens, keras.layers.Dense(2)(
+        keras.layers.GlobalAveragePooling1D()(attended))), ids)
 
 
 if __name__ == "__main__":

@@ -49,6 +49,11 @@ final class LayerGraphs {
     return VARIANTS.get(layer.getClass()).get("MASKED");
   }
 
+  /** The layer's {@code attentionMasked(query, value, mask)} graph, or null. */
+  static LayerGraph<Object> attentionMasked(Object layer) {
+    return VARIANTS.get(layer.getClass()).get("ATTENTION_MASKED");
+  }
+
   /** The layer's {@code mask(x)} graph, or null: Keras's {@code compute_mask}, the mask of its output. */
   static LayerGraph<Object> mask(Object layer) {
     return VARIANTS.get(layer.getClass()).get("MASK");
@@ -60,7 +65,7 @@ final class LayerGraphs {
     @SuppressWarnings("unchecked")
     protected java.util.Map<String, LayerGraph<Object>> computeValue(Class<?> type) {
       java.util.Map<String, LayerGraph<Object>> found = new java.util.HashMap<>();
-      for (String constant : List.of("MASKED", "MASK")) {
+      for (String constant : List.of("MASKED", "MASK", "ATTENTION_MASKED")) {
         try {
           Class<?> graph = Class.forName(graphName(type), true, type.getClassLoader());
           found.put(constant, (LayerGraph<Object>) graph.getField(constant).get(null));

@@ -135,17 +135,15 @@ final class Net {
         throw new IllegalArgumentException(s.layer().getClass().getSimpleName() + " returns a record of several"
             + " outputs; call it from the @Call of a layer or @Model of your own, which takes its components");
       }
-      Operand<TFloat32> mask = s.args().size() == 1 ? masks.get(s.args().get(0)) : null;
-      LayerGraph<Object> masked = mask == null ? null : LayerGraphs.masked(s.layer());
-      if (masked != null) {
-        graph = masked;
-        args = List.of(args.get(0), mask);
-      }
-      Forward f = graph.call(tf, s.layer(), args);
+      List<Operand<TFloat32>> argMasks = new java.util.ArrayList<>();
+      s.args().forEach(a -> argMasks.add(masks.get(a)));
+      Masks.Routed routed = Masks.route(tf, s.layer(), graph, args, argMasks);
+      Forward f = routed.graph().call(tf, s.layer(), routed.args());
       forwards.put(s, f);
-      graphs.put(s, graph);
+      graphs.put(s, routed.graph());
       value.put(s, f.output());
-      Operand<TFloat32> outMask = Masks.ofOutput(tf, s.layer(), args.get(0), mask, masked != null, f.output());
+      Operand<TFloat32> outMask = Masks.ofOutput(tf, s.layer(), args.get(0), argMasks.get(0), routed.tookMask(),
+          f.output());
       if (outMask != null) {
         masks.put(s, outMask);
       }

@@ -102,6 +102,13 @@ class KerasWeightsTest {
           new Dense(3), new GRU(3), new Dense(2)).build(6);
       case "masking" -> Sequential.of(new Masking(), new SimpleRNN(3, true), new GlobalAveragePooling1D(),
           new Dense(2)).build(6, 2);
+      case "masked_self_attention" -> {
+        Functional.Symbol tokens = Functional.input(6);
+        Functional.Symbol embedded = Functional.apply(new Embedding(7, 4, true), tokens);
+        Functional.Symbol attended = Functional.apply(new MultiHeadAttention(2, 3), embedded, embedded);
+        yield Functional.model(tokens, Functional.apply(new Dense(2), Functional.apply(new GlobalAveragePooling1D(),
+            attended))).build(6);
+      }
       case "time_distributed" -> Sequential.of(new TimeDistributed(new Conv2D(3, 3, "relu")),
           new TimeDistributed(new Flatten()), new LSTM(4), new Dense(2)).build(4, 6, 6, 2);
       default -> throw new IllegalArgumentException(name);
