@@ -329,6 +329,15 @@ def weights():
     attended = keras.layers.MultiHeadAttention(2, 3)(embedded, embedded)
     weights_case(out, "masked_self_attention", keras.Model(tokens, keras.layers.Dense(2)(
         keras.layers.GlobalAveragePooling1D()(attended))), ids)
+    # A loss over padded steps: sparse cross-entropy and accuracy over the real steps only.
+    per_step = keras.Sequential([
+        keras.Input((6,)), keras.layers.Embedding(7, 4, mask_zero=True),
+        keras.layers.LSTM(5, return_sequences=True), keras.layers.Dense(3, activation="softmax")])
+    weights_case(out, "masked_sequence_loss", per_step, ids)
+    step_labels = rng.integers(0, 3, size=(4, 6)).astype(np.float32)
+    per_step.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    out.array("masked_sequence_loss.labels", step_labels)
+    out.array("masked_sequence_loss.evaluate", np.array(per_step.evaluate(ids, step_labels, verbose=0), np.float32))
 
 
 if __name__ == "__main__":

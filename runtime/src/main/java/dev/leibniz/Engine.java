@@ -118,16 +118,21 @@ final class Engine implements AutoCloseable {
           : state.placeholder("target_" + i, outShape);
       targets.add(target);
       Operand<TFloat32> lossWeight = tf.scalar(config.lossWeights()[i]);
-      Loss.Built lb = l.build(state, target, out, lossWeight);
+      // An output with a padding mask: the loss (and the metrics) over its real steps only, as Keras's.
+      Operand<TInt64> real = realSteps(built.outputMasks().get(i), out);
+      Operand<TFloat32> scored = real == null ? out : state.ops().gatherNd(out, real);
+      Operand<TFloat32> scoredTarget = real == null ? target : state.ops().gatherNd(target, real);
+      Loss.Built lb = l.build(state, scoredTarget, scored, lossWeight);
       outputLosses.add(lb);
       lossWeights.add(lossWeight);
-      dOutputs.add(lb.dPredictions());
+      dOutputs.add(real == null ? lb.dPredictions()
+          : state.ops().scatterNd(real, lb.dPredictions(), state.ops().shape(out, TInt64.class)));
       long units = outShape.length == 0 ? 1 : outShape[outShape.length - 1];
       for (Object spec : config.metrics()) {
         Metric m = spec instanceof Metric metric ? metric : Metrics.get((String) spec, l, units);
         String name = outputs.size() == 1 ? m.name() : "output_" + i + "_" + m.name();
         List<TfGraph.State> totals = new ArrayList<>();
-        for (Operand<TFloat32> stat : m.statistics(state, target, out)) {
+        for (Operand<TFloat32> stat : m.statistics(state, scoredTarget, scored)) {
           if (stat.shape().hasUnknownDimension()) {
             throw new IllegalStateException("metric " + m.name() + " gave a statistic of unknown shape " + stat.shape());
           }
@@ -166,6 +171,18 @@ final class Engine implements AutoCloseable {
       m.totals().forEach(s -> resets.add(s.reset()));
     }
     this.resetMetrics = state.group(resets);
+  }
+
+  /**
+   * The positions {@code [n, 2]} of the real steps of an output {@code [batch, steps, ...]} whose
+   * mask is {@code [batch, steps]}, or null where it has none: Keras averages a loss over those
+   * (the sum of the masked losses divided by the count of real steps).
+   */
+  private Operand<TInt64> realSteps(Operand<TFloat32> mask, Operand<TFloat32> out) {
+    if (mask == null || out.shape().numDimensions() != mask.shape().numDimensions() + 1) {
+      return null;
+    }
+    return state.ops().where(state.ops().math.greater(mask, tf.scalar(0f)));
   }
 
   /** The sum of the losses layers added ({@code addLoss}), or null where none did. */

@@ -81,12 +81,19 @@ final class Net {
     private final Map<Symbol, Forward> forwards;
     private final Map<Symbol, LayerGraph<Object>> graphs; // each call's graph: the layer's, or its masked one
     private final List<Operand<TFloat32>> outputs;
+    private final List<Operand<TFloat32>> outputMasks;
 
     private Built(Map<Symbol, Forward> forwards, Map<Symbol, LayerGraph<Object>> graphs,
-        List<Operand<TFloat32>> outputs) {
+        List<Operand<TFloat32>> outputs, List<Operand<TFloat32>> outputMasks) {
       this.forwards = forwards;
       this.graphs = graphs;
       this.outputs = outputs;
+      this.outputMasks = outputMasks;
+    }
+
+    /** Each output's padding mask ({@link Masks}), null where it has none: the loss skips the masked steps. */
+    List<Operand<TFloat32>> outputMasks() {
+      return outputMasks;
     }
 
     List<Operand<TFloat32>> outputs() {
@@ -149,6 +156,8 @@ final class Net {
       }
       applied.add(new Applied(s.layer(), f.output()));
     }
-    return new Built(forwards, graphs, outputs.stream().map(value::get).toList());
+    List<Operand<TFloat32>> outputMasks = new java.util.ArrayList<>();
+    outputs.forEach(o -> outputMasks.add(masks.get(o)));
+    return new Built(forwards, graphs, outputs.stream().map(value::get).toList(), outputMasks);
   }
 }

@@ -41,6 +41,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import dev.leibniz.optimizers.Optimizers;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -109,6 +111,8 @@ class KerasWeightsTest {
         yield Functional.model(tokens, Functional.apply(new Dense(2), Functional.apply(new GlobalAveragePooling1D(),
             attended))).build(6);
       }
+      case "masked_sequence_loss" -> Sequential.of(new Embedding(7, 4, true), new LSTM(5, true),
+          new Dense(3, "softmax")).build(6);
       case "time_distributed" -> Sequential.of(new TimeDistributed(new Conv2D(3, 3, "relu")),
           new TimeDistributed(new Flatten()), new LSTM(4), new Dense(2)).build(4, 6, 6, 2);
       default -> throw new IllegalArgumentException(name);
@@ -134,6 +138,28 @@ class KerasWeightsTest {
     try (Model m = model(name)) {
       m.setWeights(WEIGHTS.numbered(name + ".weight").stream().map(KerasFixture.Array::values).toList());
       LossParityTest.assertClose(WEIGHTS.get(name + ".predictions").values(), predict(m, name), name);
+    }
+  }
+
+  /**
+   * A loss over padded steps is the mean over the real steps only, and so is accuracy, as Keras's
+   * evaluate gives them (a padding mask from Embedding(maskZero) reaching a per-step output).
+   */
+  @Test
+  void aLossOverPaddedStepsIsTheMeanOverTheRealSteps() throws IOException {
+    try (Model m = model("masked_sequence_loss")) {
+      m.loadWeights(KerasFixture.DIR.resolve("masked_sequence_loss.weights.h5"));
+      m.compile(Optimizers.adam(5e-2f), "sparse_categorical_crossentropy", "accuracy");
+      float[] keras = WEIGHTS.get("masked_sequence_loss.evaluate").values();
+      Map<String, Double> got = m.evaluate(inputs("masked_sequence_loss").get(0),
+          Data.of(WEIGHTS.get("masked_sequence_loss.labels").values(), 6), 64);
+      assertEquals(keras[0], got.get("loss"), 1e-5, "loss");
+      assertEquals(keras[1], got.get("accuracy"), 1e-6, "accuracy");
+      Data x = inputs("masked_sequence_loss").get(0);
+      Data y = Data.of(WEIGHTS.get("masked_sequence_loss.labels").values(), 6);
+      m.fit(x, y, dev.leibniz.FitOptions.epochs(60).batchSize(4).verbose(0));
+      double after = m.evaluate(x, y, 64).get("loss");
+      assertTrue(after < 0.5 * keras[0], "training on the real steps: loss " + keras[0] + " -> " + after);
     }
   }
 
