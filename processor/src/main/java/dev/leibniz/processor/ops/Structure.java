@@ -166,8 +166,8 @@ public final class Structure {
   }
 
   /**
-   * output(record, inputs...): the tensor a {@link #CALL} returned, or (attributes "component"
-   * and "index") one output of a call with several. The adjoint of a single output goes to the
+   * output(record, inputs...): the tensor a {@link #CALL} or an {@link #RNN} returned, or
+   * (attributes "component" and "index") one output of a call or loop with several. The adjoint of a single output goes to the
    * inputs through the other graph's backward; the outputs of a call with several are collected
    * by the differentiator, which runs that backward once, at the call, with all of them.
    */
@@ -273,35 +273,6 @@ public final class Structure {
         + ", (stepTf, stepX, stepStates) -> $T{" + attrs.string("graph") + "}." + attrs.string("method")
         + "(stepTf, layer, stepX" + stateArgs("stepStates", attrs) + "))";
   }
-
-  /**
-   * The loop's output (rnn, then the loop's arguments): its gradient is the loop's backward, which
-   * runs the step's generated backward (the mask gets none).
-   */
-  public static final Op RNN_OUTPUT = new Op("rnnOutput") {
-    @Override
-    public StaticShape shape(List<StaticShape> in, Attrs attrs) {
-      return StaticShape.UNKNOWN;
-    }
-
-    @Override
-    public String emit(List<String> args, Attrs attrs) {
-      return args.get(0) + ".output()";
-    }
-
-    @Override
-    public int[] vjp(Builder b, Node node, int g) {
-      Node loop = b.get(node.arg(0));
-      int[] seeds = new int[1 + loop.attrs().strings("outputs").size()];
-      java.util.Arrays.fill(seeds, Op.ZERO);
-      seeds[0] = g;
-      int[] fromArgs = rnnBackwardOf(b, loop, seeds);
-      int[] grads = new int[node.args().size()];
-      grads[0] = Op.ZERO;
-      System.arraycopy(fromArgs, 0, grads, 1, fromArgs.length);
-      return grads;
-    }
-  };
 
   /**
    * The loop's backward given the seeds of its output and final states ({@link Op#ZERO}: none),

@@ -665,10 +665,7 @@ public final class BodyParser {
    */
   private int rnn(TreePath at, MethodInvocationTree call) {
     int loop = rnnLoop(at, call);
-    List<Integer> outputArgs = new ArrayList<>();
-    outputArgs.add(loop);
-    outputArgs.addAll(b.get(loop).args());
-    return b.node(Structure.RNN_OUTPUT, outputArgs, Attrs.NONE, b.get(loop).attrs().string("method") + "s");
+    return b.node(Structure.OUTPUT, withArgs(loop), Attrs.NONE, b.get(loop).attrs().string("method") + "s");
   }
 
   /** {@code rnnStates(...)}: the loop's output and final states, as the record {@code Ops.WithState(s)}. */
@@ -676,15 +673,29 @@ public final class BodyParser {
     int loop = rnnLoop(at, call);
     boolean two = b.get(loop).attrs().strings("outputs").size() == 2;
     List<String> names = two ? List.of("output", "h", "c") : List.of("output", "h");
-    List<Integer> outputArgs = new ArrayList<>();
-    outputArgs.add(loop);
-    outputArgs.addAll(b.get(loop).args());
+    return components(loop, Annotations.OPS + (two ? ".WithStates" : ".WithState"), names, "", true);
+  }
+
+  /** The record node's arguments behind it: what an output of it takes (its gradient goes to them). */
+  private List<Integer> withArgs(int record) {
+    List<Integer> args = new ArrayList<>();
+    args.add(record);
+    args.addAll(b.get(record).args());
+    return args;
+  }
+
+  /**
+   * One output node per component of {@code record} (a call's forward record, or a loop's, whose
+   * outputs are read by position where {@code indexed}): the record variable of type {@code type}.
+   */
+  private Scope.RecordVar components(int record, String type, List<String> names, String hint, boolean indexed) {
     java.util.LinkedHashMap<String, Integer> components = new java.util.LinkedHashMap<>();
     for (int i = 0; i < names.size(); i++) {
-      components.put(names.get(i), b.node(Structure.OUTPUT, outputArgs, Attrs.of("component", names.get(i),
-          "index", i, "indexed", true), names.get(i)));
+      Attrs attrs = Attrs.of("component", names.get(i), "index", i);
+      components.put(names.get(i), b.node(Structure.OUTPUT, withArgs(record), indexed ? attrs.with("indexed", true)
+          : attrs, hint.isEmpty() ? names.get(i) : hint + GraphNames.capitalize(names.get(i))));
     }
-    return new Scope.RecordVar(Annotations.OPS + (two ? ".WithStates" : ".WithState"), components);
+    return new Scope.RecordVar(type, components);
   }
 
   /** Whether {@code call} is the DSL's {@code rnnStates}. */
@@ -752,10 +763,7 @@ public final class BodyParser {
       throw recordForTensor(at, call, f.callee());
     }
     int record = lowerCall(at, call, f, null);
-    List<Integer> outputArgs = new ArrayList<>();
-    outputArgs.add(record);
-    outputArgs.addAll(b.get(record).args());
-    return b.node(Structure.OUTPUT, outputArgs, Attrs.NONE, f.hint());
+    return b.node(Structure.OUTPUT, withArgs(record), Attrs.NONE, f.hint());
   }
 
   /** A call into another graph: the class it targets, the method, the layer object's code (null: static). */
@@ -923,16 +931,7 @@ public final class BodyParser {
     }
     ExpressionTree receiver = ((MemberSelectTree) call.getMethodSelect()).getExpression();
     Foreign f = foreign(at, call, receiver, callee.getSimpleName().toString());
-    int record = lowerCall(at, call, f, names);
-    List<Integer> outputArgs = new ArrayList<>();
-    outputArgs.add(record);
-    outputArgs.addAll(b.get(record).args());
-    java.util.LinkedHashMap<String, Integer> components = new java.util.LinkedHashMap<>();
-    for (int i = 0; i < names.size(); i++) {
-      components.put(names.get(i), b.node(Structure.OUTPUT, outputArgs, Attrs.of("component", names.get(i),
-          "index", i), f.hint() + GraphNames.capitalize(names.get(i))));
-    }
-    return new Scope.RecordVar(type, components);
+    return components(lowerCall(at, call, f, names), type, names, f.hint(), false);
   }
 
   /** The record type a {@code new} names: the current method's result type, or one resolved by name. */
