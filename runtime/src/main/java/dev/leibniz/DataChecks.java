@@ -39,23 +39,11 @@ final class DataChecks {
   /** Sample shapes that fit the ones the model was {@code how} for (declared, built; -1 takes any size). */
   static void shapes(List<long[]> expected, List<long[]> got, String how) {
     for (int i = 0; i < expected.size(); i++) {
-      if (expected.get(i) != null && !fits(expected.get(i), got.get(i))) {
+      if (expected.get(i) != null && !compatible(expected.get(i), got.get(i))) {
         throw new IllegalArgumentException("input " + i + ": the model was " + how + " for samples of shape "
             + Arrays.toString(expected.get(i)) + ", got samples of shape " + Arrays.toString(got.get(i)));
       }
     }
-  }
-
-  private static boolean fits(long[] expected, long[] got) {
-    if (expected.length != got.length) {
-      return false;
-    }
-    for (int d = 0; d < expected.length; d++) {
-      if (expected[d] >= 0 && expected[d] != got[d]) {
-        return false;
-      }
-    }
-    return true;
   }
 
   static List<long[]> shapes(List<Data> x) {
@@ -113,12 +101,13 @@ final class DataChecks {
     }
   }
 
-  private static boolean compatible(long[] output, long[] target) {
-    if (output.length != target.length) {
+  /** Whether {@code got} has {@code expected}'s rank and its dimensions, where known (-1: any). */
+  private static boolean compatible(long[] expected, long[] got) {
+    if (expected.length != got.length) {
       return false;
     }
-    for (int i = 0; i < output.length; i++) {
-      if (output[i] >= 0 && output[i] != target[i]) {
+    for (int i = 0; i < expected.length; i++) {
+      if (expected[i] >= 0 && expected[i] != got[i]) {
         return false;
       }
     }
