@@ -10,7 +10,9 @@ import java.util.Set;
  * class {@code pkg.Outer_Dense_Graph}, constant {@code LAYER}, methods {@code call} and
  * {@code callBackward}, records {@code CallForward} and {@code CallGradients}; a static
  * {@code @Call meanSquaredError} also gets the constant {@code MEAN_SQUARED_ERROR}, and with
- * {@code order = 2} the methods {@code meanSquaredErrorGrad} and {@code meanSquaredErrorGrad2}.
+ * {@code order = 2} the methods {@code meanSquaredErrorGrad} and {@code meanSquaredErrorGrad2}. Any
+ * {@code @Call(order = 2)} also gets {@code callBackwardBackward} (the backward of its backward),
+ * returning {@code CallBackwardGradients}.
  */
 public final class GraphNames {
   private GraphNames() {}
@@ -40,6 +42,14 @@ public final class GraphNames {
 
   public static String backwardMethod(String method) {
     return method + "Backward";
+  }
+
+  /**
+   * The backward of a method's backward ({@code order = 2}): {@code call} to {@code callBackwardBackward};
+   * its record is {@code gradientsRecord(backwardMethod(method))}.
+   */
+  public static String secondBackwardMethod(String method) {
+    return backwardMethod(backwardMethod(method));
   }
 
   /** The gradient of the sum of a function's output ({@code order = 2}). */

@@ -542,6 +542,21 @@ public final class Ops {
     throw outsideGraph("zerosLike");
   }
 
+  // ---------------------------------------------------------------- gradients inside a body
+
+  /**
+   * The gradient of the sum of {@code y} with respect to {@code x}, as a tensor of this body
+   * (Keras's {@code tape.gradient(y, x)} inside an outer tape): the processor writes it from the
+   * generated backwards of what lies between them, and differentiates it again for this method's
+   * own backward, so a loss may contain it (WGAN-GP's gradient penalty). Layers called between
+   * {@code x} and {@code y} need {@code @Call(order = 2)} (the built-in ones that have it are
+   * listed in the README); weight gradients of this inner backward are not training gradients and
+   * are dropped. Take it at the top level of the body, not inside {@code if} or {@code for}.
+   */
+  public static Tensor gradient(Tensor y, Tensor x) {
+    throw outsideGraph("gradient");
+  }
+
   // ---------------------------------------------------------------- recurrent loops
 
   /** A recurrent step with one state: the new state (also the output) from {@code x_t} and the previous state. */

@@ -135,9 +135,9 @@ public enum Message {
       "@Call inputs are tensors; '%s' has type %s (keep configuration in final fields of the layer)"),
   ORDER_RANGE(Tag.BAD_SIGNATURE, "@Call(order = %d) on '%s': the order is 1 (forward and backward) or 2 (also the"
       + " gradient of the gradient)"),
-  ORDER_NEEDS_STATIC(Tag.BAD_SIGNATURE,
-      "@Call(order = 2) on '%s': second derivatives are generated for static @Call functions; make it static or"
-          + " remove order = 2"),
+  ORDER_2_THROUGH(Tag.BAD_SIGNATURE,
+      "@Call(order = 2) on '%s': the backward of its backward cannot pass through %s; remove order = 2, or move"
+          + " that part out of this method"),
   ORDER_NEEDS_TENSOR(Tag.BAD_SIGNATURE,
       "@Call(order = 2) on '%s': second derivatives are generated for functions of one Tensor result, not a %s;"
           + " remove order = 2 or return one Tensor"),
@@ -151,6 +151,18 @@ public enum Message {
       "@Call(order = 2) on '%s': second derivatives are generated for straight-line bodies of ops (no `if`, no"
           + " `for`, no calls into other layers); remove order = 2 or move the second-order part into a function"
           + " of its own"),
+  GRADIENT_THROUGH(Tag.UNSUPPORTED_EXPRESSION,
+      "gradient(...) cannot pass through %s: its backward cannot be differentiated again; take the gradient of"
+          + " a part without it"),
+  GRADIENT_NEEDS_ORDER_2(Tag.UNSUPPORTED_EXPRESSION,
+      "gradient(...) passes through %s, whose backward has no backward of its own; annotate that method"
+          + " @Call(order = 2) (the README lists the built-in layers that have it)"),
+  GRADIENT_NOT_AT_TOP(Tag.UNSUPPORTED_EXPRESSION,
+      "gradient(...) inside `if` or `for` is not supported; take it at the top level of the @Call body, before"
+          + " the `if` or `for`"),
+  GRADIENT_UNRELATED(Tag.BAD_ARGUMENT,
+      "`%s` is not computed from `%s`, so its gradient would be zero everywhere; pass an input or a local that it"
+          + " is computed from"),
   WEIGHT_TYPE(Tag.BAD_WEIGHT, "@Weight field '%s' must have type Variable, got %s; declare it as `@Weight Variable %s;`"),
   WEIGHT_FINAL(Tag.BAD_WEIGHT,
       "@Weight field '%s' is assigned by @Build, once per layer object; remove `final` and `static`"),

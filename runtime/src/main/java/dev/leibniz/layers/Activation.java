@@ -29,7 +29,7 @@ public final class Activation {
     return activation;
   }
 
-  @Call
+  @Call(order = 2)
   public Tensor call(Tensor x) {
     Tensor y = x;
     if (activation == Activations.RELU) {

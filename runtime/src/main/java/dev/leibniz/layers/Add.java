@@ -9,7 +9,7 @@ import dev.leibniz.dsl.Tensor;
 /** Keras's {@code Add} of two inputs of the same shape: a residual connection. */
 @Layer
 public final class Add {
-  @Call
+  @Call(order = 2)
   public Tensor call(Tensor a, Tensor b) {
     return add(a, b);
   }

@@ -19,7 +19,7 @@ public final class Concatenate {
     this(-1);
   }
 
-  @Call
+  @Call(order = 2)
   public Tensor call(Tensor a, Tensor b) {
     return concat(a, b, axis);
   }

@@ -77,7 +77,7 @@ public final class Conv2D {
     }
   }
 
-  @Call
+  @Call(order = 2)
   public Tensor call(Tensor x) {
     Tensor y = conv2d(x, kernel, strideH, strideW, padding);
     if (useBias) {

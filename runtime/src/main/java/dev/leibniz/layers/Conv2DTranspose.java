@@ -65,7 +65,7 @@ public final class Conv2DTranspose {
     }
   }
 
-  @Call
+  @Call(order = 2)
   public Tensor call(Tensor x) {
     Tensor y = conv2dTranspose(x, kernel, strideH, strideW, padding);
     if (useBias) {

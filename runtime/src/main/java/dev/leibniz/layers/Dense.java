@@ -73,7 +73,7 @@ public final class Dense {
     }
   }
 
-  @Call
+  @Call(order = 2)
   public Tensor call(Tensor inputs) {
     Tensor y = matmul(inputs, kernel);
     if (useBias) {

@@ -9,7 +9,7 @@ import dev.leibniz.dsl.Tensor;
 /** Keras's {@code Flatten}: {@code [batch, a, b, ...]} to {@code [batch, a * b * ...]}; no weights. */
 @Layer
 public final class Flatten {
-  @Call
+  @Call(order = 2)
   public Tensor call(Tensor x) {
     return flatten(x);
   }

@@ -9,7 +9,7 @@ import dev.leibniz.dsl.Tensor;
 /** Keras's {@code GlobalAveragePooling2D}: [batch, height, width, channels] to [batch, channels]: the mean over the positions; no weights. */
 @Layer
 public final class GlobalAveragePooling2D {
-  @Call
+  @Call(order = 2)
   public Tensor call(Tensor x) {
     return mean(x, new int[] {1, 2}, false);
   }

@@ -50,7 +50,7 @@ public final class LayerNormalization {
     beta = addWeight("beta", Shape.of(input.last()), Init.ZEROS);
   }
 
-  @Call
+  @Call(order = 2)
   public Tensor call(Tensor x) {
     Tensor centered = sub(x, mean(x, -1, true));
     Tensor variance = mean(square(centered), -1, true);

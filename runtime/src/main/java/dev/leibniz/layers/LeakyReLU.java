@@ -22,7 +22,7 @@ public final class LeakyReLU {
     this(0.3);
   }
 
-  @Call
+  @Call(order = 2)
   public Tensor call(Tensor x) {
     return leakyRelu(x, negativeSlope);
   }

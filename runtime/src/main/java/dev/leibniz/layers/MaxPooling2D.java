@@ -19,7 +19,7 @@ public final class MaxPooling2D {
     this(pool, pool, pool, pool, Padding.VALID);
   }
 
-  @Call
+  @Call(order = 2)
   public Tensor call(Tensor x) {
     return pool.call(x);
   }

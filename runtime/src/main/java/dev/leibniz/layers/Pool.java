@@ -32,7 +32,7 @@ final class Pool {
     this.padding = Objects.requireNonNull(padding, "padding");
   }
 
-  @Call
+  @Call(order = 2)
   Tensor call(Tensor x) {
     Tensor y = x;
     if (max) {

@@ -36,7 +36,7 @@ public final class Reshape {
     return Arrays.copyOf(new long[] {d0, d1, d2, d3}, rank);
   }
 
-  @Call
+  @Call(order = 2)
   public Tensor call(Tensor x) {
     Tensor y = x;
     if (rank == 1) {

@@ -25,7 +25,7 @@ public final class UpSampling2D {
     this(2, 2);
   }
 
-  @Call
+  @Call(order = 2)
   public Tensor call(Tensor x) {
     return upSample2d(x, sizeH, sizeW);
   }

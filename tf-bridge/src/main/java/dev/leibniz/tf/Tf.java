@@ -31,11 +31,34 @@ public final class Tf {
   private final TfGraph graph;
   private final Ops ops;
   private final Nn nn;
+  /** Whether weight gradients added through this view are dropped (see {@link #withoutWeightGradients}). */
+  private final boolean dropsGradients;
+  private Tf dropping;
 
   Tf(TfGraph graph) {
+    this(graph, false);
+  }
+
+  private Tf(TfGraph graph, boolean dropsGradients) {
     this.graph = graph;
     this.ops = graph.ops();
     this.nn = new Nn(graph);
+    this.dropsGradients = dropsGradients;
+  }
+
+  /**
+   * This graph's vocabulary, except that weight gradients added through it are dropped: for a
+   * backward whose input gradient is a value of the forward (an in-body {@code gradient(y, x)},
+   * and a second-order method's first backward), not a training gradient of the weights.
+   */
+  public Tf withoutWeightGradients() {
+    if (dropsGradients) {
+      return this;
+    }
+    if (dropping == null) {
+      dropping = new Tf(graph, true);
+    }
+    return dropping;
   }
 
   /** Convolutions, pools, and the ops that differ between training and inference. */
@@ -70,8 +93,8 @@ public final class Tf {
 
   /** Called by generated backward code: adds to the gradient of weight {@code v}. */
   public void addGradient(Variable v, Operand<TFloat32> gradient) {
-    if (v == null || gradient == null) {
-      return; // a weight this configuration's @Build did not create, or one with no gradient
+    if (v == null || gradient == null || dropsGradients) {
+      return; // a weight this configuration's @Build did not create, one with no gradient, or a value's backward
     }
     graph.addGradient(v, gradient);
   }

@@ -55,10 +55,28 @@ final class Differentiator {
   private Map<Integer, Fill> fill = new HashMap<>();
   /** The adjoints of each output of a call with several, by output index, until the call is reached. */
   private final Map<Integer, Map<Integer, Integer>> outputAdjoints = new HashMap<>();
+  /** The adjoints of the input gradients of another graph's backward, by input index, until it is reached. */
+  private final Map<Integer, Map<Integer, Integer>> fieldAdjoints = new HashMap<>();
+  /**
+   * A backward that is itself differentiated again: its branches merge their gradients (values
+   * the next differentiation sees) rather than write slots, and its calls into other graphs drop
+   * their weight gradients, since it computes a value, not the training gradients.
+   */
+  private final boolean inner;
+  /** The values whose adjoints go on to their arguments (those that depend on what is asked for); null: all. */
+  private Set<Integer> through;
 
-  private Differentiator(Builder b) {
+  private Differentiator(Builder b, boolean inner) {
     this.b = b;
     this.ir = new IrMath(b);
+    this.inner = inner;
+  }
+
+  /** A backward this differentiation cannot write as a value of the forward, with what to say to the user. */
+  static final class Unsupported extends RuntimeException {
+    Unsupported(String what) {
+      super(what, null, false, false);
+    }
   }
 
   /** Adjoints of the values asked for; {@code nullable} lists those that may be null when the graph is built. */
@@ -79,7 +97,23 @@ final class Differentiator {
    */
   static Adjoints differentiate(Builder b, Block body, List<Integer> results, List<Integer> seeds,
       boolean nullableSeeds, List<Integer> wrt) {
-    Differentiator d = new Differentiator(b);
+    return differentiate(b, body, results, seeds, nullableSeeds, wrt, false);
+  }
+
+  /**
+   * The same, where {@code inner}, as a backward that is a value of the forward and is itself
+   * differentiated again (see {@link #inner}); throws {@link Unsupported} for what that cannot do.
+   */
+  static Adjoints differentiate(Builder b, Block body, List<Integer> results, List<Integer> seeds,
+      boolean nullableSeeds, List<Integer> wrt, boolean inner) {
+    return differentiate(b, body, results, seeds, nullableSeeds, wrt, inner, null);
+  }
+
+  /** The same, differentiating only the values in {@code through} (null: all). */
+  static Adjoints differentiate(Builder b, Block body, List<Integer> results, List<Integer> seeds,
+      boolean nullableSeeds, List<Integer> wrt, boolean inner, Set<Integer> through) {
+    Differentiator d = new Differentiator(b, inner);
+    d.through = through;
     for (int i = 0; i < results.size(); i++) {
       int result = results.get(i);
       int seed = seeds.get(i);
@@ -169,26 +203,29 @@ final class Differentiator {
   }
 
   private void node(Node n, Region region) {
+    if (through != null && !through.contains(n.id())) {
+      return;
+    }
     if ((n.op() == Structure.CALL || n.op() == Structure.RNN) && outputAdjoints.containsKey(n.id())) {
       callBackward(n, region);
+      return;
+    }
+    if (Structure.isBackward(n) && fieldAdjoints.containsKey(n.id())) {
+      secondBackward(n, region);
       return;
     }
     Integer g = adj.get(n.id());
     if (g == null || n.args().isEmpty()) {
       return;
     }
+    if (Structure.isBackwardField(b, n)) {
+      // One input gradient of another graph's backward: held until that backward, whose own backward takes them all.
+      collect(fieldAdjoints, n.arg(0), n.attrs().integer("index"), g);
+      return;
+    }
     if (n.op() == Structure.OUTPUT && n.attrs().has("component")) {
       // One output of a call with several: held until the call, whose backward takes them all at once.
-      Map<Integer, Integer> parts = outputAdjoints.computeIfAbsent(n.arg(0), k -> new java.util.TreeMap<>());
-      int index = n.attrs().integer("index");
-      Integer before = parts.get(index);
-      if (before == null) {
-        parts.put(index, g);
-      } else {
-        int total = ir.accumulate(before, g);
-        nullable.add(total);
-        parts.put(index, total);
-      }
+      collect(outputAdjoints, n.arg(0), n.attrs().integer("index"), g);
       return;
     }
     // Accumulations belong to the line whose use they come from, as the rule's own ops do.
@@ -197,12 +234,57 @@ final class Differentiator {
       g = ir.orZerosLike(g, n.id());
       b.rename(g, GraphNames.gradientOf(n.hint()));
     }
-    int[] grads = n.op().vjp(b, n, g);
+    int[] grads = inner && n.op() == Structure.OUTPUT ? innerOutput(n, g) : n.op().vjp(b, n, g);
     for (int i = 0; i < grads.length; i++) {
       if (grads[i] != Op.ZERO) {
         contribute(n.arg(i), grads[i], region);
       }
     }
+    b.at(previous);
+  }
+
+  private void collect(Map<Integer, Map<Integer, Integer>> held, int at, int index, int g) {
+    Map<Integer, Integer> parts = held.computeIfAbsent(at, k -> new java.util.TreeMap<>());
+    Integer before = parts.get(index);
+    if (before == null) {
+      parts.put(index, g);
+    } else {
+      int total = ir.accumulate(before, g);
+      nullable.add(total);
+      parts.put(index, total);
+    }
+  }
+
+  /** An inner backward's step through a call's output: the other graph's backward, dropping its weight gradients. */
+  private int[] innerOutput(Node output, int g) {
+    Node call = b.get(output.arg(0));
+    if (call.op() != Structure.CALL) {
+      throw new Unsupported("a recurrent loop (rnn)");
+    }
+    int[] fromInputs = Structure.backwardOf(b, call, List.of(call.id(), g), new int[] {g}, true);
+    int[] out = new int[output.args().size()];
+    out[0] = Op.ZERO;
+    System.arraycopy(fromInputs, 0, out, 1, fromInputs.length);
+    return out;
+  }
+
+  /**
+   * The backward of another graph's backward (an inner backward's step through a call, now
+   * differentiated again), given the adjoints its input gradients collected: that graph's
+   * generated backward of its backward, once; it gives the call's inputs and the seed their part.
+   */
+  private void secondBackward(Node backward, Region region) {
+    Map<Integer, Integer> parts = fieldAdjoints.remove(backward.id());
+    Node call = b.get(backward.arg(0));
+    Origin previous = b.at(backward.origin());
+    int[] dd = new int[call.args().size()];
+    java.util.Arrays.fill(dd, Op.ZERO);
+    parts.forEach((index, g) -> dd[index] = g);
+    int[] grads = Structure.secondBackwardOf(b, backward, call, dd);
+    for (int i = 0; i < call.args().size(); i++) {
+      contribute(call.arg(i), grads[i], region);
+    }
+    contribute(backward.arg(1), grads[call.args().size()], region);
     b.at(previous);
   }
 
@@ -221,7 +303,10 @@ final class Differentiator {
         args.add(s);
       }
     }
-    int[] grads = Structure.backwardOf(b, call, args, seeds);
+    if (inner && call.op() == Structure.RNN) {
+      throw new Unsupported("a recurrent loop (rnn)");
+    }
+    int[] grads = Structure.backwardOf(b, call, args, seeds, inner);
     for (int i = 0; i < grads.length; i++) {
       if (grads[i] != Op.ZERO) {
         contribute(call.arg(i), grads[i], region);
@@ -241,7 +326,8 @@ final class Differentiator {
         continue;
       }
       Node n = b.get(v);
-      if (!n.op().differentiable() || n.op().javaType(n.attrs()) != null) {
+      boolean tensor = n.op().differentiable() || Structure.isBackwardField(b, n);
+      if (!tensor || n.op().javaType(n.attrs()) != null) {
         continue;
       }
       slots.put(v, slot(adj.remove(v), n));
@@ -308,6 +394,9 @@ final class Differentiator {
     if (l.carried().stream().noneMatch(c -> adj.containsKey(c.out()))) {
       return;
     }
+    if (inner) {
+      throw new Unsupported("a `for` loop");
+    }
     // Carried values feed each other inside the loop (h into total): all carry a gradient.
     List<Loop.Carry> carried = l.carried();
     Origin previous = b.at(l.origin().asGradient());
@@ -372,14 +461,21 @@ final class Differentiator {
         live.add(m);
       }
     }
-    if (live.isEmpty()) {
+    Set<Integer> thenDefined = Blocks.defined(f.then());
+    Set<Integer> elseDefined = Blocks.defined(f.otherwise());
+    // A value made inside a branch may also be read after the if by a backward that is itself
+    // differentiated (a second order): its adjoint is already known and goes on inside the branch.
+    boolean escaped = adj.keySet().stream().anyMatch(v -> thenDefined.contains(v) || elseDefined.contains(v));
+    if (live.isEmpty() && !escaped) {
+      return;
+    }
+    if (inner) {
+      mergedBranches(f, live);
       return;
     }
     Origin previous = b.at(f.origin().asGradient());
     Set<Integer> free = new LinkedHashSet<>(Blocks.free(f.then()));
     free.addAll(Blocks.free(f.otherwise()));
-    Set<Integer> thenDefined = Blocks.defined(f.then());
-    Set<Integer> elseDefined = Blocks.defined(f.otherwise());
     for (If.Merge m : live) {
       if (!thenDefined.contains(m.fromThen())) {
         free.add(m.fromThen());
@@ -401,6 +497,61 @@ final class Differentiator {
     fill = join(afterThen, fill);
     b.append(new If(f.region(), f.condition(), then, otherwise, List.of(), f.origin().asGradient()));
     closeSlots(slots);
+    b.at(previous);
+  }
+
+  /**
+   * An inner backward's {@code if}: each branch adds to the adjoints it finds, and every adjoint a
+   * branch changed is merged after it (zeros on the side that had none), so that the next
+   * differentiation sees plain values, as it sees the forward's merges.
+   */
+  private void mergedBranches(If f, List<If.Merge> live) {
+    Origin previous = b.at(f.origin().asGradient());
+    Map<Integer, Integer> before = new HashMap<>(adj);
+    Set<Integer> nullableBefore = new HashSet<>(nullable);
+    Block[] blocks = new Block[2];
+    List<Map<Integer, Integer>> after = new ArrayList<>();
+    for (int side = 0; side < 2; side++) {
+      adj = new HashMap<>(before);
+      nullable = new HashSet<>(nullableBefore);
+      b.openBlock();
+      for (If.Merge m : live) {
+        contribute(side == 0 ? m.fromThen() : m.fromElse(), before.get(m.out()), null);
+      }
+      block(side == 0 ? f.then() : f.otherwise(), null);
+      blocks[side] = b.closeBlock();
+      after.add(adj);
+    }
+    Set<Integer> inside = new HashSet<>(Blocks.defined(f.then()));
+    inside.addAll(Blocks.defined(f.otherwise()));
+    Set<Integer> changed = new LinkedHashSet<>();
+    for (Map<Integer, Integer> a : after) {
+      a.forEach((value, g) -> {
+        if (!inside.contains(value) && !g.equals(before.get(value))) {
+          changed.add(value);
+        }
+      });
+    }
+    Set<Integer> nullableAfter = nullable;
+    adj = new HashMap<>(before);
+    nullable = nullableAfter;
+    nullable.addAll(nullableBefore);
+    List<If.Merge> merges = new ArrayList<>();
+    List<List<Stmt>> sides = List.of(new ArrayList<>(blocks[0].stmts()), new ArrayList<>(blocks[1].stmts()));
+    for (int value : changed) {
+      int[] fromSide = new int[2];
+      for (int side = 0; side < 2; side++) {
+        Integer g = after.get(side).get(value);
+        b.openBlock();
+        fromSide[side] = g == null ? ir.zerosLike(value) : nullable.contains(g) ? ir.orZerosLike(g, value) : g;
+        sides.get(side).addAll(b.closeBlock().stmts());
+      }
+      int out = b.reserve(Structure.PHI, b.shape(value), GraphNames.gradientOf(b.hint(value)), Attrs.NONE);
+      merges.add(new If.Merge(out, fromSide[0], fromSide[1]));
+      adj.put(value, out);
+    }
+    b.append(new If(f.region(), f.condition(), new Block(sides.get(0)), new Block(sides.get(1)), merges,
+        f.origin().asGradient()));
     b.at(previous);
   }
 

@@ -2,10 +2,13 @@ package dev.leibniz.processor.ad;
 
 import dev.leibniz.dsl.GraphNames;
 import dev.leibniz.processor.ir.Attrs;
+import dev.leibniz.processor.Message;
 import dev.leibniz.processor.ir.Block;
+import dev.leibniz.processor.ir.Blocks;
 import dev.leibniz.processor.ir.Builder;
 import dev.leibniz.processor.ir.Fn;
 import dev.leibniz.processor.ir.Node;
+import dev.leibniz.processor.ir.OpError;
 import dev.leibniz.processor.ir.Origin;
 import dev.leibniz.processor.ir.Stmt;
 import dev.leibniz.processor.ops.IrMath;
@@ -52,7 +55,8 @@ public final class Planner {
     FnPlan.Whole grad = null;
     FnPlan.Whole grad2 = null;
     FnPlan.Hvp hvp = null;
-    if (fn.order() >= 2) {
+    FnPlan.SecondBackward backwardBackward = fn.order() >= 2 ? secondBackward(b, fn) : null;
+    if (fn.order() >= 2 && fn.isStatic()) {
       List<Integer> inputs = fn.inputs().stream().map(n -> n.id()).toList();
       grad = whole(b, fn.body(), fn.result(), inputs, false);
       // Second order: differentiate each input's gradient again, with respect to that input.
@@ -73,7 +77,91 @@ public final class Planner {
       grad2 = new FnPlan.Whole(s2.block(), resolve(s2, second));
       hvp = hvp(b, fn, inputs);
     }
-    return new FnPlan(fn, bw.block(), seedIds, resolved, tape, grad, grad2, hvp, b);
+    return new FnPlan(fn, bw.block(), seedIds, resolved, tape, grad, grad2, hvp, backwardBackward, b);
+  }
+
+  /**
+   * An in-body {@code gradient(y, x)}: the gradient of the sum of {@code y} with respect to
+   * {@code x}, as values appended to the open block after {@code before} (the statements that
+   * compute {@code y}). Only what depends on {@code x} is differentiated; calls into other graphs
+   * on the way drop their weight gradients (this is a value, not the training gradients), and must
+   * have a backward of their backward ({@code @Call(order = 2)}) for the function's own backward.
+   * Throws {@link OpError} for what it cannot pass through.
+   */
+  public static int gradient(Builder b, Block before, int y, int x) {
+    IrMath ir = new IrMath(b);
+    b.openBlock();
+    int ones = ir.onesLike(y);
+    Differentiator.Adjoints a;
+    try {
+      a = Differentiator.differentiate(b, before, List.of(y), List.of(ones), false, List.of(x), true,
+          Blocks.dependents(before, x));
+    } catch (Differentiator.Unsupported e) {
+      b.closeBlock();
+      throw new OpError(Message.GRADIENT_THROUGH, e.getMessage());
+    }
+    Integer g = a.of().get(x);
+    int out = g == null ? ir.zerosLike(x) : a.nullable().contains(g) ? ir.orZerosLike(g, x) : g;
+    Block added = b.closeBlock();
+    Blocks.forEachNode(added, n -> {
+      if (Structure.isBackward(n) && (n.attrs().has("present") || n.attrs().integer("order") < 2)) {
+        throw new OpError(Message.GRADIENT_NEEDS_ORDER_2, Structure.callee(n));
+      }
+    });
+    added.stmts().forEach(b::append);
+    return out;
+  }
+
+  /**
+   * The backward of the backward: the forward, its backward from seed {@code dOutput} (written as
+   * a value, {@link Differentiator#differentiate(Builder, Block, List, List, boolean, List, boolean)
+   * inner}), then the backward of that from an adjoint of each input gradient, to the inputs, the
+   * weights and the seed. Every input and the seed get a tensor (zeros where none), as a caller
+   * adds them without checking.
+   */
+  private static FnPlan.SecondBackward secondBackward(Builder b, Fn fn) {
+    IrMath ir = new IrMath(b);
+    b.openBlock();
+    Origin previous = b.at(fn.origin().asGradient());
+    int seed = b.reserve(Structure.SEED, b.shape(fn.result()), "dOutput", Attrs.NONE);
+    List<Integer> inputs = fn.inputs().stream().map(Node::id).toList();
+    Differentiator.Adjoints first = Differentiator.differentiate(b, fn.body(), List.of(fn.result()), List.of(seed),
+        false, inputs, true);
+    List<Integer> results = new ArrayList<>();
+    List<Integer> seeds = new ArrayList<>();
+    Map<Integer, Integer> inputAdjoints = new LinkedHashMap<>();
+    for (Node in : fn.inputs()) {
+      int dd = b.reserve(Structure.SEED, in.shape(), GraphNames.gradientOf(GraphNames.gradientOf(in.hint())), Attrs.NONE);
+      inputAdjoints.put(in.id(), dd);
+      Integer g = first.of().get(in.id());
+      if (g != null) {
+        results.add(first.nullable().contains(g) ? ir.orZerosLike(g, in.id()) : g);
+        seeds.add(dd);
+      }
+    }
+    List<Stmt> stmts = new ArrayList<>(fn.body().stmts());
+    stmts.addAll(b.closeBlock().stmts());
+    b.openBlock();
+    List<Integer> wrt = new ArrayList<>(fn.parameters());
+    wrt.add(seed);
+    Differentiator.Adjoints second = results.isEmpty() ? new Differentiator.Adjoints(Map.of(), Set.of())
+        : Differentiator.differentiate(b, new Block(stmts), results, seeds, true, wrt);
+    Map<Integer, Integer> out = new LinkedHashMap<>();
+    for (int p : wrt) {
+      Integer g = second.of().get(p);
+      boolean weight = fn.weights().stream().anyMatch(w -> w.id() == p);
+      if (weight) {
+        if (g != null) {
+          out.put(p, g); // addGradient takes a symbolic zero
+        }
+      } else {
+        out.put(p, g == null ? ir.zerosLike(p) : second.nullable().contains(g) ? ir.orZerosLike(g, p) : g);
+      }
+    }
+    b.at(previous);
+    stmts.addAll(b.closeBlock().stmts());
+    Simplifier.Result s = Simplifier.simplify(b, new Block(stmts), out.values());
+    return new FnPlan.SecondBackward(new FnPlan.Whole(s.block(), resolve(s, out)), seed, inputAdjoints);
   }
 
   /**

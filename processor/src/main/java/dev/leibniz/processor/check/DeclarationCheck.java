@@ -130,8 +130,6 @@ public final class DeclarationCheck {
     int order = Annotations.order(m);
     if (order != 1 && order != 2) {
       reporter.error(m, Message.ORDER_RANGE, order, m.getSimpleName());
-    } else if (order == 2 && !isStatic) {
-      reporter.error(m, Message.ORDER_NEEDS_STATIC, m.getSimpleName());
     } else if (order == 2 && record) {
       reporter.error(m, Message.ORDER_NEEDS_TENSOR, m.getSimpleName(), m.getReturnType());
     }

@@ -139,6 +139,10 @@ public final class GraphWriter {
                 + " gradient for that input ($L).\n"));
         type.addMethod(hvpMethod());
       }
+      if (plan.secondBackward() != null) {
+        type.addMethod(secondBackwardMethod());
+        type.addType(secondGradientsRecordType());
+      }
       type.addType(record(forwardRecord, plan.tape().top(), true)
           .addJavadoc("What {@code $L} computed ($L): its output and the values its backward reads.\n", fn.name(),
               fn.origin().place())
@@ -221,6 +225,26 @@ public final class GraphWriter {
           .build();
     }
 
+    /** The record of the backward's backward: the gradient of each input, then of the backward's seed. */
+    private TypeSpec secondGradientsRecordType() {
+      MethodSpec.Builder ctor = MethodSpec.constructorBuilder();
+      for (int i = 0; i < fn.inputs().size(); i++) {
+        ctor.addParameter(TENSOR, GraphNames.gradientOf(fn.inputNames().get(i)));
+      }
+      ctor.addParameter(TENSOR, GraphNames.gradientOf("dOutput"));
+      return TypeSpec.recordBuilder(graph.nestedClass(secondGradientsRecord()))
+          .addModifiers(Modifier.PUBLIC)
+          .addJavadoc("Gradients of {@code $L}'s input gradients' products with their adjoints: with respect to each"
+              + " input of {@code $L}, in order, then to {@code dOutput}.\n", GraphNames.backwardMethod(fn.name()),
+              fn.name())
+          .recordConstructor(ctor.build())
+          .build();
+    }
+
+    private String secondGradientsRecord() {
+      return GraphNames.gradientsRecord(GraphNames.backwardMethod(fn.name()));
+    }
+
     private TypeName typeOf(int id) {
       String javaType = plan.nodes().get(id).javaType();
       return javaType == null ? TENSOR : ClassName.bestGuess(javaType);
@@ -238,8 +262,9 @@ public final class GraphWriter {
     }
 
     /** Reserved names (and the forward record's output fields), loop indices, then the inputs by their own names. */
-    private Scope scope(Block body, Map<Integer, String> names) {
+    private Scope scope(Block body, Map<Integer, String> names, String... free) {
       List<String> reserved = new ArrayList<>(GraphNames.RESERVED);
+      reserved.removeAll(List.of(free));
       if (fn.outputs() != null) {
         reserved.addAll(fn.outputs().names());
       }
@@ -455,6 +480,63 @@ public final class GraphWriter {
       return wholeMethod(GraphNames.hvpMethod(fn.name()), plan.hvp().whole(), plan.hvp().vectors(),
           "Hessian-vector product: the gradient of the sum over inputs of {@code $LGrad}'s gradient times its"
               + " vector, {@code v} after the inputs, one of each input's shape ($L).\n");
+    }
+
+    /**
+     * The backward of the backward: from the inputs, the backward's seed and an adjoint of each
+     * input gradient, the forward and the backward built again (the backward's own calls into other
+     * graphs drop their weight gradients), then their backward: the weights' gradients go to
+     * {@code tf}, the inputs' and the seed's are returned.
+     */
+    private MethodSpec secondBackwardMethod() {
+      FnPlan.SecondBackward second = plan.secondBackward();
+      FnPlan.Whole whole = second.whole();
+      MethodSpec.Builder m = signature(GraphNames.secondBackwardMethod(fn.name()))
+          .returns(graph.nestedClass(secondGradientsRecord()))
+          .addJavadoc("Backward of {@link #$L}: given its inputs, the {@code dOutput} it was given and an adjoint of"
+              + " each input gradient it returned (null: none), the gradients of the sum of those products ($L).\n",
+              GraphNames.backwardMethod(fn.name()), fn.origin().place());
+      if (!fn.weights().isEmpty()) {
+        m.addJavadoc("Weight gradients are added to {@code tf} ({@link $T#addGradient}).\n", TF);
+      }
+      Map<Integer, String> names = new LinkedHashMap<>();
+      Scope scope = scope(whole.block(), names, "dOutput");
+      for (Node in : fn.inputs()) {
+        m.addParameter(TENSOR, names.get(in.id()));
+      }
+      names.put(second.seed(), scope.fresh("dOutput", second.seed()));
+      m.addParameter(TENSOR, names.get(second.seed()));
+      second.inputAdjoints().forEach((in, dd) -> {
+        names.put(dd, scope.fresh(plan.nodes().hint(dd), dd));
+        m.addParameter(TENSOR, names.get(dd));
+      });
+      for (Node w : fn.weights()) {
+        names.put(w.id(), scope.fresh(w.hint(), w.id()));
+      }
+      Locals locals = new Locals(plan.nodes(), whole.block(), Map.of(), List.copyOf(whole.adjoints().values()));
+      locals.name(scope);
+      CodeBlock.Builder code = CodeBlock.builder();
+      java.util.Set<Integer> always = dev.leibniz.processor.ir.Blocks.usedUnconditionally(whole.block());
+      for (Node w : fn.weights()) {
+        code.addStatement("$T $L = tf.$L(layer.$L)", TENSOR, names.get(w.id()),
+            always.contains(w.id()) ? "read" : "readIfCreated", w.attrs().string("field"));
+      }
+      Emitter emitter = new Emitter(code, plan.nodes(), locals, names::get, Emitter.Mode.WHOLE);
+      emitter.method(whole.block());
+      emitter.comment(fn.origin().asGradient());
+      for (Node w : fn.weights()) {
+        Integer g = whole.adjoints().get(w.id());
+        if (g != null) {
+          code.addStatement("tf.addGradient(layer.$L, $L)", w.attrs().string("field"), emitter.ref(g));
+        }
+      }
+      List<String> grads = new ArrayList<>();
+      for (Node in : fn.inputs()) {
+        grads.add(emitter.ref(whole.adjoints().get(in.id())));
+      }
+      grads.add(emitter.ref(whole.adjoints().get(second.seed())));
+      code.addStatement("return new $T($L)", graph.nestedClass(secondGradientsRecord()), String.join(", ", grads));
+      return m.addCode(code.build()).build();
     }
 
     /** Inputs, then the vectors paired with them (input id to vector node), to gradients. */

@@ -87,6 +87,56 @@ public final class Blocks {
     return ok[0];
   }
 
+  /** Whether the block has a loop, at any depth. */
+  public static boolean hasLoop(Block block) {
+    for (Stmt s : block.stmts()) {
+      if (s instanceof Loop || s instanceof If i && (hasLoop(i.then()) || hasLoop(i.otherwise()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The values of {@code block} that depend on value {@code x} (x among them). */
+  public static Set<Integer> dependents(Block block, int x) {
+    Set<Integer> out = new java.util.HashSet<>();
+    out.add(x);
+    dependents(block, out);
+    return out;
+  }
+
+  private static boolean dependents(Block block, Set<Integer> out) {
+    boolean any = false;
+    for (Stmt s : block.stmts()) {
+      if (s instanceof Node n) {
+        if (n.args().stream().anyMatch(out::contains)) {
+          any |= out.add(n.id());
+        }
+      } else if (s instanceof If i) {
+        any |= dependents(i.then(), out) | dependents(i.otherwise(), out);
+        for (If.Merge m : i.merges()) {
+          if (out.contains(m.fromThen()) || out.contains(m.fromElse())) {
+            any |= out.add(m.out());
+          }
+        }
+      } else if (s instanceof Loop l) {
+        // What an iteration makes feeds the next: run the body until nothing new depends on x.
+        boolean grew;
+        do {
+          grew = false;
+          for (Loop.Carry c : l.carried()) {
+            if (out.contains(c.init()) || out.contains(c.result())) {
+              grew |= out.add(c.param()) | out.add(c.out());
+            }
+          }
+          grew |= dependents(l.body(), out);
+          any |= grew;
+        } while (grew);
+      }
+    }
+    return any;
+  }
+
   private static void collectUses(Block block, Set<Integer> used) {
     for (Stmt s : block.stmts()) {
       if (s instanceof Node n) {

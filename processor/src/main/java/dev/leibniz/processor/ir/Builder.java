@@ -77,6 +77,16 @@ public final class Builder {
     open.peek().add(stmt);
   }
 
+  /** Whether no block is open but the outermost: code at the top level of the body, not in a region. */
+  public boolean atTop() {
+    return open.size() == 1;
+  }
+
+  /** The statements of the innermost open block so far. */
+  public Block current() {
+    return new Block(List.copyOf(open.peek()));
+  }
+
   public void openBlock() {
     open.push(new ArrayList<>());
   }

@@ -48,7 +48,7 @@ public final class OpRegistry {
   }
 
   /** Op functions the parser lowers itself, because they name a method of the class: {@code rnn(this::step, ...)}. */
-  public static final Set<String> PARSED = Set.of("rnn", "rnnStates");
+  public static final Set<String> PARSED = Set.of("rnn", "rnnStates", "gradient");
 
   /** Every op function of {@code dev.leibniz.dsl.Ops}: those with a lowering here, and {@link #PARSED}. */
   public static Set<String> dslNames() {

@@ -159,10 +159,14 @@ public final class Structure {
     return out;
   }
 
-  /** The arguments of a call into another graph: {@code tf}, the layer object (for an instance call), the values. */
+  /**
+   * The arguments of a call into another graph: {@code tf} (where attribute "dropsWeightGradients"
+   * says so, its view that drops weight gradients), the layer object (for an instance call), the values.
+   */
   private static String graphArgs(List<String> args, Attrs attrs) {
+    String tf = attrs.has("dropsWeightGradients") ? "tf.withoutWeightGradients()" : "tf";
     String target = attrs.has("target") ? attrs.string("target") + ", " : "";
-    return "tf, " + target + String.join(", ", args);
+    return tf + ", " + target + String.join(", ", args);
   }
 
   /**
@@ -215,10 +219,18 @@ public final class Structure {
    * present in {@code seeds}), and the adjoint it gives each input of the call.
    */
   public static int[] backwardOf(Builder b, Node call, List<Integer> args, int[] seeds) {
+    return backwardOf(b, call, args, seeds, false);
+  }
+
+  /**
+   * The same; where {@code dropsWeightGradients}, the backward's weight gradients are dropped: it
+   * computes a value of the forward (an input's gradient), not the training gradients.
+   */
+  public static int[] backwardOf(Builder b, Node call, List<Integer> args, int[] seeds, boolean dropsWeightGradients) {
     if (call.op() == RNN) {
       return rnnBackwardOf(b, call, seeds);
     }
-    Attrs attrs = call.attrs();
+    Attrs attrs = dropsWeightGradients ? call.attrs().with("dropsWeightGradients", true) : call.attrs();
     if (seeds.length > 1) {
       List<Boolean> present = new java.util.ArrayList<>();
       for (int s : seeds) {
@@ -233,7 +245,80 @@ public final class Structure {
     int[] out = new int[inputs.size()];
     for (int i = 0; i < out.length; i++) {
       String field = GraphNames.gradientOf(inputs.get(i));
-      out[i] = b.node(FIELD, Attrs.of("field", field), hint + GraphNames.capitalize(field), grads);
+      out[i] = b.node(FIELD, Attrs.of("field", field, "index", i), hint + GraphNames.capitalize(field), grads);
+    }
+    return out;
+  }
+
+  /** Whether {@code n} is one input gradient of another graph's backward (a {@link #FIELD} of a {@link #BACKWARD}). */
+  public static boolean isBackwardField(Builder b, Node n) {
+    return n.op() == FIELD && b.get(n.arg(0)).op() == BACKWARD;
+  }
+
+  /** The method a call or its backward goes to, as users write it: {@code Dense.call}. */
+  public static String callee(Node n) {
+    String graph = n.attrs().string("graph");
+    String simple = graph.substring(graph.lastIndexOf('.') + 1).replaceAll("_Graph$", "").replace('_', '.');
+    return simple + "." + n.attrs().string("method");
+  }
+
+  /** Whether {@code n} is another graph's backward, the record of its input gradients. */
+  public static boolean isBackward(Node n) {
+    return n.op() == BACKWARD;
+  }
+
+  /**
+   * The backward of {@code backward} (another graph's backward, of the call {@code call}, with one
+   * seed), given the adjoints {@code dd} of its input gradients ({@link Op#ZERO}: none): that graph's
+   * generated {@code <method>BackwardBackward}, which adds its weight gradients to the graph. Returns
+   * the adjoint of each input of the call, then that of the seed.
+   */
+  public static int[] secondBackwardOf(Builder b, Node backward, Node call, int[] dd) {
+    List<Integer> args = new java.util.ArrayList<>(call.args());
+    args.add(backward.arg(1));
+    List<Boolean> present = new java.util.ArrayList<>();
+    for (int d : dd) {
+      present.add(d != Op.ZERO);
+      if (d != Op.ZERO) {
+        args.add(d);
+      }
+    }
+    Attrs attrs = call.attrs().with("present", present);
+    String hint = call.hint().endsWith("Call") ? call.hint().substring(0, call.hint().length() - 4) : call.hint();
+    int grads = b.node(SECOND_BACKWARD, args, attrs, "grads2" + GraphNames.capitalize(hint));
+    @SuppressWarnings("unchecked")
+    List<String> inputs = (List<String>) attrs.map().get("inputs");
+    int[] out = new int[inputs.size() + 1];
+    for (int i = 0; i < inputs.size(); i++) {
+      String field = GraphNames.gradientOf(inputs.get(i));
+      out[i] = b.node(FIELD, Attrs.of("field", field, "index", i), hint + GraphNames.capitalize(field) + "2", grads);
+    }
+    String seedField = GraphNames.gradientOf(GraphNames.gradientOf("output"));
+    out[inputs.size()] = b.node(FIELD, Attrs.of("field", seedField), hint + GraphNames.capitalize(seedField), grads);
+    return out;
+  }
+
+  /**
+   * backwardBackward(inputs..., seed, adjoints...): the other graph's backward of its backward,
+   * on the call's inputs (its forward is built again there), the seed its backward was given and
+   * the adjoints of that backward's input gradients (attribute "present": which are passed; null
+   * for the others). Its value is a record of the gradients of the inputs and of the seed.
+   */
+  static final Op SECOND_BACKWARD = new Plumbing("backwardBackward", Structure::unknown,
+      (args, attrs) -> "$T{" + attrs.string("graph") + "}." + GraphNames.secondBackwardMethod(attrs.string("method"))
+          + "(" + graphArgs(secondArgs(args, attrs), attrs) + ")",
+      attrs -> attrs.string("graph") + "." + GraphNames.gradientsRecord(GraphNames.backwardMethod(attrs.string("method"))),
+      true);
+
+  /** The inputs and the seed, then each adjoint, "null" where attribute "present" says none was passed. */
+  private static List<String> secondArgs(List<String> args, Attrs attrs) {
+    @SuppressWarnings("unchecked")
+    List<Boolean> present = (List<Boolean>) attrs.map().get("present");
+    int fixed = args.size() - (int) present.stream().filter(p -> p).count();
+    List<String> out = new java.util.ArrayList<>(args.subList(0, fixed));
+    int next = fixed;
+    for (boolean p : present) {
+      out.add(p ? args.get(next++) : "null");
     }
     return out;
   }

@@ -33,6 +33,7 @@ import com.sun.source.util.Trees;
 import dev.leibniz.dsl.GraphNames;
 import dev.leibniz.processor.Message;
 import dev.leibniz.processor.Reporter;
+import dev.leibniz.processor.ad.Planner;
 import dev.leibniz.processor.check.Annotations;
 import dev.leibniz.processor.check.ClassInfo;
 import dev.leibniz.processor.check.DeclarationCheck;
@@ -155,11 +156,41 @@ public final class BodyParser {
     List<Node> weights = weightNodes.stream()
         .sorted(java.util.Comparator.comparingInt(n -> declared.indexOf(n.attrs().string("field")))).toList();
     int order = Annotations.order(method);
-    if (order == 2 && result >= 0 && !Blocks.isStraightLine(body)) {
+    boolean isStatic = method.getModifiers().contains(Modifier.STATIC);
+    if (order == 2 && result >= 0 && isStatic && !Blocks.isStraightLine(body)) {
       reporter.error(method, Message.ORDER_NEEDS_STRAIGHT_LINE, method.getSimpleName());
+    } else if (order == 2 && result >= 0 && secondOrderBlocker(body) != null) {
+      reporter.error(method, Message.ORDER_2_THROUGH, method.getSimpleName(), secondOrderBlocker(body));
     }
     return new Fn(method.getSimpleName().toString(), method.getModifiers().contains(Modifier.STATIC),
         inputs, names, weights, body, result, outputs, origin(new TreePath(path, tree.getBody())), order);
+  }
+
+  /**
+   * What keeps the backward of a body's backward from being generated (a loop, a call without
+   * one of its own), or null: the backward's branches and calls into other graphs are differentiated
+   * again, its loops are not.
+   */
+  private static String secondOrderBlocker(Block body) {
+    String[] found = {null};
+    if (Blocks.hasLoop(body)) {
+      return "a `for` loop";
+    }
+    Blocks.forEachNode(body, n -> {
+      if (found[0] != null) {
+        return;
+      }
+      if (n.op() == Structure.RNN) {
+        found[0] = "a recurrent loop (rnn)";
+      } else if (Structure.isBackward(n)) {
+        found[0] = "an in-body gradient(...) (that would be a third derivative)";
+      } else if (n.op() == Structure.CALL && n.attrs().has("outputs")) {
+        found[0] = Structure.callee(n) + ", which returns several outputs";
+      } else if (n.op() == Structure.CALL && n.attrs().integer("order") < 2) {
+        found[0] = Structure.callee(n) + ", which is not @Call(order = 2)";
+      }
+    });
+    return found[0];
   }
 
   /** The shape an input's {@code @Dims} declares, else unknown. */
@@ -553,6 +584,9 @@ public final class BodyParser {
       if (name.equals("rnn") && (receiver == null ? imported(name) : isOpsClass(receiver))) {
         return rnn(at, call);
       }
+      if (name.equals("gradient") && (receiver == null ? imported(name) : isOpsClass(receiver))) {
+        return gradient(at, call);
+      }
       if (isRnnStates(call)) {
         throw report(at, Message.RECORD_FOR_TENSOR, call, "WithState(s)", "var s = " + call + "; then s.output()");
       }
@@ -668,6 +702,27 @@ public final class BodyParser {
     return b.node(Structure.OUTPUT, withArgs(loop), Attrs.NONE, b.get(loop).attrs().string("method") + "s");
   }
 
+  /** {@code gradient(y, x)}: the gradient of the sum of y with respect to x, written where it is asked for. */
+  private int gradient(TreePath at, MethodInvocationTree call) {
+    if (call.getArguments().size() != 2) {
+      throw report(at, Message.UNKNOWN_OP, "gradient with " + call.getArguments().size() + " arguments");
+    }
+    int y = tensor(new TreePath(at, call.getArguments().get(0)));
+    int x = tensor(new TreePath(at, call.getArguments().get(1)));
+    if (!b.atTop()) {
+      throw report(at, Message.GRADIENT_NOT_AT_TOP);
+    }
+    Block before = b.current();
+    if (!Blocks.dependents(before, x).contains(y)) {
+      throw report(at, Message.GRADIENT_UNRELATED, call.getArguments().get(0), call.getArguments().get(1));
+    }
+    try {
+      return Planner.gradient(b, before, y, x);
+    } catch (OpError e) {
+      throw report(at, e.message(), e.args());
+    }
+  }
+
   /** {@code rnnStates(...)}: the loop's output and final states, as the record {@code Ops.WithState(s)}. */
   private Scope.RecordVar rnnStates(TreePath at, MethodInvocationTree call) {
     int loop = rnnLoop(at, call);
@@ -778,7 +833,7 @@ public final class BodyParser {
       inputNames.add(f.callee().getParameters().get(i).getSimpleName().toString());
     }
     Attrs attrs = Attrs.of("graph", Annotations.graphName(f.target()), "method", f.callee().getSimpleName().toString(),
-        "inputs", List.copyOf(inputNames));
+        "inputs", List.copyOf(inputNames), "order", Annotations.order(f.callee()));
     if (f.targetCode() != null) {
       attrs = attrs.with("target", f.targetCode());
     }
