@@ -60,9 +60,11 @@ public final class TinyDense_Graph {
    * Builds the graph of {@link TinyDense#call} (TinyDense.java:26).
    */
   public static CallForward call(Tf tf, TinyDense layer, Operand<TFloat32> x) {
-    // @Build runs once, with the shape of the first input it sees
-    if (layer.kernel == null && layer.bias == null) {
-      layer.build(tf.shapeOf(x));
+    // @Build runs once, with the shape of the first input it sees (one thread at a time)
+    synchronized (layer) {
+      if (layer.kernel == null && layer.bias == null) {
+        layer.build(tf.shapeOf(x));
+      }
     }
     Operand<TFloat32> kernel = tf.read(layer.kernel);
     Operand<TFloat32> bias = tf.readIfCreated(layer.bias);

@@ -33,6 +33,7 @@ final class Export {
   static void write(Net net, List<long[]> inputShapes, Map<Variable, float[]> values, Path dir,
       List<String> inputNames, List<String> outputNames) throws IOException {
     checkNames(inputNames, inputShapes.size(), "input");
+    checkReplaceable(dir);
     try (Graph graph = Natives.newGraph()) {
       TfGraph state = TfGraph.forExport(graph);
       List<Operand<TFloat32>> inputs = new ArrayList<>();
@@ -61,6 +62,50 @@ final class Export {
         AtomicFiles.writeDirectory(dir, temp -> SavedModelBundle.exporter(temp.toString())
             .withSession(session.session()).withSignature(built).export());
       }
+    }
+  }
+
+  /** What a SavedModel folder holds (TensorFlow's and Keras's writers); anything else is the user's. */
+  private static final java.util.Set<String> SAVED_MODEL_ENTRIES = java.util.Set.of("saved_model.pb",
+      "saved_model.pbtxt", "variables", "assets", "assets.extra", "fingerprint.pb", "keras_metadata.pb");
+
+  /**
+   * An export replaces a SavedModel, or an empty folder, and nothing else: a folder that holds
+   * other things (or the working folder, or a folder above it) is refused, naming what is there.
+   */
+  static void checkReplaceable(Path dir) throws IOException {
+    Path target = dir.toAbsolutePath().normalize();
+    Path cwd = Path.of("").toAbsolutePath().normalize();
+    if (cwd.startsWith(target)) {
+      throw new IOException("cannot export into " + dir + ": it is the working folder or holds it; export into a"
+          + " folder of its own, such as " + dir.resolve("model"));
+    }
+    if (!java.nio.file.Files.isDirectory(target)) {
+      return; // absent (a file there is refused when it is replaced)
+    }
+    List<String> foreign = new ArrayList<>();
+    boolean savedModel = false;
+    try (var entries = java.nio.file.Files.list(target)) {
+      for (Path p : (Iterable<Path>) entries.sorted()::iterator) {
+        String name = p.getFileName().toString();
+        savedModel |= name.startsWith("saved_model.");
+        if (!SAVED_MODEL_ENTRIES.contains(name)) {
+          foreign.add(name);
+        }
+      }
+    }
+    boolean empty = foreign.isEmpty() && !savedModel && isEmpty(target);
+    if (!empty && (!savedModel || !foreign.isEmpty())) {
+      throw new IOException("will not replace " + dir + ": it is not a SavedModel"
+          + (foreign.isEmpty() ? "" : " (it holds " + String.join(", ", foreign.subList(0, Math.min(5,
+              foreign.size()))) + (foreign.size() > 5 ? " and " + (foreign.size() - 5) + " more" : "") + ")")
+          + "; export replaces only a previous export. Choose a new folder, or move those files away");
+    }
+  }
+
+  private static boolean isEmpty(Path dir) throws IOException {
+    try (var entries = java.nio.file.Files.list(dir)) {
+      return entries.findAny().isEmpty();
     }
   }
 

@@ -62,7 +62,12 @@ public final class Functional extends Model {
 
   /** {@code layer} applied to {@code inputs} (as many as its {@code @Call} takes). */
   public static Symbol apply(Object layer, Symbol... inputs) {
+    if (layer == null || inputs == null || java.util.Arrays.asList(inputs).contains(null)) {
+      throw new IllegalArgumentException("apply needs a layer and its inputs, got " + layer + " on "
+          + (inputs == null ? null : java.util.Arrays.toString(inputs)));
+    }
     LayerGraph<Object> graph = LayerGraphs.of(layer);
+    LayerGraphs.checkTree(layer);
     if (graph.inputs() != inputs.length) {
       throw new IllegalArgumentException(layer.getClass().getSimpleName() + "'s @Call takes " + graph.inputs()
           + " inputs, got " + inputs.length);

@@ -85,6 +85,34 @@ final class LayerGraphs {
     return GraphNames.graphClass(type.getPackageName(), simple);
   }
 
+  /**
+   * Checks that {@code layer}'s sublayers form a tree (a layer that holds itself, directly or
+   * through others, would build its graph forever) and that each is a compiled layer.
+   */
+  static void checkTree(Object layer) {
+    checkTree(layer, new ArrayList<>());
+  }
+
+  private static void checkTree(Object layer, List<Object> path) {
+    for (Object above : path) {
+      if (above == layer) {
+        List<String> names = new ArrayList<>();
+        for (Object p : path.subList(path.indexOf(layer), path.size())) {
+          names.add(p.getClass().getSimpleName());
+        }
+        names.add(layer.getClass().getSimpleName());
+        throw new IllegalArgumentException("layers hold each other in a cycle: " + String.join(" -> ", names)
+            + "; a layer's sublayers must form a tree (share a layer object by calling it twice, not by holding its"
+            + " holder)");
+      }
+    }
+    path.add(layer);
+    for (Object sub : of(layer).sublayers(layer)) {
+      checkTree(sub, path);
+    }
+    path.remove(path.size() - 1);
+  }
+
   /** The weights of {@code layer} and of its sublayers, depth first. */
   static List<Variable> weights(Object layer) {
     List<Variable> out = new ArrayList<>();

@@ -16,6 +16,9 @@ public final class Leibniz {
 
   /** The object's {@code @Call} as a model: {@code Leibniz.model(new MnistMlp())}. */
   public static Model model(Object module) {
+    if (module == null) {
+      throw new IllegalArgumentException("Leibniz.model needs a @Layer or @Model object, got null");
+    }
     return new ModuleModel(module);
   }
 

@@ -34,12 +34,13 @@ import java.util.Map;
  */
 public abstract class Model implements AutoCloseable {
   private Engine.CompileConfig config;
-  private Engine engine;
+  private volatile Engine engine;
   private int threads;
   private long seed = 42;
   private boolean stopTraining;
   private int epochsTrained;
   private String name;
+  private final Guard guard = new Guard(this::name);
 
   Model() {}
 
@@ -70,15 +71,19 @@ public abstract class Model implements AutoCloseable {
 
   /** TensorFlow's intra- and inter-op thread counts (0: all cores); before the graph is built. */
   public Model threads(int threads) {
-    requireNotBuilt("change the thread count");
-    this.threads = threads;
+    guard.exclusive("change the thread count", () -> {
+      requireNotBuilt("change the thread count");
+      this.threads = threads;
+    });
     return this;
   }
 
   /** The seed of the weights' initializers; before the graph is built. */
   public Model seed(long seed) {
-    requireNotBuilt("change the seed");
-    this.seed = seed;
+    guard.exclusive("change the seed", () -> {
+      requireNotBuilt("change the seed");
+      this.seed = seed;
+    });
     return this;
   }
 
@@ -109,10 +114,14 @@ public abstract class Model implements AutoCloseable {
       throw new IllegalArgumentException("compile needs at least one objective");
     }
     Object module = objectivesModule();
-    this.config = new Engine.CompileConfig(null, List.of(), new float[0], List.of(), module, List.of(objectives));
-    if (engine != null) {
-      rebuild(engine.inputShapes);
-    }
+    Engine.CompileConfig compiled = new Engine.CompileConfig(null, List.of(), new float[0], List.of(), module,
+        List.of(objectives));
+    guard.exclusive("compile", () -> {
+      this.config = compiled;
+      if (engine != null) {
+        rebuild(engine.inputShapes);
+      }
+    });
   }
 
   /** The object whose loss methods objectives name: a {@code Leibniz.model(object)}'s object. */
@@ -151,10 +160,14 @@ public abstract class Model implements AutoCloseable {
         Metrics.get(s, losses.get(0), 2); // fail now on an unknown name
       }
     }
-    this.config = new Engine.CompileConfig(optimizer, List.copyOf(losses), weights, List.copyOf(metrics));
-    if (engine != null) {
-      rebuild(engine.inputShapes);
-    }
+    Engine.CompileConfig compiled = new Engine.CompileConfig(optimizer, List.copyOf(losses), weights,
+        List.copyOf(metrics));
+    guard.exclusive("compile", () -> {
+      this.config = compiled;
+      if (engine != null) {
+        rebuild(engine.inputShapes);
+      }
+    });
   }
 
   private static float[] filled(int n) {
@@ -173,7 +186,7 @@ public abstract class Model implements AutoCloseable {
 
   /** Builds the graph of a model with several inputs, one sample shape each. */
   public Model build(List<long[]> sampleShapes) {
-    engine(List.copyOf(sampleShapes));
+    guard.exclusive("build", () -> engine(List.copyOf(sampleShapes)));
     return this;
   }
 
@@ -183,7 +196,7 @@ public abstract class Model implements AutoCloseable {
 
   /** The TensorFlow graph of the built model (for tests that count its ops). */
   org.tensorflow.Graph graph() {
-    return requireBuilt("show its graph").graph;
+    return guard.shared("show its graph", () -> requireBuilt("show its graph").graph);
   }
 
   private Engine engine(List<long[]> sampleShapes) {
@@ -224,6 +237,10 @@ public abstract class Model implements AutoCloseable {
 
   /** Trains for {@code options.epochs}; returns the per-epoch loss and metrics. */
   public History fit(List<Data> x, List<Data> yGiven, FitOptions options) {
+    return guard.exclusive("fit", () -> fitAlone(x, yGiven, options));
+  }
+
+  private History fitAlone(List<Data> x, List<Data> yGiven, FitOptions options) {
     requireCompiled("fit");
     List<Data> y = DataChecks.classColumns(config.losses(), yGiven);
     DataChecks.counts(net().inputs(), x, y);
@@ -247,7 +264,8 @@ public abstract class Model implements AutoCloseable {
     History history = new History();
     ProgressLogger progress = options.verbose > 0 ? new ProgressLogger(options.out, options.epochs, train.steps()) : null;
     stopTraining = false;
-    Trainer.fit(this, e, train, validation, options, CallbackList.of(options.callbacks, progress, history));
+    Trainer.fit(this, e, train, validation, options, CallbackList.of(options.callbacks, progress, history),
+        () -> guard.checkOpen("go on with fit"));
     return history;
   }
 
@@ -278,13 +296,15 @@ public abstract class Model implements AutoCloseable {
 
   /** The loss and each metric over all of {@code x}, as Keras's {@code evaluate(..., return_dict=True)}. */
   public Map<String, Double> evaluate(List<Data> x, List<Data> yGiven, int batchSize) {
-    requireCompiled("evaluate");
-    List<Data> y = DataChecks.classColumns(config.losses(), yGiven);
-    DataChecks.counts(net().inputs(), x, y);
-    Batches data = Batches.of(x, y, batchSize);
-    Engine e = engine(DataChecks.shapes(x));
-    DataChecks.targets(e, y, "y");
-    return Trainer.evaluate(e, data);
+    return guard.exclusive("evaluate", () -> {
+      requireCompiled("evaluate");
+      List<Data> y = DataChecks.classColumns(config.losses(), yGiven);
+      DataChecks.counts(net().inputs(), x, y);
+      Batches data = Batches.of(x, y, batchSize);
+      Engine e = engine(DataChecks.shapes(x));
+      DataChecks.targets(e, y, "y");
+      return Trainer.evaluate(e, data, () -> guard.checkOpen("go on with evaluate"));
+    });
   }
 
   /** Predictions for each row, batch by batch (32 per batch, as Keras). */
@@ -298,9 +318,15 @@ public abstract class Model implements AutoCloseable {
 
   /** Every output's predictions for {@code x}, computed {@code batchSize} samples at a time. */
   public List<Data> predict(List<Data> x, int batchSize) {
+    guard.checkOpen("predict");
     DataChecks.counts(net().inputs(), x, List.of());
     Batches data = Batches.of(x, List.of(), batchSize);
-    return Trainer.predict(engine(DataChecks.shapes(x)), data);
+    List<long[]> shapes = DataChecks.shapes(x);
+    if (engine == null) {
+      guard.inTurn("build", () -> engine(shapes));
+    }
+    return guard.shared("predict", () -> Trainer.predict(engine(shapes), data, () -> guard.checkOpen("go on with"
+        + " predict")));
   }
 
   // ---------------------------------------------------------------- values and custom training loops
@@ -339,7 +365,7 @@ public abstract class Model implements AutoCloseable {
   public LossGradients gradients(Loss loss, List<Value> x, Value y) {
     List<Data> data = x.stream().map(Model::data).toList();
     DataChecks.counts(net().inputs(), data, List.of(data(y)));
-    return engine(DataChecks.shapes(data)).lossAndGradients(this, loss, x, y);
+    return guard.exclusive("take gradients", () -> engine(DataChecks.shapes(data)).lossAndGradients(this, loss, x, y));
   }
 
   /**
@@ -348,12 +374,13 @@ public abstract class Model implements AutoCloseable {
    * slots live with the model from its first step.
    */
   public void applyGradients(Optimizer optimizer, List<Value> gradients) {
-    requireBuilt("apply gradients").applyGradients(optimizer, gradients);
+    guard.exclusive("apply gradients", () -> requireBuilt("apply gradients").applyGradients(optimizer, gradients));
   }
 
   /** The names of the trainable weights, in {@link #gradients} order. */
   public List<String> trainableWeightNames() {
-    return requireBuilt("name its weights").trainableWeights().stream().map(TfGraph.Weight::name).toList();
+    return guard.shared("name its weights",
+        () -> requireBuilt("name its weights").trainableWeights().stream().map(TfGraph.Weight::name).toList());
   }
 
   private static Data data(Value v) {
@@ -376,13 +403,19 @@ public abstract class Model implements AutoCloseable {
 
   /** The weights' values, in the order the graph first reads them (layer by layer). */
   public List<float[]> getWeights() {
-    Engine e = requireBuilt("get its weights");
-    Map<Variable, float[]> values = e.weightValues();
-    return e.weights().stream().map(w -> values.get(w.variable())).toList();
+    return guard.shared("get its weights", () -> {
+      Engine e = requireBuilt("get its weights");
+      Map<Variable, float[]> values = e.weightValues();
+      return e.weights().stream().map(w -> values.get(w.variable())).toList();
+    });
   }
 
   /** Sets every weight, in {@link #getWeights} order, checking each size. */
   public void setWeights(List<float[]> values) {
+    guard.exclusive("set its weights", () -> setWeightsAlone(values));
+  }
+
+  private void setWeightsAlone(List<float[]> values) {
     Engine e = requireBuilt("set its weights");
     List<TfGraph.Weight> ws = e.weights();
     if (values.size() != ws.size()) {
@@ -406,7 +439,12 @@ public abstract class Model implements AutoCloseable {
    * many it set. Both must be built.
    */
   public int copyWeightsFrom(Model source) {
-    Map<Variable, float[]> theirs = source.requireBuilt("give its weights").weightValues();
+    Map<Variable, float[]> theirs = source.guard.shared("give its weights",
+        () -> source.requireBuilt("give its weights").weightValues());
+    return guard.exclusive("take weights", () -> copyWeights(theirs));
+  }
+
+  private int copyWeights(Map<Variable, float[]> theirs) {
     Engine mine = requireBuilt("take weights");
     Map<Variable, float[]> shared = new IdentityHashMap<>();
     for (TfGraph.Weight w : mine.weights()) {
@@ -420,8 +458,8 @@ public abstract class Model implements AutoCloseable {
 
   /** The table Keras's {@code summary()} prints: layers, output shapes, parameter counts. */
   public String summary() {
-    Engine e = requireBuilt("summarize it (Keras needs an input shape too)");
-    return Summary.of(this, e);
+    return guard.shared("summarize it", () -> Summary.of(this, requireBuilt("summarize it (Keras needs an input shape"
+        + " too)")));
   }
 
   // ---------------------------------------------------------------- export, checkpoints
@@ -432,14 +470,54 @@ public abstract class Model implements AutoCloseable {
    * Keras's {@code model.export}), any batch size. {@code dir} is replaced atomically.
    */
   public void export(Path dir) throws IOException {
-    Engine e = requireBuilt("export it");
+    Engine e = guard.shared("export it", () -> requireBuilt("export it"));
     export(dir, Export.defaultNames("input", e.inputs.size()), Export.defaultNames("output", e.outputs.size()));
   }
 
   /** As {@link #export(Path)}, with the signature's input and output names. */
   public void export(Path dir, List<String> inputNames, List<String> outputNames) throws IOException {
-    Engine e = requireBuilt("export it");
-    Export.write(net(), e.inputShapes, e.weightValues(), dir, inputNames, outputNames);
+    ioShared("export it", () -> {
+      Engine e = requireBuilt("export it");
+      Export.write(net(), e.inputShapes, e.weightValues(), dir, inputNames, outputNames);
+    });
+  }
+
+  /** Something that writes files. */
+  private interface Io {
+    void run() throws IOException;
+  }
+
+  private void ioShared(String what, Io body) throws IOException {
+    try {
+      guard.shared(what, () -> {
+        try {
+          body.run();
+          return null;
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  private <T> T ioExclusive(String what, java.util.concurrent.Callable<T> body) throws IOException {
+    try {
+      return guard.exclusive(what, () -> {
+        try {
+          return body.call();
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        } catch (RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
+    }
   }
 
   /** The epochs {@code fit} has completed (or the restored checkpoint's count). */
@@ -452,6 +530,10 @@ public abstract class Model implements AutoCloseable {
    * atomically: if the save fails or the process dies mid-write, the previous file is intact.
    */
   public void saveCheckpoint(Path file) throws IOException {
+    ioShared("save a checkpoint", () -> saveCheckpointNow(file));
+  }
+
+  private void saveCheckpointNow(Path file) throws IOException {
     Engine e = requireBuilt("save a checkpoint");
     List<TfGraph.State> all = new ArrayList<>(e.weightStates());
     all.addAll(e.optimizerStates());
@@ -465,7 +547,12 @@ public abstract class Model implements AutoCloseable {
    * {@code FitOptions.initialEpoch(checkpoint.epoch())}.
    */
   public Checkpoint loadCheckpoint(Path file) throws IOException {
+    guard.checkOpen("load a checkpoint");
     Checkpoint c = Checkpoint.read(file);
+    return ioExclusive("load a checkpoint", () -> restore(c, file));
+  }
+
+  private Checkpoint restore(Checkpoint c, Path file) {
     Engine e = engine == null ? engine(c.inputShapes()) : engine;
     DataChecks.shapes(e.inputShapes, c.inputShapes(), "built");
     e.assign(c.valuesFor("checkpoint " + file, e.weightStates(), e.optimizerStates(),
@@ -480,7 +567,7 @@ public abstract class Model implements AutoCloseable {
    * The file's name must end in {@code .weights.h5}.
    */
   public void saveWeights(Path file) throws IOException {
-    KerasWeights.save(this, requireBuilt("save its weights"), file);
+    ioShared("save its weights", () -> KerasWeights.save(this, requireBuilt("save its weights"), file));
   }
 
   /**
@@ -490,7 +577,10 @@ public abstract class Model implements AutoCloseable {
    * expects, and changes nothing.
    */
   public void loadWeights(Path file) throws IOException {
-    KerasWeights.load(this, requireBuilt("load weights (build it first, as in Keras)"), file);
+    ioExclusive("load weights", () -> {
+      KerasWeights.load(this, requireBuilt("load weights (build it first, as in Keras)"), file);
+      return null;
+    });
   }
 
   // ---------------------------------------------------------------- helpers
@@ -510,11 +600,17 @@ public abstract class Model implements AutoCloseable {
     }
   }
 
+  /**
+   * Releases the graph and the session. Closing twice does nothing; any other call afterwards
+   * throws. Calls in progress on other threads stop at their next batch (with that exception).
+   */
   @Override
   public void close() {
-    if (engine != null) {
-      engine.close();
-      engine = null;
-    }
+    guard.close(() -> {
+      if (engine != null) {
+        engine.close();
+        engine = null;
+      }
+    });
   }
 }

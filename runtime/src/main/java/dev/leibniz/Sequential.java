@@ -19,13 +19,17 @@ public final class Sequential extends Model {
   }
 
   public static Sequential of(Object... layers) {
-    return new Sequential(List.of(layers));
+    return new Sequential(java.util.Arrays.asList(layers));
   }
 
   /** Appends a layer; only before the model's graph is built. */
   public Sequential add(Object layer) {
     requireNotBuilt("add a layer");
+    if (layer == null) {
+      throw new IllegalArgumentException("Sequential layer " + (layers.size() + 1) + " is null");
+    }
     LayerGraph<Object> graph = LayerGraphs.of(layer);
+    LayerGraphs.checkTree(layer);
     if (graph.inputs() != 1) {
       throw new IllegalArgumentException("Sequential layers take one input; " + layer.getClass().getSimpleName()
           + "'s @Call takes " + graph.inputs() + " (use Functional for several)");

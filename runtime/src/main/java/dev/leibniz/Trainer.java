@@ -18,7 +18,8 @@ final class Trainer {
   private Trainer() {}
 
   /** Trains epochs {@code options.initialEpoch} to {@code options.epochs}, or until a callback stops it. */
-  static void fit(Model model, Engine e, Batches train, Batches validation, FitOptions options, CallbackList callbacks) {
+  static void fit(Model model, Engine e, Batches train, Batches validation, FitOptions options, CallbackList callbacks,
+      Runnable checkOpen) {
     int steps = train.steps();
     callbacks.onTrainBegin(model);
     for (int epoch = options.initialEpoch; epoch < options.epochs && !model.stopRequested(); epoch++) {
@@ -28,6 +29,7 @@ final class Trainer {
       double[] lossSums = new double[e.lossNames().size()];
       for (Batches.Batch b : train.pass(order)) {
         try (b) {
+          checkOpen.run();
           float[] losses = e.trainStep(b.x(), b.y(), (long) epoch * steps + b.step());
           if (!Float.isFinite(losses[0])) {
             throw new ArithmeticException("the loss became " + losses[0] + " at epoch " + (epoch + 1) + ", batch "
@@ -41,7 +43,7 @@ final class Trainer {
       putLosses(logs, e, lossSums, train.count());
       logs.putAll(e.metricResults());
       if (validation != null) {
-        evaluate(e, validation).forEach((k, v) -> logs.put("val_" + k, v));
+        evaluate(e, validation, checkOpen).forEach((k, v) -> logs.put("val_" + k, v));
       }
       model.epochEnded(epoch);
       callbacks.onEpochEnd(model, epoch, logs);
@@ -50,11 +52,12 @@ final class Trainer {
   }
 
   /** The loss and each metric over all of the samples, as Keras's {@code evaluate(..., return_dict=True)}. */
-  static Map<String, Double> evaluate(Engine e, Batches data) {
+  static Map<String, Double> evaluate(Engine e, Batches data, Runnable checkOpen) {
     e.resetMetrics();
     double[] lossSums = new double[e.lossNames().size()];
     for (Batches.Batch b : data.pass(null)) {
       try (b) {
+        checkOpen.run();
         accumulate(lossSums, e.evalStep(b.x(), b.y()), b.size());
       }
     }
@@ -65,15 +68,22 @@ final class Trainer {
   }
 
   /** Every output's predictions, batch by batch; each sample's shape as the first batch's outputs have it. */
-  static List<Data> predict(Engine e, Batches data) {
+  static List<Data> predict(Engine e, Batches data, Runnable checkOpen) {
     int count = data.count();
     List<float[]> flat = new ArrayList<>();
     List<long[]> outShapes = new ArrayList<>();
     for (Batches.Batch b : data.pass(null)) {
       try (b) {
+        checkOpen.run();
         List<dev.leibniz.tf.Tensors.Shaped> got = e.predict(b.x());
         for (int i = 0; i < got.size(); i++) {
           float[] g = got.get(i).values();
+          long rows = got.get(i).shape().length == 0 ? -1 : got.get(i).shape()[0];
+          if (rows != b.size()) {
+            throw new IllegalStateException("output " + i + " has " + (rows < 0 ? "no batch axis" : rows + " rows")
+                + " for a batch of " + b.size() + " samples (shape " + Arrays.toString(got.get(i).shape()) + "): a"
+                + " layer mixed the samples of the batch (a Reshape whose target does not keep the batch axis?)");
+          }
           if (flat.size() == i) {
             long[] s = got.get(i).shape();
             outShapes.add(Arrays.copyOfRange(s, 1, s.length));

@@ -142,8 +142,11 @@ class LayerSecondOrderTest {
       Map<dev.leibniz.dsl.Variable, Operand<TFloat32>> weightGrads = state.collectGradients(() -> {
         Object record = secondBackward(c, tf, inputs, seed, adjoints);
         try {
-          for (RecordComponent rc : record.getClass().getRecordComponents()) {
-            ours.add((Operand<TFloat32>) rc.getAccessor().invoke(record));
+          RecordComponent[] components = record.getClass().getRecordComponents();
+          for (int i = 0; i < components.length; i++) {
+            // null: no dependence (a symbolic zero)
+            ours.add(tf.orZerosLike((Operand<TFloat32>) components[i].getAccessor().invoke(record),
+                i < inputs.size() ? inputs.get(i) : seed));
           }
         } catch (ReflectiveOperationException e) {
           throw new IllegalStateException(e);

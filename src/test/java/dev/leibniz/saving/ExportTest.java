@@ -198,6 +198,35 @@ class ExportTest {
   }
 
   @Test
+  void aFolderThatIsNotASavedModelIsNeverReplaced() throws IOException {
+    try (Model model = Sequential.of(new Dense(2))) {
+      model.build(3);
+      Path mine = temp.resolve("mine");
+      Files.createDirectories(mine.resolve("notes"));
+      Files.writeString(mine.resolve("keep.txt"), "the user's");
+      var e = assertThrows(IOException.class, () -> model.export(mine));
+      assertTrue(e.getMessage().contains("will not replace") && e.getMessage().contains("keep.txt, notes"),
+          e.getMessage());
+      assertEquals("the user's", Files.readString(mine.resolve("keep.txt")));
+      assertTrue(Files.isDirectory(mine.resolve("notes")));
+      // A SavedModel with a file of the user's beside it is not replaced either.
+      Path export = temp.resolve("export");
+      model.export(export);
+      Files.writeString(export.resolve("README.txt"), "about this model");
+      var r = assertThrows(IOException.class, () -> model.export(export));
+      assertTrue(r.getMessage().contains("README.txt"), r.getMessage());
+      assertTrue(Files.exists(export.resolve("README.txt")));
+      // The working folder (or one above it) is refused by name.
+      var w = assertThrows(IOException.class, () -> model.export(Path.of(".")));
+      assertTrue(w.getMessage().contains("working folder"), w.getMessage());
+      // An empty folder is filled.
+      Path empty = Files.createDirectories(temp.resolve("empty"));
+      model.export(empty);
+      assertTrue(Files.exists(empty.resolve("saved_model.pb")));
+    }
+  }
+
+  @Test
   void exportCreatesMissingParentFolders() throws IOException {
     try (Model model = Sequential.of(new Dense(2))) {
       model.build(3);

@@ -120,6 +120,11 @@ public final class LeibnizProcessor extends AbstractProcessor {
     if (reporter.hasErrors()) {
       return;
     }
-    GraphWriter.write(info, plans).writeTo(processingEnv.getFiler());
+    var file = GraphWriter.write(info, plans);
+    try {
+      file.writeTo(processingEnv.getFiler());
+    } catch (javax.annotation.processing.FilerException taken) {
+      reporter.error(type, Message.GRAPH_CLASS_TAKEN, info.graphName(), taken.getMessage());
+    }
   }
 }

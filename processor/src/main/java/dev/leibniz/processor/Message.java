@@ -130,6 +130,16 @@ public enum Message {
       "an instance @Call method belongs to a @Layer or @Model class; annotate the class, or make '%s' static"),
   CALL_RETURN_TYPE(Tag.BAD_SIGNATURE,
       "@Call method '%s' must return Tensor, or a record of Tensors for several outputs, got %s"),
+  CALL_NAMES_COLLIDE(Tag.BAD_SIGNATURE,
+      "@Call methods '%s' and '%s' would both generate %s in the generated class; rename one"),
+  CALL_WITHOUT_BODY(Tag.BAD_SIGNATURE,
+      "@Call method '%s' has no body: Leibniz compiles the body of a @Call, so write it here (not abstract, native or"
+          + " in an interface)"),
+  INPUT_NAMES_COLLIDE(Tag.BAD_SIGNATURE,
+      "inputs '%s' and '%s' would both have the gradient '%s' in the generated code; rename one"),
+  GRAPH_CLASS_TAKEN(Tag.BAD_SIGNATURE,
+      "the generated class %s cannot be written: a class of that name already exists (%s); rename this class or the"
+          + " other (Outer.Inner and Outer_Inner both make Outer_Inner_Graph)"),
   CALL_WITHOUT_INPUTS(Tag.BAD_SIGNATURE, "@Call method '%s' needs at least one Tensor input"),
   CALL_PARAMETER(Tag.BAD_SIGNATURE,
       "@Call inputs are tensors; '%s' has type %s (keep configuration in final fields of the layer)"),

@@ -2,8 +2,10 @@ package dev.leibniz.layers;
 
 import static dev.leibniz.dsl.Ops.reshape;
 
+import dev.leibniz.dsl.Build;
 import dev.leibniz.dsl.Call;
 import dev.leibniz.dsl.Layer;
+import dev.leibniz.dsl.Shape;
 import dev.leibniz.dsl.Tensor;
 import java.util.Arrays;
 
@@ -24,6 +26,11 @@ public final class Reshape {
       throw new IllegalArgumentException("Reshape takes a target shape of rank 1 to 4 (without the batch axis), got "
           + Arrays.toString(targetShape));
     }
+    if (Arrays.stream(targetShape).filter(t -> t == -1).count() > 1
+        || Arrays.stream(targetShape).anyMatch(t -> t == 0 || t < -1)) {
+      throw new IllegalArgumentException("Reshape's target shape has positive dimensions and at most one -1, got "
+          + Arrays.toString(targetShape));
+    }
     long[] d = Arrays.copyOf(targetShape, 4);
     this.rank = targetShape.length;
     this.d0 = d[0];
@@ -34,6 +41,33 @@ public final class Reshape {
 
   public long[] targetShape() {
     return Arrays.copyOf(new long[] {d0, d1, d2, d3}, rank);
+  }
+
+  /**
+   * Each sample must fill the target exactly (as Keras checks): a target that does not divide
+   * the sample size would mix the samples of a batch.
+   */
+  @Build
+  void build(Shape input) {
+    long sample = 1;
+    for (int i = 1; i < input.rank(); i++) {
+      if (input.dim(i) < 0) {
+        return; // known only when the graph runs
+      }
+      sample *= input.dim(i);
+    }
+    long target = 1;
+    boolean free = false;
+    for (long t : targetShape()) {
+      free |= t == -1;
+      target *= t == -1 ? 1 : t;
+    }
+    if (free ? sample % target != 0 : sample != target) {
+      long[] in = Arrays.copyOfRange(input.dims(), 1, input.rank());
+      throw new IllegalArgumentException("Reshape" + Arrays.toString(targetShape()) + " cannot hold samples of shape "
+          + Arrays.toString(in) + " (" + sample + " values each): the target must have " + sample + " values"
+          + (free ? ", with -1 standing for a whole number of them" : ""));
+    }
   }
 
   @Call(order = 2)

@@ -86,6 +86,15 @@ public final class Tf {
     return graph.read(v);
   }
 
+  /** A sublayer a forward calls, from its field {@code field}: an error that names the field where it is null. */
+  public <L> L sublayer(L layer, String field) {
+    if (layer == null) {
+      throw new IllegalStateException("the sublayer field '" + field + "' is null when its layer's @Call runs; set it"
+          + " (a final field, assigned in the constructor or where it is declared)");
+    }
+    return layer;
+  }
+
   /** For a weight read only inside a branch: its value, or null where @Build did not create it. */
   public Operand<TFloat32> readIfCreated(Variable v) {
     return v == null ? null : read(v);

@@ -281,6 +281,9 @@ final class Differentiator {
     java.util.Arrays.fill(dd, Op.ZERO);
     parts.forEach((index, g) -> dd[index] = g);
     int[] grads = Structure.secondBackwardOf(b, backward, call, dd);
+    for (int g : grads) {
+      nullable.add(g); // null where the other graph found no dependence
+    }
     for (int i = 0; i < call.args().size(); i++) {
       contribute(call.arg(i), grads[i], region);
     }

@@ -116,8 +116,8 @@ public final class Planner {
    * The backward of the backward: the forward, its backward from seed {@code dOutput} (written as
    * a value, {@link Differentiator#differentiate(Builder, Block, List, List, boolean, List, boolean)
    * inner}), then the backward of that from an adjoint of each input gradient, to the inputs, the
-   * weights and the seed. Every input and the seed get a tensor (zeros where none), as a caller
-   * adds them without checking.
+   * weights and the seed; null (a symbolic zero) where one has none, which callers accumulate
+   * (so no zeros are built for an input that only shapes the output).
    */
   private static FnPlan.SecondBackward secondBackward(Builder b, Fn fn) {
     IrMath ir = new IrMath(b);
@@ -149,13 +149,8 @@ public final class Planner {
     Map<Integer, Integer> out = new LinkedHashMap<>();
     for (int p : wrt) {
       Integer g = second.of().get(p);
-      boolean weight = fn.weights().stream().anyMatch(w -> w.id() == p);
-      if (weight) {
-        if (g != null) {
-          out.put(p, g); // addGradient takes a symbolic zero
-        }
-      } else {
-        out.put(p, g == null ? ir.zerosLike(p) : second.nullable().contains(g) ? ir.orZerosLike(g, p) : g);
+      if (g != null) {
+        out.put(p, g); // may be a symbolic zero: callers accumulate what they receive
       }
     }
     b.at(previous);

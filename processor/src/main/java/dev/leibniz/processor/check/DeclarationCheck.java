@@ -46,6 +46,12 @@ public final class DeclarationCheck {
         : Annotations.has(type, Annotations.MODEL) ? ClassInfo.Kind.MODEL : ClassInfo.Kind.FUNCTIONS;
     String graph = Annotations.graphName(type);
     String graphSimple = graph.substring(graph.lastIndexOf('.') + 1);
+    for (Element e = type; e instanceof TypeElement t; e = t.getEnclosingElement()) {
+      if (isPrivate(t)) {
+        reporter.error(type, Message.INACCESSIBLE, "class", t.getSimpleName(), graphSimple);
+        break;
+      }
+    }
 
     Map<String, VariableElement> fields = new LinkedHashMap<>();
     List<VariableElement> weightFields = new ArrayList<>();
@@ -68,12 +74,25 @@ public final class DeclarationCheck {
         checkBuild(m, kind, graphSimple);
       }
       if (Annotations.has(m, Annotations.CALL)) {
+        boolean clash = false;
         for (ExecutableElement other : calls) {
           if (other.getSimpleName().contentEquals(m.getSimpleName())) {
             reporter.error(m, Message.CALL_OVERLOADED, m.getSimpleName());
+            clash = true;
+          } else if (generatedNamesCollide(other, m)) {
+            reporter.error(m, Message.CALL_NAMES_COLLIDE, other.getSimpleName(), m.getSimpleName(),
+                collision(other, m));
+            clash = true;
           }
         }
-        calls.add(m);
+        if (m.getModifiers().contains(Modifier.ABSTRACT) || m.getModifiers().contains(Modifier.NATIVE)
+            || trees.getTree(m) == null || trees.getTree(m).getBody() == null) {
+          reporter.error(m, Message.CALL_WITHOUT_BODY, m.getSimpleName());
+          continue;
+        }
+        if (!clash) {
+          calls.add(m);
+        }
         checkCall(m, kind);
       }
     }
@@ -86,6 +105,28 @@ public final class DeclarationCheck {
           assigned.getOrDefault(name, StaticShape.UNKNOWN)));
     }
     return new ClassInfo(type, kind, graph, weights, fields, build, calls);
+  }
+
+  /**
+   * Whether two @Call methods would give the generated class the same names: records and methods
+   * from the capitalized name ({@code call} and {@code Call}), or a static function's constant
+   * ({@code fooBar} and {@code foo_bar} both {@code FOO_BAR}).
+   */
+  private static boolean generatedNamesCollide(ExecutableElement a, ExecutableElement b) {
+    return collision(a, b) != null;
+  }
+
+  private static String collision(ExecutableElement a, ExecutableElement b) {
+    String x = a.getSimpleName().toString();
+    String y = b.getSimpleName().toString();
+    if (GraphNames.capitalize(x).equals(GraphNames.capitalize(y))) {
+      return "the record " + GraphNames.forwardRecord(x);
+    }
+    boolean bothStatic = a.getModifiers().contains(Modifier.STATIC) && b.getModifiers().contains(Modifier.STATIC);
+    if (bothStatic && GraphNames.functionConstant(x).equals(GraphNames.functionConstant(y))) {
+      return "the constant " + GraphNames.functionConstant(x);
+    }
+    return null;
   }
 
   private void checkWeightField(VariableElement f, String graphSimple) {
@@ -133,8 +174,13 @@ public final class DeclarationCheck {
     } else if (order == 2 && record) {
       reporter.error(m, Message.ORDER_NEEDS_TENSOR, m.getSimpleName(), m.getReturnType());
     }
+    Map<String, String> gradients = new java.util.HashMap<>();
     for (VariableElement p : m.getParameters()) {
       String name = p.getSimpleName().toString();
+      String before = gradients.putIfAbsent(GraphNames.gradientOf(name), name);
+      if (before != null) {
+        reporter.error(p, Message.INPUT_NAMES_COLLIDE, before, name, GraphNames.gradientOf(name));
+      }
       if (!isType(p.asType(), Annotations.TENSOR)) {
         reporter.error(p, Message.CALL_PARAMETER, name, describe(p.asType()));
       }

@@ -235,7 +235,7 @@ public final class GraphWriter {
       return TypeSpec.recordBuilder(graph.nestedClass(secondGradientsRecord()))
           .addModifiers(Modifier.PUBLIC)
           .addJavadoc("Gradients of {@code $L}'s input gradients' products with their adjoints: with respect to each"
-              + " input of {@code $L}, in order, then to {@code dOutput}.\n", GraphNames.backwardMethod(fn.name()),
+              + " input of {@code $L}, in order, then to {@code dOutput}; null where there is no dependence.\n", GraphNames.backwardMethod(fn.name()),
               fn.name())
           .recordConstructor(ctor.build())
           .build();
@@ -393,7 +393,8 @@ public final class GraphWriter {
       for (int i = 0; i < info.build().getParameters().size() && i < fn.inputs().size(); i++) {
         shapes.add("tf.shapeOf(" + forwardNames.get(fn.inputs().get(i).id()) + ")");
       }
-      code.add("// @Build runs once, with the shape of the first input it sees\n");
+      code.add("// @Build runs once, with the shape of the first input it sees (one thread at a time)\n");
+      code.beginControlFlow("synchronized (layer)");
       if (!unset.isEmpty()) {
         code.beginControlFlow("if ($L)", String.join(" && ", unset));
       }
@@ -401,6 +402,7 @@ public final class GraphWriter {
       if (!unset.isEmpty()) {
         code.endControlFlow();
       }
+      code.endControlFlow();
     }
 
     private MethodSpec backwardMethod() {
@@ -532,11 +534,15 @@ public final class GraphWriter {
       }
       List<String> grads = new ArrayList<>();
       for (Node in : fn.inputs()) {
-        grads.add(emitter.ref(whole.adjoints().get(in.id())));
+        grads.add(refOrNull(emitter, whole.adjoints().get(in.id())));
       }
-      grads.add(emitter.ref(whole.adjoints().get(second.seed())));
+      grads.add(refOrNull(emitter, whole.adjoints().get(second.seed())));
       code.addStatement("return new $T($L)", graph.nestedClass(secondGradientsRecord()), String.join(", ", grads));
       return m.addCode(code.build()).build();
+    }
+
+    private static String refOrNull(Emitter emitter, Integer id) {
+      return id == null ? "null" : emitter.ref(id);
     }
 
     /** Inputs, then the vectors paired with them (input id to vector node), to gradients. */

@@ -140,8 +140,18 @@ public final class Structure {
    * graph's forward record.
    */
   public static final Op CALL = new Plumbing("call", Structure::unknown,
-      (args, attrs) -> "$T{" + attrs.string("graph") + "}." + attrs.string("method") + "(" + graphArgs(args, attrs) + ")",
+      (args, attrs) -> "$T{" + attrs.string("graph") + "}." + attrs.string("method") + "("
+          + graphArgs(args, checkedTarget(attrs)) + ")",
       attrs -> attrs.string("graph") + "." + GraphNames.forwardRecord(attrs.string("method")), true);
+
+  /** A forward's sublayer, checked where it is first used: a null field is an error that names it. */
+  private static Attrs checkedTarget(Attrs attrs) {
+    if (!attrs.has("target")) {
+      return attrs;
+    }
+    String target = attrs.string("target");
+    return attrs.with("target", "tf.sublayer(" + target + ", \"" + target.substring(target.indexOf('.') + 1) + "\")");
+  }
 
   /** The record, then each adjoint, "null" where attribute "present" says none was passed. */
   private static List<String> withNulls(List<String> args, Attrs attrs) {
