@@ -145,7 +145,12 @@ final class Net {
       List<Operand<TFloat32>> argMasks = new java.util.ArrayList<>();
       s.args().forEach(a -> argMasks.add(masks.get(a)));
       Masks.Routed routed = Masks.route(tf, s.layer(), graph, args, argMasks);
-      Forward f = routed.graph().call(tf, s.layer(), routed.args());
+      Forward f;
+      try {
+        f = routed.graph().call(tf, s.layer(), routed.args());
+      } catch (RuntimeException e) {
+        throw SourceErrors.explain(e, s.layer(), routed.args());
+      }
       forwards.put(s, f);
       graphs.put(s, routed.graph());
       value.put(s, f.output());

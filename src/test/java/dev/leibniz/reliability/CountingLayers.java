@@ -88,4 +88,21 @@ final class CountingLayers {
       return dense.call(x);
     }
   }
+
+  /** A layer whose kernel does not fit its input (built for 3 features whatever it gets). */
+  @Layer
+  public static final class Misshapen {
+    @Weight Variable kernel;
+
+    @Build
+    void build(Shape input) {
+      kernel = addWeight("kernel", Shape.of(3, 2), Init.GLOROT_UNIFORM);
+    }
+
+    @Call
+    public Tensor call(Tensor x) {
+      Tensor y = matmul(x, kernel);
+      return y;
+    }
+  }
 }

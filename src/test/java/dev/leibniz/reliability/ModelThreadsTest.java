@@ -215,4 +215,16 @@ class ModelThreadsTest {
     assertTrue(s.getMessage().contains("Sequential layer 2 is null"), s.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Leibniz.model(null));
   }
+
+  @Test
+  void aTensorFlowErrorInsideALayerNamesItsSourceLineAndShapes() {
+    try (Model m = Sequential.of(new Dense(5), new CountingLayers.Misshapen())) {
+      var e = assertThrows(IllegalArgumentException.class, () -> m.build(784));
+      assertTrue(e.getMessage().startsWith("in CountingLayers.java:"), e.getMessage());
+      assertTrue(e.getMessage().contains("`Tensor y = matmul(x, kernel);`: Dimensions must be equal, but are 5 and 3"),
+          e.getMessage());
+      assertTrue(e.getMessage().contains("while building misshapen (Misshapen) on inputs of shape [-1, 5]"),
+          e.getMessage());
+    }
+  }
 }

@@ -8,6 +8,7 @@ import dev.leibniz.processor.check.Annotations;
 import dev.leibniz.processor.check.ClassInfo;
 import dev.leibniz.processor.check.DeclarationCheck;
 import dev.leibniz.processor.gen.GraphWriter;
+import dev.leibniz.processor.gen.SourceLines;
 import dev.leibniz.processor.ir.Fn;
 import dev.leibniz.processor.parse.BodyParser;
 import java.io.IOException;
@@ -123,6 +124,7 @@ public final class LeibnizProcessor extends AbstractProcessor {
     var file = GraphWriter.write(info, plans);
     try {
       file.writeTo(processingEnv.getFiler());
+      SourceLines.write(processingEnv.getFiler(), file, type);
     } catch (javax.annotation.processing.FilerException taken) {
       reporter.error(type, Message.GRAPH_CLASS_TAKEN, info.graphName(), taken.getMessage());
     }
