@@ -11,6 +11,19 @@ import java.util.List;
  * model: each failure an exception that says what was received and what was expected.
  */
 final class DataChecks {
+  /** A list of data arguments, each present. */
+  static void present(String what, List<Data> data) {
+    if (data == null) {
+      throw new IllegalArgumentException(what + " is null; pass the data (Data.of(values, sampleShape...))");
+    }
+    for (int i = 0; i < data.size(); i++) {
+      if (data.get(i) == null) {
+        throw new IllegalArgumentException(what + (data.size() > 1 ? " " + i : "") + " is null; pass the data"
+            + " (Data.of(values, sampleShape...))");
+      }
+    }
+  }
+
   private DataChecks() {}
 
   /** As many inputs as the model takes, each with the same positive number of samples, and targets to match; the count. */

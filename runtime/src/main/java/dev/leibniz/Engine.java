@@ -88,7 +88,10 @@ final class Engine implements AutoCloseable {
       }
       Net.Built built = net.forward(tf, inputs, applied);
       this.forward = built;
-      this.outputs = built.outputs();
+      // An output that is an input (a layer that returns its input) is read through an identity:
+      // TensorFlow refuses to fetch a tensor it is fed.
+      this.outputs = built.outputs().stream()
+          .map(o -> inputs.contains(o) ? (Operand<TFloat32>) state.ops().identity(o) : o).toList();
       if (config != null && !config.objectives().isEmpty()) {
         buildObjectives();
       } else if (config != null) {
@@ -321,6 +324,14 @@ final class Engine implements AutoCloseable {
 
   List<TfGraph.State> weightStates() {
     return state.weights().stream().map(TfGraph.Weight::state).toList();
+  }
+
+  /** What runs once when fit ends (an optimizer's moving averages into the weights). */
+  void endTraining() {
+    List<Op> ops = state.trainEnd();
+    if (!ops.isEmpty()) {
+      session.run(Map.of(), List.of(), ops.toArray(new Op[0]));
+    }
   }
 
   List<TfGraph.State> optimizerStates() {

@@ -94,12 +94,12 @@ public abstract class Model implements AutoCloseable {
   }
 
   public void compile(Optimizer optimizer, Loss loss, Metric... metrics) {
-    compile(optimizer, List.of(loss), null, List.of((Object[]) metrics));
+    compile(optimizer, java.util.Arrays.asList(loss), null, metricList(metrics));
   }
 
   /** With Keras names: {@code compile(rmsprop(1e-3f), "sparse_categorical_crossentropy", "accuracy")}. */
   public void compile(Optimizer optimizer, String loss, String... metrics) {
-    compile(optimizer, List.of(Losses.get(loss)), null, List.of((Object[]) metrics));
+    compile(optimizer, List.of(Losses.get(loss)), null, metricList(metrics));
   }
 
   /**
@@ -132,7 +132,7 @@ public abstract class Model implements AutoCloseable {
 
   /** Trains on inputs alone (custom objectives, which take no targets). */
   public History fit(Data x, FitOptions options) {
-    return fit(List.of(x), List.of(), options);
+    return fit(one("x", x), List.of(), options);
   }
 
   /** All by Keras names: {@code compile("rmsprop", "mse", "accuracy")}. */
@@ -232,7 +232,7 @@ public abstract class Model implements AutoCloseable {
   }
 
   public History fit(Data x, Data y, FitOptions options) {
-    return fit(List.of(x), List.of(y), options);
+    return fit(one("x", x), one("y", y), options);
   }
 
   /** Trains for {@code options.epochs}; returns the per-epoch loss and metrics. */
@@ -241,6 +241,11 @@ public abstract class Model implements AutoCloseable {
   }
 
   private History fitAlone(List<Data> x, List<Data> yGiven, FitOptions options) {
+    if (options == null) {
+      throw new IllegalArgumentException("fit needs FitOptions, got null; e.g. FitOptions.epochs(5).batchSize(32)");
+    }
+    DataChecks.present("x", x);
+    DataChecks.present("y", yGiven);
     requireCompiled("fit");
     List<Data> y = DataChecks.classColumns(config.losses(), yGiven);
     DataChecks.counts(net().inputs(), x, y);
@@ -291,12 +296,14 @@ public abstract class Model implements AutoCloseable {
   }
 
   public Map<String, Double> evaluate(Data x, Data y, int batchSize) {
-    return evaluate(List.of(x), List.of(y), batchSize);
+    return evaluate(one("x", x), one("y", y), batchSize);
   }
 
   /** The loss and each metric over all of {@code x}, as Keras's {@code evaluate(..., return_dict=True)}. */
   public Map<String, Double> evaluate(List<Data> x, List<Data> yGiven, int batchSize) {
     return guard.exclusive("evaluate", () -> {
+      DataChecks.present("x", x);
+      DataChecks.present("y", yGiven);
       requireCompiled("evaluate");
       List<Data> y = DataChecks.classColumns(config.losses(), yGiven);
       DataChecks.counts(net().inputs(), x, y);
@@ -313,12 +320,13 @@ public abstract class Model implements AutoCloseable {
   }
 
   public Data predict(Data x, int batchSize) {
-    return predict(List.of(x), batchSize).get(0);
+    return predict(one("x", x), batchSize).get(0);
   }
 
   /** Every output's predictions for {@code x}, computed {@code batchSize} samples at a time. */
   public List<Data> predict(List<Data> x, int batchSize) {
     guard.checkOpen("predict");
+    DataChecks.present("x", x);
     DataChecks.counts(net().inputs(), x, List.of());
     Batches data = Batches.of(x, List.of(), batchSize);
     List<long[]> shapes = DataChecks.shapes(x);
@@ -584,6 +592,24 @@ public abstract class Model implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** One data argument as a list, refusing null by name. */
+  private static List<Data> one(String what, Data d) {
+    if (d == null) {
+      throw new IllegalArgumentException(what + " is null; pass the data (Data.of(values, sampleShape...))");
+    }
+    return List.of(d);
+  }
+
+  private static List<Object> metricList(Object[] metrics) {
+    List<Object> out = java.util.Arrays.asList(metrics == null ? new Object[0] : metrics);
+    for (int i = 0; i < out.size(); i++) {
+      if (out.get(i) == null) {
+        throw new IllegalArgumentException("metric " + (i + 1) + " of " + out.size() + " is null");
+      }
+    }
+    return out;
+  }
 
   private Engine requireBuilt(String what) {
     if (engine == null) {

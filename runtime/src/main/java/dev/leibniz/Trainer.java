@@ -48,6 +48,7 @@ final class Trainer {
       model.epochEnded(epoch);
       callbacks.onEpochEnd(model, epoch, logs);
     }
+    e.endTraining(); // as Keras's fit: weights take an optimizer's moving averages (use_ema)
     callbacks.onTrainEnd(model);
   }
 

@@ -139,4 +139,38 @@ class OptimizersTest {
     }
     return g;
   }
+
+  /**
+   * Keras's use_ema: training itself is unchanged (the same weights step by step as without),
+   * and when fit ends the weights are the moving average of their values after each step.
+   */
+  @org.junit.jupiter.api.Test
+  void emaAveragesTheWeightsAndPutsTheAverageInPlaceWhenFitEnds() {
+    float[] x = {1, 2, -1, 0.5f, 3, -2};
+    float[] y = {1, -1, 2};
+    java.util.List<float[]> steps = new java.util.ArrayList<>();
+    try (Model plain = Sequential.of(new Dense(1, Activations.LINEAR, false, Init.GLOROT_UNIFORM, Init.ZEROS))) {
+      plain.compile(new SGD(0.1f), Losses.meanSquaredError());
+      plain.fit(Data.of(x, 2), Data.of(y, 1), FitOptions.epochs(3).batchSize(3).shuffle(false).verbose(0)
+          .callbacks(dev.leibniz.callbacks.Callback.atEpochEnd((m, epoch, logs) -> steps.add(m.getWeights().get(0)))));
+    }
+    float[] average = steps.get(0).clone();
+    for (int i = 1; i < steps.size(); i++) {
+      for (int j = 0; j < average.length; j++) {
+        average[j] = 0.5f * average[j] + 0.5f * steps.get(i)[j];
+      }
+    }
+    java.util.List<float[]> seen = new java.util.ArrayList<>();
+    try (Model ema = Sequential.of(new Dense(1, Activations.LINEAR, false, Init.GLOROT_UNIFORM, Init.ZEROS))) {
+      ema.compile(new SGD(0.1f).withEma(0.5), Losses.meanSquaredError());
+      ema.fit(Data.of(x, 2), Data.of(y, 1), FitOptions.epochs(3).batchSize(3).shuffle(false).verbose(0)
+          .callbacks(dev.leibniz.callbacks.Callback.atEpochEnd((m, epoch, logs) -> seen.add(m.getWeights().get(0)))));
+      for (int i = 0; i < steps.size(); i++) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(steps.get(i), seen.get(i), 1e-6f, "step " + i);
+      }
+      org.junit.jupiter.api.Assertions.assertArrayEquals(average, ema.getWeights().get(0), 1e-6f);
+      org.junit.jupiter.api.Assertions.assertTrue(Math.abs(average[0] - steps.get(2)[0]) > 1e-4,
+          "the average differs from the last weights, so the check can fail");
+    }
+  }
 }

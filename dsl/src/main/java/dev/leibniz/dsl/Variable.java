@@ -15,6 +15,11 @@ public final class Variable extends Tensor {
 
   Variable(String name, Shape shape, Init init, boolean trainable) {
     this.name = Objects.requireNonNull(name, "name");
+    if (!name.matches("[A-Za-z0-9.][A-Za-z0-9_.\\-]*")) {
+      throw new IllegalArgumentException("weight name '" + name + "' is not a TensorFlow name, which the weight's"
+          + " variable and checkpoint entry take: use ASCII letters, digits, '_', '.' and '-', starting with a letter"
+          + " or digit (e.g. \"kernel\")");
+    }
     this.shape = Objects.requireNonNull(shape, "shape");
     this.init = Objects.requireNonNull(init, "init");
     this.trainable = trainable;

@@ -104,18 +104,24 @@ public final class LeibnizProcessor extends AbstractProcessor {
   /** Check, parse, differentiate, write: each stage stops the class if it reported an error. */
   private void compile(TypeElement type, Trees trees, Reporter reporter) throws IOException {
     ClassInfo info = new DeclarationCheck(trees, reporter).check(type);
-    if (reporter.hasErrors()) {
-      return;
-    }
+    // The bodies are read even after a declaration error, so that one compile shows every problem;
+    // a failure there may be a consequence of the declaration's, which is reported already.
+    boolean declarationErrors = reporter.hasErrors();
     List<FnPlan> plans = new ArrayList<>();
     for (var method : info.calls()) {
       if (DeclarationCheck.isPrivate(method)) {
         continue; // a private @Call is a helper, inlined where the others call it
       }
-      BodyParser parser = new BodyParser(trees, processingEnv.getElementUtils(), reporter, info);
-      Fn fn = parser.parse(method);
-      if (fn.result() >= 0 && !reporter.hasErrors()) {
-        plans.add(Planner.plan(fn, parser.nodes()));
+      try {
+        BodyParser parser = new BodyParser(trees, processingEnv.getElementUtils(), reporter, info);
+        Fn fn = parser.parse(method);
+        if (fn.result() >= 0 && !reporter.hasErrors()) {
+          plans.add(Planner.plan(fn, parser.nodes()));
+        }
+      } catch (RuntimeException e) {
+        if (!declarationErrors) {
+          throw e;
+        }
       }
     }
     if (reporter.hasErrors()) {

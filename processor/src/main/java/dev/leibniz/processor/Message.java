@@ -130,6 +130,17 @@ public enum Message {
       "an instance @Call method belongs to a @Layer or @Model class; annotate the class, or make '%s' static"),
   CALL_RETURN_TYPE(Tag.BAD_SIGNATURE,
       "@Call method '%s' must return Tensor, or a record of Tensors for several outputs, got %s"),
+  NEW_LAYER_IN_CALL(Tag.UNSUPPORTED_EXPRESSION,
+      "`%s` in a @Call body would make a new layer, with new weights, each time the graph is built; hold it in a"
+          + " field (`final %s layer = new ...;`) and call that field"),
+  INHERITED_CALL(Tag.BAD_SIGNATURE,
+      "%s inherits %s from %s; Leibniz compiles the @Call methods and @Weight fields a class declares itself, so"
+          + " declare them in %s (a layer may hold the other as a sublayer field instead of extending it)"),
+  LAYER_WITHOUT_CALL(Tag.BAD_SIGNATURE,
+      "@%s class %s has no @Call method; give it one (`@Call Tensor call(Tensor x) { ... }`)"),
+  LAYER_RECORD(Tag.BAD_SIGNATURE,
+      "@%s on a record: a layer's @Weight fields are assigned by @Build, which a record's final components cannot"
+          + " be; make %s a class"),
   CALL_NAMES_COLLIDE(Tag.BAD_SIGNATURE,
       "@Call methods '%s' and '%s' would both generate %s in the generated class; rename one"),
   CALL_WITHOUT_BODY(Tag.BAD_SIGNATURE,

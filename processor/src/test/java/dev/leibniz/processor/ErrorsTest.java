@@ -260,6 +260,19 @@ class ErrorsTest {
         row(Message.GRAPH_CLASS_TAKEN, "the generated class test.Taken_Graph cannot be written",
             source("Taken", "@Layer", "public class Taken {", "  @Call Tensor call(Tensor x) { return x; }", "}",
                 "class Taken_Graph {}"), "public class Taken {"),
+        row(Message.NEW_LAYER_IN_CALL, "`new Inner()` in a @Call body would make a new layer",
+            source("NewInCall", "@Layer", "public class NewInCall {",
+                "  @Layer public static class Inner { @Call Tensor call(Tensor x) { return x; } }",
+                "  @Call Tensor call(Tensor x) { return new Inner().call(x); }", "}"), "return new Inner().call(x);"),
+        row(Message.INHERITED_CALL, "ChildLayer inherits @Call call() from ParentLayer",
+            source("ChildLayer", "@Layer", "public class ChildLayer extends ParentLayer {", "}",
+                "@Layer class ParentLayer { @Call Tensor call(Tensor x) { return x; } }"),
+            "public class ChildLayer extends ParentLayer"),
+        row(Message.LAYER_WITHOUT_CALL, "@Layer class NoCall has no @Call method",
+            source("NoCall", "@Layer", "public class NoCall {", "}"), "public class NoCall"),
+        row(Message.LAYER_RECORD, "@Layer on a record",
+            source("RecordLayer", "@Layer", "public record RecordLayer(int units) {",
+                "  @Call public Tensor call(Tensor x) { return x; }", "}"), "public record RecordLayer"),
         row(Message.ORDER_RANGE, "@Call(order = 3) on 'f': the order is 1",
             source("Third", "public class Third {", "  @Call(order = 3)", "  static Tensor f(Tensor x) { return x; }", "}"),
             "static Tensor f"),
@@ -330,6 +343,15 @@ class ErrorsTest {
     List<Message> missing = Stream.of(Message.values())
         .filter(m -> !covered.contains(m) && !NOT_CAUSED_BY_A_SOURCE.contains(m)).toList();
     assertEquals(List.of(), missing, "messages without a row in this table");
+  }
+
+  @Test
+  void declarationAndBodyProblemsInOneCompile() {
+    JavaFileObject src = source("BothKinds", "@Layer", "public class BothKinds {", "  @Weight Tensor w;",
+        "  @Call Tensor call(Tensor x) {", "    return reluu(x);", "  }", "}");
+    Compilation c = javac().withProcessors(new LeibnizProcessor()).compile(src);
+    assertThat(c).hadErrorContaining("[leibniz.BadWeight]").inFile(src).onLineContaining("@Weight Tensor w;");
+    assertThat(c).hadErrorContaining("did you mean 'relu'?").inFile(src).onLineContaining("return reluu(x);");
   }
 
   @Test

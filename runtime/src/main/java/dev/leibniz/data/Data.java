@@ -51,11 +51,17 @@ public final class Data {
 
   /** Flat row-major values, {@code sampleShape} per sample (e.g. 28, 28 for images); the count follows. */
   public static Data of(float[] values, long... sampleShape) {
-    return new Data(Objects.requireNonNull(values, "values"), sampleShape, false, "data");
+    if (values == null) {
+      throw new IllegalArgumentException("no samples: the values are null");
+    }
+    return new Data(values, sampleShape, false, "data");
   }
 
   /** One row per sample. */
   public static Data of(float[][] rows) {
+    if (rows == null) {
+      throw new IllegalArgumentException("no samples: the array is null");
+    }
     if (rows.length == 0) {
       throw new IllegalArgumentException("no samples: the array is empty");
     }
@@ -73,6 +79,9 @@ public final class Data {
 
   /** Class indices, one per sample (for sparse losses and accuracies). */
   public static Data labels(int[] labels) {
+    if (labels == null) {
+      throw new IllegalArgumentException("no labels: the array is null");
+    }
     float[] values = new float[labels.length];
     for (int i = 0; i < labels.length; i++) {
       values[i] = labels[i];

@@ -76,47 +76,47 @@ public final class Idx {
       long count = 1;
       for (int i = 0; i < rank; i++) {
         dims[i] = in.readInt();
+        if (dims[i] < 0) {
+          throw new IOException(file + " is not a valid IDX file: its header announces a negative dimension, "
+              + Arrays.toString(Arrays.copyOf(dims, i + 1)));
+        }
         count *= dims[i];
+        if (count > Integer.MAX_VALUE) {
+          throw new IOException(file + ": its header announces more values than a Java array holds (dimensions "
+              + Arrays.toString(Arrays.copyOf(dims, i + 1)) + "...)");
+        }
       }
-      if (count > Integer.MAX_VALUE) {
-        throw new IOException(file + ": " + Arrays.toString(dims) + " holds more values than a Java array can");
-      }
-      float[] values = new float[(int) count];
-      switch (type) {
-        case 0x08 -> {
-          byte[] bytes = new byte[values.length];
-          in.readFully(bytes);
-          for (int i = 0; i < bytes.length; i++) {
-            values[i] = bytes[i] & 0xff;
-          }
-        }
-        case 0x09 -> {
-          for (int i = 0; i < values.length; i++) {
-            values[i] = in.readByte();
-          }
-        }
-        case 0x0B -> {
-          for (int i = 0; i < values.length; i++) {
-            values[i] = in.readShort();
-          }
-        }
-        case 0x0C -> {
-          for (int i = 0; i < values.length; i++) {
-            values[i] = in.readInt();
-          }
-        }
-        case 0x0D -> {
-          for (int i = 0; i < values.length; i++) {
-            values[i] = in.readFloat();
-          }
-        }
-        case 0x0E -> {
-          for (int i = 0; i < values.length; i++) {
-            values[i] = (float) in.readDouble();
-          }
-        }
+      int size = switch (type) {
+        case 0x08, 0x09 -> 1;
+        case 0x0B -> 2;
+        case 0x0C, 0x0D -> 4;
+        case 0x0E -> 8;
         default -> throw new IOException(file + ": unknown IDX element type 0x" + Integer.toHexString(type)
             + "; expected 08, 09, 0B, 0C, 0D or 0E");
+      };
+      long bytes = count * size;
+      if (bytes > Integer.MAX_VALUE - 16) {
+        throw new IOException(file + ": its header announces " + Arrays.toString(dims) + ", " + bytes
+            + " bytes of values, more than one array holds");
+      }
+      // Read what is there before making room for what the header announces: a short file with a
+      // huge header is an error, not an OutOfMemoryError.
+      byte[] body = in.readNBytes((int) bytes);
+      if (body.length < bytes) {
+        throw new IOException(file + " is truncated: its header announces " + Arrays.toString(dims) + " (" + bytes
+            + " bytes of values), but it holds " + body.length);
+      }
+      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(body); // big-endian, as IDX
+      float[] values = new float[(int) count];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = switch (type) {
+          case 0x08 -> buffer.get() & 0xff;
+          case 0x09 -> buffer.get();
+          case 0x0B -> buffer.getShort();
+          case 0x0C -> buffer.getInt();
+          case 0x0D -> buffer.getFloat();
+          default -> (float) buffer.getDouble();
+        };
       }
       return new Array(dims, values);
     } catch (EOFException e) {

@@ -63,6 +63,9 @@ public final class Losses {
 
   /** By Keras name: "mse", "sparse_categorical_crossentropy", "binary_crossentropy", ... */
   public static Loss get(String name) {
+    if (name == null) {
+      throw new IllegalArgumentException("the loss's name is null; use a Keras name such as \"mse\"");
+    }
     return switch (name.toLowerCase(Locale.ROOT)) {
       case "mse", "mean_squared_error" -> meanSquaredError();
       case "categorical_crossentropy" -> categoricalCrossentropy();

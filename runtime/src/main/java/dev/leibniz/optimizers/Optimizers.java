@@ -33,6 +33,9 @@ public final class Optimizers {
 
   /** "sgd" (0.01), "rmsprop" (0.001), "adam" (0.001) or "adagrad" (0.001), with Keras's defaults. */
   public static Optimizer get(String name) {
+    if (name == null) {
+      throw new IllegalArgumentException("the optimizer's name is null; use a Keras name such as \"adam\"");
+    }
     return switch (name.toLowerCase(Locale.ROOT)) {
       case "sgd" -> sgd(0.01f);
       case "rmsprop" -> rmsprop(0.001f);

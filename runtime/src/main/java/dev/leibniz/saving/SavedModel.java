@@ -151,6 +151,10 @@ public final class SavedModel implements AutoCloseable {
 
   /** Every output for the named inputs, {@code batchSize} samples per run. */
   public Map<String, Data> predict(Map<String, Data> x, int batchSize) {
+    checkOpen("predict");
+    if (x == null) {
+      throw new IllegalArgumentException("predict needs inputs by name, got null");
+    }
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
     }
@@ -212,6 +216,7 @@ public final class SavedModel implements AutoCloseable {
    * shapes; the caller closes the result.
    */
   public Result call(Map<String, Tensor> x) {
+    checkOpen("call");
     requireInputNames(x.keySet());
     x.forEach((k, t) -> {
       Spec spec = inputs.get(k);
@@ -326,8 +331,21 @@ public final class SavedModel implements AutoCloseable {
     return "SavedModel " + dir + " [" + signature + "] inputs " + inputs.values() + " outputs " + outputs.values();
   }
 
+  private volatile boolean closed;
+
+  private void checkOpen(String what) {
+    if (closed) {
+      throw new IllegalStateException("the SavedModel " + dir + " is closed, so it cannot " + what
+          + "; load it again with Leibniz.load");
+    }
+  }
+
+  /** Releases the loaded graph and session; closing twice does nothing, and later calls throw. */
   @Override
-  public void close() {
-    bundle.close();
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      bundle.close();
+    }
   }
 }

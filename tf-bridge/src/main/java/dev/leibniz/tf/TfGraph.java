@@ -45,6 +45,7 @@ public final class TfGraph {
   private final List<State> states = new ArrayList<>();
   private final List<Op> updates = new ArrayList<>();
   private final List<Operand<TFloat32>> addedLosses = new ArrayList<>();
+  private final List<Op> trainEnd = new ArrayList<>();
   private Operand<TFloat32> training;
   private Operand<TInt64> randomSeed;
   /** For the body of a loop ({@link Rnn}): the graph it runs in, and the values it captured from there. */
@@ -417,6 +418,16 @@ public final class TfGraph {
   /** Registers a state update that training steps run besides the optimizer's (a moving average). */
   void addUpdate(Op update) {
     updates.add(update);
+  }
+
+  /** Registers what runs once when training ends (an optimizer's moving averages put into the weights). */
+  public void addTrainEnd(Op op) {
+    trainEnd.add(op);
+  }
+
+  /** What runs once when fit ends. */
+  public List<Op> trainEnd() {
+    return List.copyOf(trainEnd);
   }
 
   /** The state updates a training step runs besides the optimizer's (moving averages). */

@@ -49,6 +49,9 @@ public final class TfSession implements AutoCloseable {
   /** As {@link #run}, each fetch with its run-time shape. */
   public List<Tensors.Shaped> runShaped(Map<Operand<?>, Tensor> feeds, List<? extends Operand<?>> fetches,
       Op... targets) {
+    if (fetches.isEmpty() && targets.length == 0) {
+      return List.of(); // nothing to run (a model without weights has none to read or set)
+    }
     Session.Runner runner = session.runner();
     feeds.forEach(runner::feed);
     // Each output fetched once (TensorFlow refuses a result with two of the same name).

@@ -97,6 +97,10 @@ public final class DeclarationCheck {
       }
     }
 
+    if (kind != ClassInfo.Kind.FUNCTIONS) {
+      checkLayerClass(type, kind, calls);
+    }
+
     Map<String, ClassInfo.WeightInfo> weights = new LinkedHashMap<>();
     Map<String, StaticShape> assigned = build == null ? Map.of() : assignedWeights(build, weightFields);
     for (VariableElement f : weightFields) {
@@ -127,6 +131,33 @@ public final class DeclarationCheck {
       return "the constant " + GraphNames.functionConstant(x);
     }
     return null;
+  }
+
+  /** A layer is a class that declares its own @Call (and @Weight fields): none inherited, not a record. */
+  private void checkLayerClass(TypeElement type, ClassInfo.Kind kind, List<ExecutableElement> calls) {
+    String annotation = kind == ClassInfo.Kind.LAYER ? "Layer" : "Model";
+    if (type.getKind() == javax.lang.model.element.ElementKind.RECORD) {
+      reporter.error(type, Message.LAYER_RECORD, annotation, type.getSimpleName());
+      return;
+    }
+    for (TypeMirror s = type.getSuperclass(); s instanceof DeclaredType d; s = ((TypeElement) d.asElement()).getSuperclass()) {
+      TypeElement superType = (TypeElement) d.asElement();
+      if (superType.getQualifiedName().contentEquals("java.lang.Object")) {
+        break;
+      }
+      for (Element member : superType.getEnclosedElements()) {
+        String what = Annotations.has(member, Annotations.CALL) ? "@Call " + member.getSimpleName() + "()"
+            : Annotations.has(member, Annotations.WEIGHT) ? "@Weight " + member.getSimpleName() : null;
+        if (what != null) {
+          reporter.error(type, Message.INHERITED_CALL, type.getSimpleName(), what, superType.getSimpleName(),
+              type.getSimpleName());
+          return;
+        }
+      }
+    }
+    if (calls.isEmpty()) {
+      reporter.error(type, Message.LAYER_WITHOUT_CALL, annotation, type.getSimpleName());
+    }
   }
 
   private void checkWeightField(VariableElement f, String graphSimple) {

@@ -296,7 +296,10 @@ public final class BodyParser {
       return;
     }
     TreePath init = new TreePath(at, v.getInitializer());
-    boolean number = v.getType() instanceof PrimitiveTypeTree;
+    // `var k = 2`: javac has not inferred the type yet when the processor runs; the value tells.
+    boolean inferred = v.getType() == null || v.getType().toString().equals("var");
+    boolean number = v.getType() instanceof PrimitiveTypeTree
+        || inferred && !isTensorExpression(init) && !holdsRecord(v, init);
     if (number) {
       scope.declare(name, new NumberVar(number(init)));
       return;
@@ -608,6 +611,8 @@ public final class BodyParser {
         }
       } else if (isOpsClass(receiver) && OpRegistry.dsl(name) != null) {
         return op(at, call, OpRegistry.dsl(name));
+      } else if (receiver instanceof NewClassTree created) {
+        throw report(at, Message.NEW_LAYER_IN_CALL, created, created.getIdentifier());
       } else {
         int result = foreignCall(at, call, receiver, name);
         if (result >= 0) {
@@ -1178,7 +1183,7 @@ public final class BodyParser {
 
       @Override
       public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-        found[0] |= !call.getMethodSelect().toString().startsWith("Math.");
+        found[0] |= !call.getMethodSelect().toString().startsWith("Math.") && !isEquals(call);
         return super.visitMethodInvocation(call, unused);
       }
     }.scan(e, null);
@@ -1198,6 +1203,15 @@ public final class BodyParser {
       if (v instanceof Boolean bool) {
         return JavaExpr.code(bool.toString(), false);
       }
+      if (v instanceof String str) {
+        return JavaExpr.code("\"" + str.replace("\\", "\\\\").replace("\"", "\\\"") + "\"", false);
+      }
+    }
+    if (e instanceof MethodInvocationTree call && isEquals(call)) {
+      // `kind.equals("relu")` on a final String (or other configuration) field
+      JavaExpr receiver = number(new TreePath(at, ((MemberSelectTree) call.getMethodSelect()).getExpression()));
+      JavaExpr argument = number(new TreePath(at, call.getArguments().get(0)));
+      return JavaExpr.code(receiver.code() + ".equals(" + argument.code() + ")", false);
     }
     if (e instanceof ParenthesizedTree p) {
       JavaExpr inner = number(new TreePath(at, p.getExpression()));
@@ -1268,6 +1282,12 @@ public final class BodyParser {
       throw report(at, Message.NOT_A_NUMBER, e);
     }
     throw report(at, Message.UNSUPPORTED_NUMBER, e);
+  }
+
+  /** {@code a.equals(b)}: a comparison of configuration values, decided while the graph is built. */
+  private static boolean isEquals(MethodInvocationTree call) {
+    return call.getMethodSelect() instanceof MemberSelectTree select && select.getIdentifier().contentEquals("equals")
+        && call.getArguments().size() == 1;
   }
 
   private static boolean isEnum(TypeMirror type) {
