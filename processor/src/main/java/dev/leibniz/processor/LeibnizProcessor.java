@@ -101,6 +101,27 @@ public final class LeibnizProcessor extends AbstractProcessor {
     }
   }
 
+  /** A record's components and a method's bytecode have limits (255 parameters, 64 KB) javac would hit. */
+  static final int MAX_SAVED = 240;
+  static final int MAX_NODES = 2500;
+
+  /** What of {@code plan} the generated code could not hold, or null. */
+  private static String tooLarge(FnPlan plan) {
+    int saved = plan.tape().top().saved().size() + plan.forward().results().size() + plan.tape().top().loops().size();
+    if (saved > MAX_SAVED) {
+      return "its backward reads " + saved + " values of its forward, more than one record holds (" + MAX_SAVED + ")";
+    }
+    int[] nodes = {0, 0};
+    dev.leibniz.processor.ir.Blocks.forEachNode(plan.forward().body(), n -> nodes[0]++);
+    dev.leibniz.processor.ir.Blocks.forEachNode(plan.backward(), n -> nodes[1]++);
+    int most = Math.max(nodes[0], nodes[1]);
+    if (most > MAX_NODES) {
+      return "it makes " + most + " operations in one method, more than the JVM's 64 KB of code per method holds"
+          + " (about " + MAX_NODES + ")";
+    }
+    return null;
+  }
+
   /** Check, parse, differentiate, write: each stage stops the class if it reported an error. */
   private void compile(TypeElement type, Trees trees, Reporter reporter) throws IOException {
     ClassInfo info = new DeclarationCheck(trees, reporter).check(type);
@@ -116,7 +137,13 @@ public final class LeibnizProcessor extends AbstractProcessor {
         BodyParser parser = new BodyParser(trees, processingEnv.getElementUtils(), reporter, info);
         Fn fn = parser.parse(method);
         if (fn.result() >= 0 && !reporter.hasErrors()) {
-          plans.add(Planner.plan(fn, parser.nodes()));
+          FnPlan plan = Planner.plan(fn, parser.nodes());
+          String tooLarge = tooLarge(plan);
+          if (tooLarge != null) {
+            reporter.error(method, Message.BODY_TOO_LARGE, method.getSimpleName(), tooLarge);
+          } else {
+            plans.add(plan);
+          }
         }
       } catch (RuntimeException e) {
         if (!declarationErrors) {

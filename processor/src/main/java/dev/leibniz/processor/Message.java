@@ -141,6 +141,9 @@ public enum Message {
   LAYER_RECORD(Tag.BAD_SIGNATURE,
       "@%s on a record: a layer's @Weight fields are assigned by @Build, which a record's final components cannot"
           + " be; make %s a class"),
+  BODY_TOO_LARGE(Tag.BAD_SIGNATURE,
+      "@Call method '%s' is too large for the generated code: %s; split it into sublayers (each a @Layer with its own"
+          + " @Call) or write the repetition as a loop"),
   CALL_NAMES_COLLIDE(Tag.BAD_SIGNATURE,
       "@Call methods '%s' and '%s' would both generate %s in the generated class; rename one"),
   CALL_WITHOUT_BODY(Tag.BAD_SIGNATURE,

@@ -140,11 +140,9 @@ public final class DeclarationCheck {
       reporter.error(type, Message.LAYER_RECORD, annotation, type.getSimpleName());
       return;
     }
-    for (TypeMirror s = type.getSuperclass(); s instanceof DeclaredType d; s = ((TypeElement) d.asElement()).getSuperclass()) {
-      TypeElement superType = (TypeElement) d.asElement();
-      if (superType.getQualifiedName().contentEquals("java.lang.Object")) {
-        break;
-      }
+    List<TypeElement> above = new ArrayList<>();
+    supertypes(type, above);
+    for (TypeElement superType : above) {
       for (Element member : superType.getEnclosedElements()) {
         String what = Annotations.has(member, Annotations.CALL) ? "@Call " + member.getSimpleName() + "()"
             : Annotations.has(member, Annotations.WEIGHT) ? "@Weight " + member.getSimpleName() : null;
@@ -157,6 +155,19 @@ public final class DeclarationCheck {
     }
     if (calls.isEmpty()) {
       reporter.error(type, Message.LAYER_WITHOUT_CALL, annotation, type.getSimpleName());
+    }
+  }
+
+  /** Every class and interface {@code type} extends or implements, but Object. */
+  private static void supertypes(TypeElement type, List<TypeElement> out) {
+    List<TypeMirror> direct = new ArrayList<>(type.getInterfaces());
+    direct.add(type.getSuperclass());
+    for (TypeMirror t : direct) {
+      if (t instanceof DeclaredType d && d.asElement() instanceof TypeElement e
+          && !e.getQualifiedName().contentEquals("java.lang.Object") && !out.contains(e)) {
+        out.add(e);
+        supertypes(e, out);
+      }
     }
   }
 
