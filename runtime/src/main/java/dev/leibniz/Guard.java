@@ -26,13 +26,18 @@ final class Guard {
 
   /** {@code body} beside other reads (predict, getWeights, export): waits only for a change in progress. */
   <T> T shared(String what, Supplier<T> body) {
+    return holding(lock.readLock(), what, body);
+  }
+
+  /** {@code body} under {@code held}, the model checked open before waiting and again after. */
+  private <T> T holding(java.util.concurrent.locks.Lock held, String what, Supplier<T> body) {
     checkOpen(what);
-    lock.readLock().lock();
+    held.lock();
     try {
       checkOpen(what);
       return body.get();
     } finally {
-      lock.readLock().unlock();
+      held.unlock();
     }
   }
 
@@ -56,13 +61,7 @@ final class Guard {
       owner = Thread.currentThread();
     }
     try {
-      lock.writeLock().lock();
-      try {
-        checkOpen(what);
-        return body.get();
-      } finally {
-        lock.writeLock().unlock();
-      }
+      return holding(lock.writeLock(), what, body);
     } finally {
       synchronized (this) {
         running = null;
@@ -73,14 +72,7 @@ final class Guard {
 
   /** {@code body} alone, waiting for whatever runs (the build a first predict needs: each thread's turn comes). */
   <T> T inTurn(String what, Supplier<T> body) {
-    checkOpen(what);
-    lock.writeLock().lock();
-    try {
-      checkOpen(what);
-      return body.get();
-    } finally {
-      lock.writeLock().unlock();
-    }
+    return holding(lock.writeLock(), what, body);
   }
 
   void exclusive(String what, Runnable body) {

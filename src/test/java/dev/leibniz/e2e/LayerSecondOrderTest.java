@@ -36,7 +36,6 @@ import dev.leibniz.layers.UpSampling2D;
 import dev.leibniz.layers.UpSampling2D_Graph;
 import dev.leibniz.tf.Forward;
 import dev.leibniz.tf.LayerGraph;
-import dev.leibniz.tf.Tensors;
 import dev.leibniz.tf.Tf;
 import dev.leibniz.tf.TfGraph;
 import dev.leibniz.tf.TfSession;
@@ -53,7 +52,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
-import org.tensorflow.Tensor;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -175,18 +173,18 @@ class LayerSecondOrderTest {
       }
       try (TfSession session = new TfSession(state, 1)) {
         session.initialize(state);
-        List<float[]> got = run(session, feeds, ours);
+        List<float[]> got = FeedDifferences.run(session, feeds, ours);
         for (int i = 0; i < wrt.size(); i++) {
           String what = c + ": " + (i < inputs.size() ? "input " + i : i == inputs.size() ? "dOutput"
               : weights.get(i - inputs.size() - 1).name());
           if (tensorFlowHasRules) {
             float[] tfs = oracle[i] == null || isNull(oracle[i]) ? new float[got.get(i).length]
-                : run(session, feeds, List.of((Output<TFloat32>) oracle[i]))
+                : FeedDifferences.run(session, feeds, List.of((Output<TFloat32>) oracle[i]))
                     .get(0);
             assertClose(tfs, got.get(i), 1e-4, what + " against Graph.addGradients");
           }
-          float[] fd = i <= inputs.size() ? differences(session, feeds, s[0], wrt.get(i))
-              : weightDifferences(session, feeds, s[0], weights.get(i - inputs.size() - 1));
+          float[] fd = i <= inputs.size() ? FeedDifferences.ofFeed(session, feeds, s[0], wrt.get(i), H)
+              : FeedDifferences.ofWeight(session, feeds, s[0], weights.get(i - inputs.size() - 1), H);
           assertClose(fd, got.get(i), 2e-2, what + " against finite differences");
         }
       }
@@ -235,51 +233,5 @@ class LayerSecondOrderTest {
   private static Operand<TFloat32> constant(TfGraph state, Random random, long[] shape) {
     return state.ops().constant(org.tensorflow.ndarray.Shape.of(shape),
         org.tensorflow.ndarray.buffer.DataBuffers.of(values(random, shape, false), true, false));
-  }
-
-  private static List<float[]> run(TfSession session, Map<Operand<?>, float[]> feeds,
-      List<? extends Operand<?>> fetches) {
-    Map<Operand<?>, Tensor> tensors = new HashMap<>();
-    try {
-      feeds.forEach((x, v) -> tensors.put(x, Tensors.of(v, x.shape().asArray())));
-      return session.run(tensors, fetches);
-    } finally {
-      tensors.values().forEach(Tensor::close);
-    }
-  }
-
-  private static float[] differences(TfSession session, Map<Operand<?>, float[]> feeds, Operand<TFloat32> s,
-      Operand<TFloat32> x) {
-    float[] v = feeds.get(x);
-    float[] out = new float[v.length];
-    for (int j = 0; j < v.length; j++) {
-      float keep = v[j];
-      v[j] = (float) (keep + H);
-      double plus = run(session, feeds, List.of(s)).get(0)[0];
-      v[j] = (float) (keep - H);
-      double minus = run(session, feeds, List.of(s)).get(0)[0];
-      v[j] = keep;
-      out[j] = (float) ((plus - minus) / (2 * H));
-    }
-    return out;
-  }
-
-  private static float[] weightDifferences(TfSession session, Map<Operand<?>, float[]> feeds, Operand<TFloat32> s,
-      TfGraph.Weight w) {
-    float[] v = session.run(Map.of(), List.of(w.value())).get(0);
-    float[] out = new float[v.length];
-    for (int j = 0; j < v.length; j++) {
-      float keep = v[j];
-      v[j] = (float) (keep + H);
-      session.assign(Map.of(w.state(), v));
-      double plus = run(session, feeds, List.of(s)).get(0)[0];
-      v[j] = (float) (keep - H);
-      session.assign(Map.of(w.state(), v));
-      double minus = run(session, feeds, List.of(s)).get(0)[0];
-      v[j] = keep;
-      session.assign(Map.of(w.state(), v));
-      out[j] = (float) ((plus - minus) / (2 * H));
-    }
-    return out;
   }
 }

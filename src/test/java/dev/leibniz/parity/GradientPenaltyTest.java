@@ -3,7 +3,7 @@ package dev.leibniz.parity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.leibniz.tf.Tensors;
+import dev.leibniz.e2e.FeedDifferences;
 import dev.leibniz.tf.Tf;
 import dev.leibniz.tf.TfGraph;
 import dev.leibniz.tf.TfSession;
@@ -14,7 +14,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Tensor;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -56,12 +55,12 @@ class GradientPenaltyTest {
         for (int i = 0; i < WEIGHTS.length; i++) {
           session.assign(Map.of(weights.get(i).state(), f.get(WEIGHTS[i] + ".value").values()));
         }
-        List<float[]> got = run(session, feeds, fetches);
+        List<float[]> got = FeedDifferences.run(session, feeds, fetches);
         assertEquals(f.get("penalty").scalar(), got.get(0)[0], 1e-5, "the penalty");
         for (int i = 0; i < WEIGHTS.length; i++) {
           float[] ours = got.get(i + 1);
           float[] tape = f.get(WEIGHTS[i] + ".gradient").values();
-          float[] fd = differences(session, feeds, fwd.output(), weights.get(i));
+          float[] fd = FeedDifferences.ofWeight(session, feeds, fwd.output(), weights.get(i), H);
           double norm = 0;
           for (int j = 0; j < ours.length; j++) {
             assertEquals(tape[j], ours[j], 1e-4, WEIGHTS[i] + "[" + j + "] against TensorFlow's nested tape");
@@ -75,34 +74,5 @@ class GradientPenaltyTest {
         }
       }
     }
-  }
-
-  private static List<float[]> run(TfSession session, Map<Operand<?>, float[]> feeds, List<Operand<?>> fetches) {
-    Map<Operand<?>, Tensor> tensors = new HashMap<>();
-    try {
-      feeds.forEach((x, v) -> tensors.put(x, Tensors.of(v, x.shape().asArray())));
-      return session.run(tensors, fetches);
-    } finally {
-      tensors.values().forEach(Tensor::close);
-    }
-  }
-
-  private static float[] differences(TfSession session, Map<Operand<?>, float[]> feeds, Operand<TFloat32> penalty,
-      TfGraph.Weight w) {
-    float[] v = session.run(Map.of(), List.of(w.value())).get(0);
-    float[] out = new float[v.length];
-    for (int j = 0; j < v.length; j++) {
-      float keep = v[j];
-      v[j] = (float) (keep + H);
-      session.assign(Map.of(w.state(), v));
-      double plus = run(session, feeds, List.of(penalty)).get(0)[0];
-      v[j] = (float) (keep - H);
-      session.assign(Map.of(w.state(), v));
-      double minus = run(session, feeds, List.of(penalty)).get(0)[0];
-      v[j] = keep;
-      session.assign(Map.of(w.state(), v));
-      out[j] = (float) ((plus - minus) / (2 * H));
-    }
-    return out;
   }
 }
