@@ -297,7 +297,9 @@ final class Engine implements AutoCloseable {
   }
 
   void resetMetrics() {
-    session.run(Map.of(), List.of(), resetMetrics);
+    if (!metrics.isEmpty()) { // no run at all for a model without metrics (a lean trainOnBatch)
+      session.run(Map.of(), List.of(), resetMetrics);
+    }
   }
 
   /** Each metric's value from the totals since the last reset, in compile order. */

@@ -39,6 +39,7 @@ public abstract class Model implements AutoCloseable {
   private long seed = 42;
   private boolean stopTraining;
   private int epochsTrained;
+  private long batchesTrained; // trainOnBatch's steps: each draws its own dropout and noise
   private String name;
   private final Guard guard = new Guard(this::name);
 
@@ -301,17 +302,37 @@ public abstract class Model implements AutoCloseable {
 
   /** The loss and each metric over all of {@code x}, as Keras's {@code evaluate(..., return_dict=True)}. */
   public Map<String, Double> evaluate(List<Data> x, List<Data> yGiven, int batchSize) {
-    return guard.exclusive("evaluate", () -> {
-      DataChecks.present("x", x);
-      DataChecks.present("y", yGiven);
-      requireCompiled("evaluate");
-      List<Data> y = DataChecks.classColumns(config.losses(), yGiven);
-      DataChecks.counts(net().inputs(), x, y);
-      Batches data = Batches.of(x, y, batchSize);
-      Engine e = engine(DataChecks.shapes(x));
-      DataChecks.targets(e, y, "y");
-      return Trainer.evaluate(e, data, () -> guard.checkOpen("go on with evaluate"));
-    });
+    return guard.exclusive("evaluate", () -> onePass("evaluate", x, yGiven, batchSize,
+        (e, data) -> Trainer.evaluate(e, data, () -> guard.checkOpen("go on with evaluate"))));
+  }
+
+  public Map<String, Double> trainOnBatch(Data x, Data y) {
+    return trainOnBatch(one("x", x), one("y", y));
+  }
+
+  /**
+   * One training step on {@code x} as one batch, as Keras's {@code train_on_batch(x, y,
+   * return_dict=True)}: one graph run (forward, loss, backward, update, metric updates), then this
+   * batch's loss and metrics (the metrics are reset first, as Keras 3 does). No callbacks, no
+   * History, no epoch bookkeeping: the lean step for loops of your own.
+   */
+  public Map<String, Double> trainOnBatch(List<Data> x, List<Data> yGiven) {
+    return guard.exclusive("trainOnBatch", () -> onePass("trainOnBatch", x, yGiven, Integer.MAX_VALUE,
+        (e, data) -> Trainer.trainOnBatch(e, data, batchesTrained++)));
+  }
+
+  /** {@code x} and {@code y} checked against the compiled model, then {@code body} on their batches. */
+  private Map<String, Double> onePass(String what, List<Data> x, List<Data> yGiven, int batchSize,
+      java.util.function.BiFunction<Engine, Batches, Map<String, Double>> body) {
+    DataChecks.present("x", x);
+    DataChecks.present("y", yGiven);
+    requireCompiled(what);
+    List<Data> y = DataChecks.classColumns(config.losses(), yGiven);
+    DataChecks.counts(net().inputs(), x, y);
+    Batches data = Batches.of(x, y, Math.min(batchSize, Math.max(1, x.get(0).count())));
+    Engine e = engine(DataChecks.shapes(x));
+    DataChecks.targets(e, y, "y");
+    return body.apply(e, data);
   }
 
   /** Predictions for each row, batch by batch (32 per batch, as Keras). */

@@ -54,12 +54,25 @@ final class Trainer {
 
   /** The loss and each metric over all of the samples, as Keras's {@code evaluate(..., return_dict=True)}. */
   static Map<String, Double> evaluate(Engine e, Batches data, Runnable checkOpen) {
+    return results(e, data, b -> {
+      checkOpen.run();
+      return e.evalStep(b.x(), b.y());
+    });
+  }
+
+  /** One training step per batch of {@code data} (one batch, for trainOnBatch), then its loss and metrics. */
+  static Map<String, Double> trainOnBatch(Engine e, Batches data, long step) {
+    return results(e, data, b -> e.trainStep(b.x(), b.y(), step));
+  }
+
+  /** {@code step} on every batch, from reset metrics: the losses' means over samples and the metrics' results. */
+  private static Map<String, Double> results(Engine e, Batches data,
+      java.util.function.Function<Batches.Batch, float[]> step) {
     e.resetMetrics();
     double[] lossSums = new double[e.lossNames().size()];
     for (Batches.Batch b : data.pass(null)) {
       try (b) {
-        checkOpen.run();
-        accumulate(lossSums, e.evalStep(b.x(), b.y()), b.size());
+        accumulate(lossSums, step.apply(b), b.size());
       }
     }
     Map<String, Double> out = new TreeMap<>();

@@ -82,6 +82,10 @@ class GradCheckTest {
     }
   }
 
+  static {
+    OracleGradients.register();
+  }
+
   static Stream<Case> cases() {
     return rows().flatMap(r -> Stream.of(new Case(r, false), new Case(r, true)));
   }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
  * The generative models of the book on the shared MNIST: a VAE whose KL term a layer adds, and a
  * DCGAN trained by a custom step of two objectives, judged by a convnet trained in the same test.
  */
-class GenerativeModelsTest {
-  static final Path FOLDER = Path.of(System.getProperty("leibniz.datasets", "../shared/datasets"), "mnist");
+public class GenerativeModelsTest {
+  public static final Path FOLDER = Path.of(System.getProperty("leibniz.datasets", "../shared/datasets"), "mnist");
 
   static Mnist mnist() throws java.io.IOException {
     assumeTrue(Mnist.isPresent(FOLDER), "MNIST not found in " + FOLDER.toAbsolutePath()
@@ -35,21 +35,22 @@ class GenerativeModelsTest {
   }
 
   /**
-   * The budget: 6 epochs of the 22,653 images at batch 128 (1,062 steps, about 40 s on 2 cores),
-   * then a convnet trained one epoch on the real digits judges 1,000 generated images. Keras 3
-   * with the same networks, optimizers and budget, on the same machine, has 210 of them
-   * classified with confidence 0.9 or more (src/test/resources/keras/gan_budget.py); Leibniz
-   * must do at least as well (it has 272). The book-quality mark, half of them, takes a longer
-   * run than CI's budget.
+   * The issue's mark: at least half of 1,000 generated images classified with confidence 0.9 or
+   * more, by a convnet trained in the same test. The budget: {@link MnistGan#EPOCHS} epochs of the
+   * 22,653 images at batch {@link MnistGan#BATCH} (4,248 steps, about 2.5 minutes on 2 cores), then
+   * the book's convnet trained 20 epochs on the real digits (99% on the test digits) judges. Measured:
+   * 598, every digit among them. Keras 3 with the same networks, optimizers and budget:
+   * src/test/resources/keras/gan_budget.py.
    */
-  static final int KERAS_CONFIDENT = 210;
+  static final int CONFIDENT = 500;
 
   @Test
   void dcganDrawsDigitsAConvnetRecognizes() throws Exception {
     Mnist mnist = mnist();
-    MnistGan.Trained gan = MnistGan.train(Data.of(mnist.trainImages().values(), 28, 28, 1), 6, 128, false);
+    MnistGan.Trained gan = MnistGan.train(Data.of(mnist.trainImages().values(), 28, 28, 1), MnistGan.EPOCHS,
+        MnistGan.BATCH, false);
     try (Model generator = gan.generator(); Model classifier = MnistConvnet.model()) {
-      MnistConvnet.train(classifier, mnist, 1, false);
+      MnistConvnet.train(classifier, mnist, 20, false);
       Value images = MnistGan.generate(generator, 1000, 11);
       float[] p = classifier.predict(Data.of(images.toFloatArray(), 28, 28, 1), 250).values();
       int confident = 0;
@@ -64,9 +65,11 @@ class GenerativeModelsTest {
           perClass[best]++;
         }
       }
-      assertTrue(confident >= KERAS_CONFIDENT, confident + " of 1000 generated images classified with confidence >= 0.9 (Keras: "
-          + KERAS_CONFIDENT + "); per"
-          + " class " + java.util.Arrays.toString(perClass) + "; losses " + gan.history().history());
+      String what = confident + " of 1000 generated images classified with confidence >= 0.9; per digit "
+          + java.util.Arrays.toString(perClass) + "; losses " + gan.history().history();
+      System.out.println("DCGAN: " + what);
+      assertTrue(confident >= CONFIDENT, what);
+      assertTrue(java.util.Arrays.stream(perClass).allMatch(n -> n >= 3), "every digit drawn, not one mode: " + what);
     }
   }
 }

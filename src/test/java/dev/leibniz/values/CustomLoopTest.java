@@ -75,6 +75,49 @@ class CustomLoopTest {
     }
   }
 
+  /** Keras's train_on_batch: fit's step on one batch, its own loss and metrics (reset first, as Keras 3). */
+  @Test
+  void trainOnBatchStepsAsFitDoesAndReportsThatBatch() {
+    int batch = 16;
+    try (Model fitted = model(); Model stepped = model()) {
+      fitted.compile(Optimizers.rmsprop(0.01f), "sparse_categorical_crossentropy", "accuracy");
+      stepped.compile(Optimizers.rmsprop(0.01f), "sparse_categorical_crossentropy", "accuracy");
+      var history = fitted.fit(X.toMatrix(), intLabels(), FitOptions.epochs(1).batchSize(batch).shuffle(false).verbose(0));
+      double loss = 0;
+      double accuracy = 0;
+      for (int from = 0; from < N; from += batch) {
+        var logs = stepped.trainOnBatch(
+            dev.leibniz.data.Data.of(java.util.Arrays.copyOfRange(X.toFloatArray(), from * 5, (from + batch) * 5), 5),
+            dev.leibniz.data.Data.of(java.util.Arrays.copyOfRange(Y.toFloatArray(), from, from + batch)));
+        assertEquals(List.of("accuracy", "loss"), logs.keySet().stream().sorted().toList());
+        assertEquals(Math.round(logs.get("accuracy") * batch), logs.get("accuracy") * batch, 1e-9,
+            "this batch's accuracy alone (whole samples of 16), not a running mean");
+        loss += logs.get("loss") / (N / batch);
+        accuracy += logs.get("accuracy") / (N / batch);
+      }
+      assertEquals(history.last("loss"), loss, 1e-5, "the batches' losses average to fit's epoch loss");
+      assertEquals(history.last("accuracy"), accuracy, 1e-9, "and their accuracies to its accuracy");
+      List<float[]> a = fitted.getWeights();
+      List<float[]> b = stepped.getWeights();
+      for (int i = 0; i < a.size(); i++) {
+        assertArrayEquals(a.get(i), b.get(i), 1e-5f, "weight " + i + " after the same steps");
+      }
+    }
+    try (Model fresh = model()) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> fresh.trainOnBatch(
+          dev.leibniz.data.Data.of(X.toFloatArray(), 5), dev.leibniz.data.Data.of(Y.toFloatArray())));
+      assertEquals(true, e.getMessage().contains("before trainOnBatch"), e.getMessage());
+    }
+  }
+
+  static int[] intLabels() {
+    int[] labels = new int[N];
+    for (int i = 0; i < N; i++) {
+      labels[i] = i % 3;
+    }
+    return labels;
+  }
+
   @Test
   void gradientsRunInTrainingModeAndPredictionsDoNot() {
     try (Model m = Sequential.of(new Dense(8), new Dropout(0.5), new Dense(1)).build(5)) {

@@ -19,6 +19,7 @@ import dev.leibniz.dsl.Layer;
 import dev.leibniz.dsl.Padding;
 import dev.leibniz.dsl.Shape;
 import dev.leibniz.dsl.Tensor;
+import dev.leibniz.layers.BatchNormalization;
 import dev.leibniz.layers.Conv2D;
 import dev.leibniz.layers.Conv2DTranspose;
 import dev.leibniz.layers.Dense;
@@ -32,7 +33,8 @@ import java.nio.file.Path;
 /**
  * A DCGAN on MNIST ("Deep Learning with TensorFlow 2 and Keras", GANs): a generator from a
  * 64-number code through Dense, Reshape and two strided Conv2DTranspose to a 28x28 image in
- * [-1, 1], and a convolutional discriminator that scores images as real (logit above 0) or generated. The
+ * [-1, 1] (batch normalization after the first two, as DCGAN's generator has it: without it the
+ * same budget gives far fewer recognizable digits), and a convolutional discriminator that scores images as real (logit above 0) or generated. The
  * custom training step has two objectives, each a loss method of this model with its own Adam:
  * the discriminator learns to tell real from generated, then the generator (against the updated
  * discriminator, as Keras's GAN train_step) to be scored real, in one graph run per batch. Both
@@ -42,23 +44,28 @@ import java.nio.file.Path;
 @dev.leibniz.dsl.Model
 public final class MnistGan {
   public static final int LATENT = 64;
+  /** The training budget of the example and its test: 12 epochs of batch 64 (4,248 steps on the shared MNIST). */
+  public static final int EPOCHS = 12;
+  public static final int BATCH = 64;
 
   /** Code [batch, 64] to images [batch, 28, 28, 1] in [-1, 1] (tanh). */
   @Layer
   public static final class Generator {
     final Dense dense = new Dense(7 * 7 * 64, dev.leibniz.dsl.Activations.LINEAR, false,
         dev.leibniz.dsl.Init.GLOROT_UNIFORM, dev.leibniz.dsl.Init.ZEROS);
+    final BatchNormalization norm1 = new BatchNormalization();
     final LeakyReLU act1 = new LeakyReLU(0.2);
     final Reshape reshape = new Reshape(7, 7, 64);
     final Conv2DTranspose up1 = new Conv2DTranspose(32, 4, 4, 2, 2, Padding.SAME, dev.leibniz.dsl.Activations.LINEAR,
         false);
+    final BatchNormalization norm2 = new BatchNormalization();
     final LeakyReLU act2 = new LeakyReLU(0.2);
     final Conv2DTranspose up2 = new Conv2DTranspose(1, 4, 2, Padding.SAME, "tanh");
 
     @Call
     public Tensor call(Tensor code) {
-      Tensor h = reshape.call(act1.call(dense.call(code)));
-      return up2.call(act2.call(up1.call(h)));
+      Tensor h = reshape.call(act1.call(norm1.call(dense.call(code))));
+      return up2.call(act2.call(norm2.call(up1.call(h))));
     }
   }
 
@@ -79,8 +86,8 @@ public final class MnistGan {
     }
   }
 
-  final Generator generator = new Generator();
-  final Discriminator discriminator = new Discriminator();
+  public final Generator generator = new Generator();
+  public final Discriminator discriminator = new Discriminator();
 
   /** The discriminator's score of real images (what predict gives). */
   @Call
@@ -132,7 +139,7 @@ public final class MnistGan {
 
   public static void main(String[] args) throws IOException {
     Mnist mnist = Mnist.load(Path.of(args.length > 0 ? args[0] : "../shared/datasets/mnist"));
-    Trained t = train(Data.of(mnist.trainImages().values(), 28, 28, 1), 6, 128, true);
+    Trained t = train(Data.of(mnist.trainImages().values(), 28, 28, 1), EPOCHS, BATCH, true);
     try (Model g = t.generator()) {
       Value images = generate(g, 4, 1);
       float[] first = images.toFloatArray();

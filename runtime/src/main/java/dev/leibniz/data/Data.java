@@ -117,6 +117,16 @@ public final class Data {
     return new Data(Arrays.copyOfRange(values, from * sampleSize, to * sampleSize), sampleShape, labels, "data", false);
   }
 
+  /** The samples at {@code indices}, in that order (numpy's {@code x[indices]}): to shuffle or pick samples. */
+  public Data take(int[] indices) {
+    float[] out = new float[Math.multiplyExact(indices.length, sampleSize)];
+    for (int i = 0; i < indices.length; i++) {
+      Objects.checkIndex(indices[i], count);
+      System.arraycopy(values, indices[i] * sampleSize, out, i * sampleSize, sampleSize);
+    }
+    return new Data(out, sampleShape, labels, "data", false);
+  }
+
   /** The samples {@code order[from..to)} as one tensor {@code [to - from, sampleShape...]}; the caller closes it. */
   public TFloat32 batch(int[] order, int from, int to) {
     int n = to - from;

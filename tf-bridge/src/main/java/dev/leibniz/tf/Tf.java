@@ -166,8 +166,27 @@ public final class Tf {
 
   // ---------------------------------------------------------------- arithmetic
 
+  /**
+   * {@code a + b}; where one is a vector as long as the other's last axis (a layer's bias), as
+   * TensorFlow's BiasAdd, which its graph optimizer fuses into the MatMul or convolution before it
+   * and whose gradient is one BiasAddGrad ({@link #unbroadcast}).
+   */
   public Operand<TFloat32> add(Operand<TFloat32> a, Operand<TFloat32> b) {
+    if (isBias(b, a)) {
+      return ops.nn.biasAdd(a, b);
+    }
+    if (isBias(a, b)) {
+      return ops.nn.biasAdd(b, a);
+    }
     return ops.math.add(a, b);
+  }
+
+  /** True when {@code bias} is a vector of known length, and {@code x} of rank 2 or more has that length on its last axis. */
+  private static boolean isBias(Operand<?> bias, Operand<?> x) {
+    Shape b = bias.shape();
+    Shape s = x.shape();
+    return !b.isUnknown() && b.numDimensions() == 1 && b.size(0) >= 0 && !s.isUnknown() && s.numDimensions() >= 2
+        && s.size(s.numDimensions() - 1) == b.size(0);
   }
 
   /**
@@ -672,6 +691,9 @@ public final class Tf {
   public Operand<TFloat32> unbroadcast(Operand<TFloat32> g, Operand<TFloat32> like) {
     if (sameStaticShape(g, like)) {
       return g;
+    }
+    if (isBias(like, g)) { // a bias's gradient: the sum over every axis but the last, one fused kernel
+      return ops.nn.biasAddGrad(g);
     }
     // r0: the axes to sum over for the first shape given, the one that was broadcast.
     var args = ops.broadcastGradientArgs(ops.shape(like), ops.shape(g));
