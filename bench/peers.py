@@ -109,7 +109,7 @@ def main():
             json.dump(results, f, indent=1)
     print(f"\nMedians over {a.rounds} rounds, measured alternately from {started} "
           f"({os.cpu_count()} cores):\n")
-    print("| workload | Leibniz | best peer | ratio (Leibniz / best; above 1 is Leibniz ahead) | every peer |")
+    print("| workload | Leibniz | best peer | speed ratio (above 1: Leibniz ahead) | every peer |")
     print("| --- | --- | --- | --- | --- |")
     for w in a.workloads.split(","):
         field, higher = MEASURE[w]
@@ -123,9 +123,10 @@ def main():
             continue
         best = (max if higher else min)(med, key=med.get)
         ratio = ours / med[best] if higher else med[best] / ours
-        others = ", ".join(f"{k[0]} {k[1]} {v:,.4g}" for k, v in sorted(med.items(), key=lambda kv: -kv[1] if higher else kv[1]))
-        print(f"| {NAMES[w]} | {ours:,.4g} | {best[0]} {best[1]} {med[best]:,.4g} | {ratio:.2f} | {others} |")
-    print("\n| workload | Leibniz first epoch / pass / step | Leibniz final loss | peak RSS MiB: Leibniz | Keras default |")
+        fmt = (lambda v: f"{v:,.0f}") if higher else (lambda v: f"{v:.3f}")
+        others = ", ".join(f"{k[0]} {k[1]} {fmt(v)}" for k, v in sorted(med.items(), key=lambda kv: -kv[1] if higher else kv[1]))
+        print(f"| {NAMES[w]} | {fmt(ours)} | {best[0]} {best[1]} {fmt(med[best])} | {ratio:.2f} | {others} |")
+    print("\n| workload | Leibniz first epoch / pass / step | Leibniz final loss | peak RSS MiB: Leibniz | Keras |")
     print("| --- | --- | --- | --- | --- |")
     for w in a.workloads.split(","):
         def med_of(fw, v, key):
@@ -134,7 +135,8 @@ def main():
             return statistics.median(xs) if xs else float("nan")
         first_key = {"linear": "first_step_ms", "predict": "first_pass_s"}.get(w, "first_epoch_s")
         keras_v = "train_on_batch" if w == "linear" else "default"
-        print(f"| {w} | {med_of('leibniz', 'fit', first_key):.3g} {first_key} | {med_of('leibniz', 'fit', 'final_loss'):.4f}"
+        loss = med_of('leibniz', 'fit', 'final_loss')
+        print(f"| {w} | {med_of('leibniz', 'fit', first_key):.3g} {first_key} | {'' if loss != loss else f'{loss:.4f}'}"
               f" | {med_of('leibniz', 'fit', 'peak_rss_mb'):.0f} | {med_of('keras', keras_v, 'peak_rss_mb'):.0f} |")
 
 

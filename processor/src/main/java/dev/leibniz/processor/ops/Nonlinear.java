@@ -32,10 +32,15 @@ final class Nonlinear {
           ir.mul(ir.mul(g, n.arg(1)), ir.sub(ir.constant(1), ir.mul(ir.constant(2), n.arg(0)))),
           ir.sigmoidGrad(n.arg(0), g)});
 
+  /**
+   * relu(x). Its gradient reads the output (positive exactly where the input is), as TensorFlow's
+   * own does: then nothing but the relu reads the input, and TensorFlow's remapper can fuse
+   * MatMul or Conv2D, BiasAdd and Relu into one kernel (_FusedMatMul, _FusedConv2D).
+   */
   static final Rule RELU = op("relu", 1, Rule::sameAsFirst, "tf.relu($0)",
-      (ir, n, g) -> new int[] {ir.reluGrad(g, n.arg(0))});
+      (ir, n, g) -> new int[] {ir.reluGrad(g, n.id())});
 
-  /** reluGrad(dy, x) = dy where x > 0, else 0: linear in dy, piecewise constant in x. */
+  /** reluGrad(dy, x) = dy where x > 0, else 0 (x: relu's input or output): linear in dy, piecewise constant in x. */
   static final Rule RELU_GRAD = op("reluGrad", 2, Rule::sameAsFirst, "tf.reluGrad($0, $1)",
       (ir, n, g) -> new int[] {ir.reluGrad(g, n.arg(1)), Op.ZERO});
 
