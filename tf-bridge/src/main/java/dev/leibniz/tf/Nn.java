@@ -6,7 +6,6 @@ import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.nn.Conv2d;
-import org.tensorflow.op.nn.MaxPoolGradGrad;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
@@ -51,25 +50,35 @@ public final class Nn {
 
   // ---------------------------------------------------------------- pools
 
-  private Operand<TInt32> window(long h, long w) {
-    return ops.constant(new int[] {1, Math.toIntExact(h), Math.toIntExact(w), 1});
-  }
-
   public Operand<TFloat32> maxPool(Operand<TFloat32> x, long ph, long pw, long sh, long sw, Padding padding) {
-    return ops.nn.maxPool(x, window(ph, pw), window(sh, sw), padding.name());
+    return pool("MaxPool", List.of(x), ph, pw, sh, sw, padding);
   }
 
   /** The gradient of maxPool (input x, output y) given the output's gradient: dy routed to each window's max. */
   public Operand<TFloat32> maxPoolGrad(Operand<TFloat32> x, Operand<TFloat32> y, Operand<TFloat32> dy,
       long ph, long pw, long sh, long sw, Padding padding) {
-    return ops.nn.maxPoolGrad(x, y, dy, window(ph, pw), window(sh, sw), padding.name());
+    return pool("MaxPoolGrad", List.of(x, y, dy), ph, pw, sh, sw, padding);
   }
 
   /** The derivative of maxPoolGrad in its gradient input: g read back at each window's max. */
   public Operand<TFloat32> maxPoolGradGrad(Operand<TFloat32> x, Operand<TFloat32> y, Operand<TFloat32> g,
       long ph, long pw, long sh, long sw, Padding padding) {
-    return ops.nn.maxPoolGradGrad(x, y, g, window(ph, pw), window(sh, sw), padding.name(),
-        MaxPoolGradGrad.dataFormat("NHWC"));
+    return pool("MaxPoolGradGrad", List.of(x, y, g), ph, pw, sh, sw, padding);
+  }
+
+  /**
+   * TensorFlow's max pooling op {@code type} with its window and strides as attributes (the first
+   * versions of the ops). TensorFlow Java's own builders make the V2 ops, whose window is a tensor:
+   * TensorFlow's oneDNN rewrite does not take those, and MaxPoolGradV2 ran 7x slower than the
+   * oneDNN MaxPoolGrad in the MNIST convnet's step.
+   */
+  private Operand<TFloat32> pool(String type, List<Operand<TFloat32>> inputs, long ph, long pw, long sh, long sw,
+      Padding padding) {
+    var scope = ops.scope();
+    var builder = scope.env().opBuilder(type, scope.makeOpName(type), scope);
+    inputs.forEach(i -> builder.addInput(i.asOutput()));
+    return scope.apply(builder).setAttr("ksize", new long[] {1, ph, pw, 1}).setAttr("strides", new long[] {1, sh, sw, 1})
+        .setAttr("padding", padding.name()).setAttr("data_format", "NHWC").build().output(0);
   }
 
   public Operand<TFloat32> avgPool(Operand<TFloat32> x, long ph, long pw, long sh, long sw, Padding padding) {
