@@ -63,7 +63,8 @@ public final class Benchmark {
     }
   }
 
-  private static double median(double[] v) {
+  /** The middle value (the upper middle for an even count). */
+  static double median(double[] v) {
     double[] s = v.clone();
     Arrays.sort(s);
     return s[s.length / 2];

@@ -153,7 +153,7 @@ public final class PeerBenchmark {
         right += (p[i] > 0.5f) == (y.values()[i] > 0.5f) ? 1 : 0;
       }
       Map<String, Object> r = new LinkedHashMap<>();
-      double step = median(Arrays.copyOfRange(ms, 1, 40));
+      double step = Benchmark.median(Arrays.copyOfRange(ms, 1, 40)); // 39 steps: the middle one
       r.put("step_ms", step);
       r.put("samples_per_s", 2000 / (step / 1e3));
       r.put("first_step_ms", ms[0]);
@@ -208,12 +208,6 @@ public final class PeerBenchmark {
       right += best == (int) labels[i] ? 1 : 0;
     }
     return right / (double) labels.length;
-  }
-
-  private static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   }
 
   /** The peak resident set (VmHWM) of this process in MiB, or -1 where /proc is absent. */
