@@ -45,6 +45,19 @@ final class Engine implements AutoCloseable {
 
   private record MetricSlot(String name, Metric metric, List<TfGraph.State> totals) {}
 
+  /** An optimizer's update in this graph, and the last learning rate set on the optimizer that its variable holds. */
+  private static final class Applied {
+    final Optimizer optimizer;
+    final Optimizer.Applied built;
+    int rateVersion;
+
+    Applied(Optimizer optimizer, Optimizer.Applied built) {
+      this.optimizer = optimizer;
+      this.built = built;
+      this.rateVersion = optimizer.learningRateVersion();
+    }
+  }
+
   final Graph graph = Natives.newGraph();
   final TfGraph state;
   final Tf tf;
@@ -75,6 +88,8 @@ final class Engine implements AutoCloseable {
   private final Map<Optimizer, CustomUpdate> customUpdates = new IdentityHashMap<>();
   /** Steps of custom loops so far: each draws new dropout masks. */
   private long customSteps;
+  /** Every optimizer update built in this graph, in order. */
+  private final List<Applied> optimizers = new ArrayList<>();
 
   Engine(Net net, List<long[]> inputShapes, CompileConfig config, int threads, long seed) {
     this.seed = seed;
@@ -161,7 +176,7 @@ final class Engine implements AutoCloseable {
     losses.add(0, total);
     lossNames.add(0, "loss");
     int before = state.states().size();
-    Op apply = config.optimizer().apply(state);
+    Op apply = applied(config.optimizer(), state::gradient);
     List<TfGraph.State> all = state.states();
     this.optimizerStates = all.subList(before, all.size());
     List<Op> step = new ArrayList<>(updates);
@@ -218,7 +233,7 @@ final class Engine implements AutoCloseable {
           () -> graph.backward(tf, config.module(), f, tf.onesLike(f.output())));
       java.util.Set<Variable> own = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
       o.layers().forEach(layer -> own.addAll(LayerGraphs.weights(layer)));
-      Op apply = o.optimizer().apply(state, v -> own.contains(v) ? grads.get(v) : null);
+      Op apply = applied(o.optimizer(), v -> own.contains(v) ? grads.get(v) : null);
       step.add(apply);
       losses.add(value);
       lossNames.add(o.name());
@@ -231,6 +246,55 @@ final class Engine implements AutoCloseable {
     this.trainOp = state.group(step);
     this.evalOp = state.group(List.of());
     this.resetMetrics = state.group(List.of());
+  }
+
+  /** {@code optimizer}'s update of the weights by {@code gradients}, remembered for its learning rate. */
+  private Op applied(Optimizer optimizer, java.util.function.Function<Variable, Operand<TFloat32>> gradients) {
+    Applied a = new Applied(optimizer, optimizer.build(state, gradients));
+    optimizers.add(a);
+    return a.built.update();
+  }
+
+  /** Learning rates set on the optimizers since the last step, into their variables (one run, only when one changed). */
+  private void syncLearningRates() {
+    Map<TfGraph.State, float[]> changed = new LinkedHashMap<>();
+    for (Applied a : optimizers) {
+      int version = a.optimizer.learningRateVersion();
+      if (version != a.rateVersion && a.built.learningRate() != null) {
+        changed.put(a.built.learningRate(), new float[] {a.optimizer.learningRate()});
+        a.rateVersion = version;
+      }
+    }
+    if (!changed.isEmpty()) {
+      session.assign(changed);
+    }
+  }
+
+  /** The rate {@code optimizer}'s next step in this graph uses (its schedule's at the current step), or NaN if it has none here. */
+  double learningRate(Optimizer optimizer) {
+    syncLearningRates();
+    for (Applied a : optimizers) {
+      if (a.optimizer == optimizer) {
+        return session.run(Map.of(), List.of(a.built.currentRate())).get(0)[0];
+      }
+    }
+    return Double.NaN;
+  }
+
+  /** After a checkpoint set the learning-rate variables: the optimizers take the rates restored. */
+  void learningRatesRestored() {
+    List<Applied> variable = optimizers.stream().filter(a -> a.built.learningRate() != null).toList();
+    if (variable.isEmpty()) {
+      return;
+    }
+    List<float[]> values = values(variable.stream().map(a -> a.built.learningRate()).toList());
+    for (int i = 0; i < variable.size(); i++) {
+      Applied a = variable.get(i);
+      if (values.get(i)[0] != a.optimizer.learningRate()) {
+        a.optimizer.setLearningRate(values.get(i)[0]);
+      }
+      a.rateVersion = a.optimizer.learningRateVersion();
+    }
   }
 
   static long[] batched(long[] sampleShape) {
@@ -256,6 +320,7 @@ final class Engine implements AutoCloseable {
    * losses ({@link #lossNames}). The graph's training flag is 1, and its random ops draw from (seed, step).
    */
   float[] trainStep(List<TFloat32> x, List<TFloat32> y, long step) {
+    syncLearningRates();
     Map<Operand<?>, Tensor> feeds = feeds(x, y);
     List<Tensor> open = new ArrayList<>();
     try {
@@ -276,6 +341,11 @@ final class Engine implements AutoCloseable {
   /** The losses of a batch ({@link #lossNames}), with metric updates and no training. */
   float[] evalStep(List<TFloat32> x, List<TFloat32> y) {
     return scalars(session.run(feeds(x, y), losses, evalOp));
+  }
+
+  /** The metrics' names, in compile order. */
+  List<String> metricNames() {
+    return metrics.stream().map(MetricSlot::name).toList();
   }
 
   /** "loss", then "output_i_loss" for each output of a model with several. */
@@ -451,6 +521,7 @@ final class Engine implements AutoCloseable {
       }
     }
     CustomUpdate u = customUpdates.computeIfAbsent(optimizer, this::customUpdate);
+    syncLearningRates();
     Map<Operand<?>, Tensor> feeds = new HashMap<>();
     try {
       for (int i = 0; i < trainable.size(); i++) {
@@ -471,7 +542,7 @@ final class Engine implements AutoCloseable {
       placeholders.add(p);
     }
     int before = state.states().size();
-    Op apply = optimizer.apply(state, fed::get);
+    Op apply = applied(optimizer, fed::get);
     List<TfGraph.State> slots = state.states().subList(before, state.states().size());
     if (!slots.isEmpty()) {
       session.run(Map.of(), List.of(), slots.stream().map(TfGraph.State::reset).toArray(Op[]::new));

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Keras's {@code fit} arguments: {@code FitOptions.epochs(5).batchSize(128).validationSplit(0.2)}.
- * Defaults as Keras: batch 32, shuffle each epoch, progress printed (one line per epoch).
+ * Defaults as Keras: batch 32, shuffle each epoch, a progress bar ({@link #verbose}).
  */
 public final class FitOptions {
   int epochs = 1;
@@ -93,8 +93,16 @@ public final class FitOptions {
     return this;
   }
 
-  /** 0: quiet; 1 or 2: one line per epoch. */
+  /**
+   * As Keras: 0 quiet; 1 (the default) a progress bar redrawn per batch when printing to a
+   * terminal, and only its finished line per epoch elsewhere (a pipe, a file: no carriage returns
+   * or escape codes); 2 one line per epoch.
+   */
   public FitOptions verbose(int verbose) {
+    if (verbose < 0 || verbose > 2) {
+      throw new IllegalArgumentException("verbose is 0 (quiet), 1 (progress bar) or 2 (one line per epoch), got "
+          + verbose);
+    }
     this.verbose = verbose;
     return this;
   }

@@ -1,5 +1,6 @@
 package dev.leibniz;
 
+import dev.leibniz.callbacks.Callback;
 import dev.leibniz.callbacks.CallbackList;
 import dev.leibniz.callbacks.ProgressLogger;
 import dev.leibniz.data.Batches;
@@ -35,6 +36,7 @@ import java.util.Map;
 public abstract class Model implements AutoCloseable {
   private Engine.CompileConfig config;
   private volatile Engine engine;
+  private volatile List<String> fitLogNames = List.of();
   private int threads;
   private long seed = 42;
   private boolean stopTraining;
@@ -268,14 +270,54 @@ public abstract class Model implements AutoCloseable {
       DataChecks.targets(e, validation.targets(), "validation y");
     }
     History history = new History();
-    ProgressLogger progress = options.verbose > 0 ? new ProgressLogger(options.out, options.epochs, train.steps()) : null;
+    ProgressLogger progress = options.verbose > 0
+        ? new ProgressLogger(options.out, options.verbose, options.epochs, train.steps()) : null;
     stopTraining = false;
-    Trainer.fit(this, e, train, validation, options, CallbackList.of(options.callbacks, progress, history),
+    List<String> names = new ArrayList<>(e.lossNames());
+    names.addAll(e.metricNames());
+    if (validation != null) {
+      names.addAll(names.stream().map(n -> "val_" + n).toList());
+    }
+    fitLogNames = List.copyOf(names);
+    Trainer.fit(this, e, train, validation, options, CallbackList.of(options.callbacks, history, progress),
         () -> guard.checkOpen("go on with fit"));
     return history;
   }
 
-  /** Ends {@code fit} after the current epoch (for callbacks). */
+  /**
+   * The optimizer {@code compile} was given, as Keras's {@code model.optimizer}: callbacks change
+   * its learning rate with {@link Optimizer#setLearningRate}.
+   */
+  public Optimizer optimizer() {
+    requireCompiled("give its optimizer");
+    if (config.optimizer() == null) {
+      throw new IllegalStateException("this model is compiled with objectives, each with its own optimizer ("
+          + config.optimizerName() + "); use those optimizers");
+    }
+    return config.optimizer();
+  }
+
+  /**
+   * The learning rate the optimizer's next step uses, read from the graph (a schedule's rate at
+   * the current step count), as Keras's {@code model.optimizer.learning_rate}.
+   */
+  public double learningRate() {
+    Optimizer optimizer = optimizer();
+    double inGraph = guard.shared("read its learning rate", () -> engine == null ? Double.NaN
+        : engine.learningRate(optimizer));
+    return Double.isNaN(inGraph) ? optimizer.learningRate() : inGraph; // not built yet: the rate it will start at
+  }
+
+  /**
+   * What the running (or last) {@code fit} logs at the end of each epoch: the losses, the metrics,
+   * and their "val_" forms when it validates. Callbacks check the value they monitor against it in
+   * {@code onTrainBegin}, so that a misspelled name fails before the first step.
+   */
+  public List<String> epochLogNames() {
+    return fitLogNames;
+  }
+
+  /** Ends {@code fit} after the current batch (for callbacks), as Keras's {@code model.stop_training = True}. */
   public void stopTraining() {
     stopTraining = true;
   }
@@ -288,22 +330,26 @@ public abstract class Model implements AutoCloseable {
     epochsTrained = epoch + 1;
   }
 
-  public Map<String, Double> evaluate(float[][] x, int[] labels, int batchSize) {
-    return evaluate(Data.of(x), Data.labels(labels), batchSize);
+  public Map<String, Double> evaluate(float[][] x, int[] labels, int batchSize, Callback... callbacks) {
+    return evaluate(Data.of(x), Data.labels(labels), batchSize, callbacks);
   }
 
-  public Map<String, Double> evaluate(float[][] x, float[][] y, int batchSize) {
-    return evaluate(Data.of(x), Data.of(y), batchSize);
+  public Map<String, Double> evaluate(float[][] x, float[][] y, int batchSize, Callback... callbacks) {
+    return evaluate(Data.of(x), Data.of(y), batchSize, callbacks);
   }
 
-  public Map<String, Double> evaluate(Data x, Data y, int batchSize) {
-    return evaluate(one("x", x), one("y", y), batchSize);
+  public Map<String, Double> evaluate(Data x, Data y, int batchSize, Callback... callbacks) {
+    return evaluate(one("x", x), one("y", y), batchSize, callbacks);
   }
 
-  /** The loss and each metric over all of {@code x}, as Keras's {@code evaluate(..., return_dict=True)}. */
-  public Map<String, Double> evaluate(List<Data> x, List<Data> yGiven, int batchSize) {
+  /**
+   * The loss and each metric over all of {@code x}, as Keras's {@code evaluate(..., return_dict=True)};
+   * {@code callbacks} get the test hooks ({@code onTestBegin}, per batch, {@code onTestEnd}).
+   */
+  public Map<String, Double> evaluate(List<Data> x, List<Data> yGiven, int batchSize, Callback... callbacks) {
+    CallbackList list = new CallbackList(List.of(callbacks));
     return guard.exclusive("evaluate", () -> onePass("evaluate", x, yGiven, batchSize,
-        (e, data) -> Trainer.evaluate(e, data, () -> guard.checkOpen("go on with evaluate"))));
+        (e, data) -> Trainer.evaluate(this, e, data, list, () -> guard.checkOpen("go on with evaluate"))));
   }
 
   public Map<String, Double> trainOnBatch(Data x, Data y) {
@@ -340,12 +386,16 @@ public abstract class Model implements AutoCloseable {
     return predict(Data.of(x), 32).rows();
   }
 
-  public Data predict(Data x, int batchSize) {
-    return predict(one("x", x), batchSize).get(0);
+  public Data predict(Data x, int batchSize, Callback... callbacks) {
+    return predict(one("x", x), batchSize, callbacks).get(0);
   }
 
-  /** Every output's predictions for {@code x}, computed {@code batchSize} samples at a time. */
-  public List<Data> predict(List<Data> x, int batchSize) {
+  /**
+   * Every output's predictions for {@code x}, computed {@code batchSize} samples at a time;
+   * {@code callbacks} get the predict hooks.
+   */
+  public List<Data> predict(List<Data> x, int batchSize, Callback... callbacks) {
+    CallbackList list = new CallbackList(List.of(callbacks));
     guard.checkOpen("predict");
     DataChecks.present("x", x);
     DataChecks.counts(net().inputs(), x, List.of());
@@ -354,8 +404,8 @@ public abstract class Model implements AutoCloseable {
     if (engine == null) {
       guard.inTurn("build", () -> engine(shapes));
     }
-    return guard.shared("predict", () -> Trainer.predict(engine(shapes), data, () -> guard.checkOpen("go on with"
-        + " predict")));
+    return guard.shared("predict", () -> Trainer.predict(this, engine(shapes), data, list,
+        () -> guard.checkOpen("go on with predict")));
   }
 
   // ---------------------------------------------------------------- values and custom training loops
@@ -586,6 +636,7 @@ public abstract class Model implements AutoCloseable {
     DataChecks.shapes(e.inputShapes, c.inputShapes(), "built");
     e.assign(c.valuesFor("checkpoint " + file, e.weightStates(), e.optimizerStates(),
         config == null ? null : config.optimizerName()));
+    e.learningRatesRestored();
     epochsTrained = c.epoch();
     return c;
   }

@@ -25,25 +25,31 @@ final class Trainer {
     for (int epoch = options.initialEpoch; epoch < options.epochs && !model.stopRequested(); epoch++) {
       callbacks.onEpochBegin(model, epoch);
       int[] order = options.shuffle ? Batches.shuffled(train.count(), options.seed, epoch) : null;
-      e.resetMetrics();
-      double[] lossSums = new double[e.lossNames().size()];
+      Running running = new Running(e);
       for (Batches.Batch b : train.pass(order)) {
         try (b) {
           checkOpen.run();
+          if (callbacks.hasTrainBatchHooks()) {
+            callbacks.onTrainBatchBegin(model, b.step());
+          }
           float[] losses = e.trainStep(b.x(), b.y(), (long) epoch * steps + b.step());
-          if (!Float.isFinite(losses[0])) {
+          running.add(losses, b.size());
+          if (callbacks.hasTrainBatchHooks()) {
+            callbacks.onTrainBatchEnd(model, b.step(), running.logs());
+          }
+          if (!Float.isFinite(losses[0]) && !model.stopRequested()) { // TerminateOnNaN stops it; else it is an error
             throw new ArithmeticException("the loss became " + losses[0] + " at epoch " + (epoch + 1) + ", batch "
                 + (b.step() + 1) + " of " + steps + "; the weights are no longer usable. Lower the learning rate, check"
-                + " the inputs' scale, or use a loss from logits");
+                + " the inputs' scale, or use a loss from logits (or stop training with the TerminateOnNaN callback)");
           }
-          accumulate(lossSums, losses, b.size());
+        }
+        if (model.stopRequested()) {
+          break; // as Keras: a callback's stop takes effect after the batch
         }
       }
-      Map<String, Double> logs = new TreeMap<>();
-      putLosses(logs, e, lossSums, train.count());
-      logs.putAll(e.metricResults());
+      Map<String, Double> logs = running.results();
       if (validation != null) {
-        evaluate(e, validation, checkOpen).forEach((k, v) -> logs.put("val_" + k, v));
+        evaluate(model, e, validation, callbacks, checkOpen).forEach((k, v) -> logs.put("val_" + k, v));
       }
       model.epochEnded(epoch);
       callbacks.onEpochEnd(model, epoch, logs);
@@ -53,42 +59,106 @@ final class Trainer {
   }
 
   /** The loss and each metric over all of the samples, as Keras's {@code evaluate(..., return_dict=True)}. */
-  static Map<String, Double> evaluate(Engine e, Batches data, Runnable checkOpen) {
-    return results(e, data, b -> {
-      checkOpen.run();
-      return e.evalStep(b.x(), b.y());
-    });
+  static Map<String, Double> evaluate(Model model, Engine e, Batches data, CallbackList callbacks, Runnable checkOpen) {
+    callbacks.onTestBegin(model);
+    Running running = new Running(e);
+    for (Batches.Batch b : data.pass(null)) {
+      try (b) {
+        checkOpen.run();
+        if (callbacks.hasTestBatchHooks()) {
+          callbacks.onTestBatchBegin(model, b.step());
+        }
+        running.add(e.evalStep(b.x(), b.y()), b.size());
+        if (callbacks.hasTestBatchHooks()) {
+          callbacks.onTestBatchEnd(model, b.step(), running.logs());
+        }
+      }
+    }
+    Map<String, Double> results = running.results();
+    callbacks.onTestEnd(model, java.util.Collections.unmodifiableMap(results));
+    return results;
   }
 
   /** One training step per batch of {@code data} (one batch, for trainOnBatch), then its loss and metrics. */
   static Map<String, Double> trainOnBatch(Engine e, Batches data, long step) {
-    return results(e, data, b -> e.trainStep(b.x(), b.y(), step));
-  }
-
-  /** {@code step} on every batch, from reset metrics: the losses' means over samples and the metrics' results. */
-  private static Map<String, Double> results(Engine e, Batches data,
-      java.util.function.Function<Batches.Batch, float[]> step) {
-    e.resetMetrics();
-    double[] lossSums = new double[e.lossNames().size()];
+    Running running = new Running(e);
     for (Batches.Batch b : data.pass(null)) {
       try (b) {
-        accumulate(lossSums, step.apply(b), b.size());
+        running.add(e.trainStep(b.x(), b.y(), step), b.size());
       }
     }
-    Map<String, Double> out = new TreeMap<>();
-    putLosses(out, e, lossSums, data.count());
-    out.putAll(e.metricResults());
-    return out;
+    return running.results();
+  }
+
+  /**
+   * The epoch so far, from reset metrics: each loss's mean over the samples seen (batch means
+   * weighted by batch size, as Keras 3) and the metrics' results, read from the graph only when asked.
+   */
+  private static final class Running {
+    private final Engine e;
+    private final double[] lossSums;
+    private int seen;
+
+    Running(Engine e) {
+      this.e = e;
+      this.lossSums = new double[e.lossNames().size()];
+      e.resetMetrics();
+    }
+
+    void add(float[] batchMeans, int batchSize) {
+      for (int i = 0; i < lossSums.length; i++) {
+        lossSums[i] += (double) batchMeans[i] * batchSize;
+      }
+      seen += batchSize;
+    }
+
+    /** The results so far, in name order (as Keras prints them). */
+    Map<String, Double> results() {
+      Map<String, Double> out = new TreeMap<>();
+      for (int i = 0; i < lossSums.length; i++) {
+        out.put(e.lossNames().get(i), lossSums[i] / Math.max(1, seen));
+      }
+      out.putAll(e.metricResults());
+      return out;
+    }
+
+    /**
+     * The results so far as a map computed when first read: a batch hook that does not look costs
+     * nothing, one that reads only a loss (TerminateOnNaN) costs no graph run.
+     */
+    Map<String, Double> logs() {
+      return new java.util.AbstractMap<>() {
+        private Map<String, Double> computed;
+
+        @Override
+        public Double get(Object key) {
+          int loss = e.lossNames().indexOf(key);
+          return computed == null && loss >= 0 ? lossSums[loss] / Math.max(1, seen) : super.get(key);
+        }
+
+        @Override
+        public java.util.Set<Entry<String, Double>> entrySet() {
+          if (computed == null) {
+            computed = java.util.Collections.unmodifiableMap(results());
+          }
+          return computed.entrySet();
+        }
+      };
+    }
   }
 
   /** Every output's predictions, batch by batch; each sample's shape as the first batch's outputs have it. */
-  static List<Data> predict(Engine e, Batches data, Runnable checkOpen) {
+  static List<Data> predict(Model model, Engine e, Batches data, CallbackList callbacks, Runnable checkOpen) {
+    callbacks.onPredictBegin(model);
     int count = data.count();
     List<float[]> flat = new ArrayList<>();
     List<long[]> outShapes = new ArrayList<>();
     for (Batches.Batch b : data.pass(null)) {
       try (b) {
         checkOpen.run();
+        if (callbacks.hasPredictBatchHooks()) {
+          callbacks.onPredictBatchBegin(model, b.step());
+        }
         List<dev.leibniz.tf.Tensors.Shaped> got = e.predict(b.x());
         for (int i = 0; i < got.size(); i++) {
           float[] g = got.get(i).values();
@@ -105,6 +175,9 @@ final class Trainer {
           }
           System.arraycopy(g, 0, flat.get(i), b.from() * (g.length / b.size()), g.length);
         }
+        if (callbacks.hasPredictBatchHooks()) {
+          callbacks.onPredictBatchEnd(model, b.step());
+        }
       }
     }
     List<Data> result = new ArrayList<>();
@@ -115,19 +188,8 @@ final class Trainer {
       long[] s = e.outputs.get(i).shape().asArray();
       result.add(Data.of(new float[0], Arrays.stream(Arrays.copyOfRange(s, 1, s.length)).map(d -> Math.max(d, 0)).toArray()));
     }
+    callbacks.onPredictEnd(model);
     return result;
   }
 
-  /** Batch means weighted by batch size: the epoch's mean over samples (as Keras 3). */
-  private static void accumulate(double[] sums, float[] batchMeans, int batchSize) {
-    for (int i = 0; i < sums.length; i++) {
-      sums[i] += (double) batchMeans[i] * batchSize;
-    }
-  }
-
-  private static void putLosses(Map<String, Double> logs, Engine e, double[] sums, int count) {
-    for (int i = 0; i < sums.length; i++) {
-      logs.put(e.lossNames().get(i), sums[i] / count);
-    }
-  }
 }

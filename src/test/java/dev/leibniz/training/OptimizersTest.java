@@ -12,9 +12,11 @@ import dev.leibniz.layers.Dense;
 import dev.leibniz.losses.Losses;
 import dev.leibniz.optimizers.Adagrad;
 import dev.leibniz.optimizers.Adam;
+import dev.leibniz.optimizers.AdamW;
 import dev.leibniz.optimizers.Optimizer;
 import dev.leibniz.optimizers.RMSprop;
 import dev.leibniz.optimizers.SGD;
+import dev.leibniz.optimizers.schedules.ExponentialDecay;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -78,7 +80,53 @@ class OptimizersTest {
             s[0][i] += g[i] * g[i];
             w[i] -= LR * g[i] / (Math.sqrt(s[0][i]) + 1e-7);
           }
-        }, new double[] {0.1}));
+        }, new double[] {0.1}),
+        new Case("sgd clipnorm 0.05 (each weight's gradient)", new SGD((float) LR).withClipnorm(0.05), (w, g, s, t) -> {
+          scaleTo(g, 0, 6, 0.05);
+          scaleTo(g, 6, 8, 0.05);
+          for (int i = 0; i < w.length; i++) {
+            w[i] -= LR * g[i];
+          }
+        }, new double[0]),
+        new Case("sgd globalClipnorm 0.05", new SGD((float) LR).withGlobalClipnorm(0.05), (w, g, s, t) -> {
+          scaleTo(g, 0, 8, 0.05);
+          for (int i = 0; i < w.length; i++) {
+            w[i] -= LR * g[i];
+          }
+        }, new double[0]),
+        new Case("sgd clipvalue 0.02", new SGD((float) LR).withClipvalue(0.02), (w, g, s, t) -> {
+          for (int i = 0; i < w.length; i++) {
+            w[i] -= LR * Math.max(-0.02, Math.min(0.02, g[i]));
+          }
+        }, new double[0]),
+        new Case("sgd exponential decay", new SGD(new ExponentialDecay(LR, 2, 0.5), 0, false), (w, g, s, t) -> {
+          double lr = LR * Math.pow(0.5, (t - 1) / 2.0); // the rate at t - 1 steps taken
+          for (int i = 0; i < w.length; i++) {
+            w[i] -= lr * g[i];
+          }
+        }, new double[0]),
+        new Case("adamw weight decay 0.5", new AdamW((float) LR, 0.5f, 0.9f, 0.999f, 1e-7f), (w, g, s, t) -> {
+          double alpha = LR * Math.sqrt(1 - Math.pow(0.999, t)) / (1 - Math.pow(0.9, t));
+          for (int i = 0; i < w.length; i++) {
+            w[i] -= w[i] * 0.5 * LR; // decoupled: the weight decays before the Adam step, as Keras 3
+            s[0][i] = 0.9 * s[0][i] + 0.1 * g[i];
+            s[1][i] = 0.999 * s[1][i] + 0.001 * g[i] * g[i];
+            w[i] -= alpha * s[0][i] / (Math.sqrt(s[1][i]) + 1e-7);
+          }
+        }, new double[] {0, 0}));
+  }
+
+  /** Keras's clip_by_norm of g[from, to): scaled down to L2 norm {@code max} where it is longer. */
+  static void scaleTo(double[] g, int from, int to, double max) {
+    double norm = 0;
+    for (int i = from; i < to; i++) {
+      norm += g[i] * g[i];
+    }
+    norm = Math.sqrt(norm);
+    assertEquals(true, norm > max, "the gradient is clipped, so the case tests clipping");
+    for (int i = from; i < to; i++) {
+      g[i] *= max / norm;
+    }
   }
 
   // 4 samples of 3 features, 2 targets each.

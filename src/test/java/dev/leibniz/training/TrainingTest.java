@@ -70,9 +70,11 @@ class TrainingTest {
       assertEquals(h.last("val_loss"), eval.get("loss"), 1e-5);
       assertEquals(h.last("val_accuracy"), eval.get("accuracy"), 1e-9);
       String[] lines = printed.toString(StandardCharsets.UTF_8).split("\n");
-      assertEquals(4, lines.length, "one line per epoch: " + printed);
-      assertTrue(lines[0].matches("Epoch 1/4 - 13/13 - \\d+s - \\d+ms/step - accuracy: \\d\\.\\d{4} - loss: \\d\\.\\d{4}"
-          + " - val_accuracy: \\d\\.\\d{4} - val_loss: \\d\\.\\d{4}"), lines[0]);
+      assertEquals(8, lines.length, "verbose 1 into a stream that is not a terminal: the epoch, then its finished"
+          + " bar: " + printed);
+      assertEquals("Epoch 1/4", lines[0]);
+      assertTrue(lines[1].matches("13/13 [━=]{20} \\d+s \\d+(us|ms)/step - accuracy: \\d\\.\\d{4} - loss: \\d\\.\\d{4}"
+          + " - val_accuracy: \\d\\.\\d{4} - val_loss: \\d\\.\\d{4}"), lines[1]);
     }
   }
 

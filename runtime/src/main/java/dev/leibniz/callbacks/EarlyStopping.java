@@ -33,6 +33,7 @@ public final class EarlyStopping implements Callback {
 
   @Override
   public void onTrainBegin(Model model) {
+    monitor.check(model, "EarlyStopping");
     best = monitor.worst();
     wait = 0;
     stoppedEpoch = -1;

@@ -37,6 +37,13 @@ public final class ModelCheckpoint implements Callback {
   }
 
   @Override
+  public void onTrainBegin(Model model) {
+    if (saveBestOnly) {
+      monitor.check(model, "ModelCheckpoint");
+    }
+  }
+
+  @Override
   public void onEpochEnd(Model model, int epoch, Map<String, Double> logs) {
     if (saveBestOnly) {
       double value = monitor.value(logs, "ModelCheckpoint");

@@ -18,6 +18,18 @@ final class Monitor {
     this.higherIsBetter = m.contains("acc") || m.equals("auc") || m.equals("precision") || m.equals("recall");
   }
 
+  /**
+   * Fails before training when {@code model}'s fit will not log the monitored value ("learning_rate",
+   * which rate callbacks add, passes).
+   */
+  void check(dev.leibniz.Model model, String who) {
+    java.util.List<String> logged = model.epochLogNames();
+    if (!logged.contains(name) && !name.equals("learning_rate")) {
+      throw new IllegalArgumentException(who + " monitors \"" + name + "\", which this fit does not log; it logs "
+          + logged + (name.startsWith("val_") ? " (give validation data for val_ values)" : ""));
+    }
+  }
+
   /** The worst value, to start from. */
   double worst() {
     return higherIsBetter ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;

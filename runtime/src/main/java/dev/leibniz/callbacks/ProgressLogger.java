@@ -5,37 +5,45 @@ import java.io.PrintStream;
 import java.util.Map;
 
 /**
- * What {@code fit} prints, one line per epoch as Keras's {@code verbose=2}:
- * {@code Epoch 1/5 - 177/177 - 2s - 9ms/step - accuracy: 0.9000 - loss: 0.3000}.
+ * What {@code fit} prints, as Keras 3's {@code ProgbarLogger}: {@code Epoch 1/5} (when there is
+ * more than one epoch), then a {@link Progbar} over the epoch's steps: redrawn per batch on a
+ * terminal with {@code verbose(1)}, one line at the epoch's end otherwise.
  */
 public final class ProgressLogger implements Callback {
   private final PrintStream out;
+  private final int verbose;
   private final int epochs;
   private final int steps;
-  private long start;
+  private final boolean dynamic;
+  private Progbar bar;
 
-  public ProgressLogger(PrintStream out, int epochs, int steps) {
+  public ProgressLogger(PrintStream out, int verbose, int epochs, int steps) {
+    this(out, verbose, epochs, steps, Progbar.Terminal.is(out));
+  }
+
+  ProgressLogger(PrintStream out, int verbose, int epochs, int steps, boolean dynamic) {
     this.out = out;
+    this.verbose = verbose;
     this.epochs = epochs;
     this.steps = steps;
+    this.dynamic = dynamic;
   }
 
   @Override
   public void onEpochBegin(Model model, int epoch) {
-    start = System.nanoTime();
+    if (epochs > 1) {
+      out.println("Epoch " + (epoch + 1) + "/" + epochs);
+    }
+    bar = new Progbar(Math.max(1, steps), out, verbose, dynamic);
+  }
+
+  @Override
+  public void onTrainBatchEnd(Model model, int batch, Map<String, Double> logs) {
+    bar.update(batch + 1, () -> logs);
   }
 
   @Override
   public void onEpochEnd(Model model, int epoch, Map<String, Double> logs) {
-    out.println(line(epoch, epochs, steps, (System.nanoTime() - start) / 1e9, logs));
-  }
-
-  static String line(int epoch, int epochs, int steps, double seconds, Map<String, Double> logs) {
-    StringBuilder line = new StringBuilder();
-    line.append("Epoch ").append(epoch + 1).append('/').append(epochs).append(" - ").append(steps).append('/')
-        .append(steps).append(" - ").append(Math.round(seconds)).append("s - ")
-        .append(Math.round(seconds * 1000 / steps)).append("ms/step");
-    logs.forEach((k, v) -> line.append(" - ").append(k).append(": ").append(String.format("%.4f", v)));
-    return line.toString();
+    bar.finish(logs);
   }
 }

@@ -4,6 +4,7 @@ import dev.leibniz.tf.TfGraph;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -17,7 +18,17 @@ public final class Adagrad extends Optimizer {
   private final float epsilon;
 
   public Adagrad(float learningRate, float initialAccumulatorValue, float epsilon) {
-    super(learningRate);
+    this(Rate.of(learningRate), initialAccumulatorValue, epsilon);
+  }
+
+  /** With a learning rate that follows {@code schedule}. */
+  public Adagrad(dev.leibniz.optimizers.schedules.LearningRateSchedule schedule, float initialAccumulatorValue,
+      float epsilon) {
+    this(Rate.of(schedule), initialAccumulatorValue, epsilon);
+  }
+
+  private Adagrad(Rate rate, float initialAccumulatorValue, float epsilon) {
+    super(rate);
     if (!(initialAccumulatorValue >= 0) || !Float.isFinite(initialAccumulatorValue)) {
       throw new IllegalArgumentException("the initial accumulator value must be 0 or more, got "
           + initialAccumulatorValue);
@@ -40,10 +51,9 @@ public final class Adagrad extends Optimizer {
   }
 
   @Override
-  protected Op update(TfGraph graph, Step step, TfGraph.Weight w, Operand<TFloat32> g, Operand<TFloat32> lr) {
+  protected Op update(TfGraph graph, Ops ops, Step step, TfGraph.Weight w, Operand<TFloat32> g, Operand<TFloat32> lr) {
     TfGraph.State accumulator = slot(graph, w, "accumulator", initialAccumulatorValue);
     var tf = graph.tf();
-    var ops = graph.ops();
     Op accumulate = ops.assignAddVariableOp(accumulator.handle(), tf.square(g));
     Operand<TFloat32> sum = ops.withControlDependencies(List.of(accumulate))
         .readVariableOp(accumulator.handle(), TFloat32.class);

@@ -1,58 +1,233 @@
 package dev.leibniz.optimizers;
 
 import dev.leibniz.dsl.Variable;
+import dev.leibniz.optimizers.schedules.LearningRateSchedule;
 import dev.leibniz.tf.TfGraph;
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
  * An optimizer: builds, once per training graph, the update of every trainable weight from its
- * generated gradient, with TensorFlow's fused resource apply ops. Its slots (momentum,
- * accumulators, step count) are variables of that graph, set to their initial values when the
- * graph is initialized.
+ * generated gradient, with TensorFlow's fused resource apply ops. Its state lives in that graph:
+ * the step count ({@code iterations}, as Keras's), the learning rate (a variable that
+ * {@link #setLearningRate} changes between steps without rebuilding anything, or a
+ * {@link LearningRateSchedule} computed from the step count) and the slots (momentum,
+ * accumulators), set to their initial values when the graph is initialized.
+ *
+ * <p>As Keras's base optimizer, every optimizer takes {@code clipnorm}, {@code clipvalue} or
+ * {@code globalClipnorm} (one of them) and {@code weightDecay} ({@code w -= lr * wd * w} before
+ * each update, as Keras 3 applies it).
  */
 public abstract class Optimizer {
-  protected final float learningRate;
-  /** Keras's {@code use_ema}/{@code ema_momentum}: a moving average of each weight it trains; negative: none. */
-  private double emaMomentum = -1;
-
-  protected Optimizer(float learningRate) {
-    if (!(learningRate > 0) || !Float.isFinite(learningRate)) {
-      throw new IllegalArgumentException("the learning rate must be a positive number, got " + learningRate);
+  /** A constant learning rate (that {@link #setLearningRate} may change) or a schedule. */
+  protected record Rate(float constant, LearningRateSchedule schedule) {
+    static Rate of(float learningRate) {
+      if (!(learningRate > 0) || !Float.isFinite(learningRate)) {
+        throw new IllegalArgumentException("the learning rate must be a positive number, got " + learningRate);
+      }
+      return new Rate(learningRate, null);
     }
-    this.learningRate = learningRate;
+
+    static Rate of(LearningRateSchedule schedule) {
+      if (schedule == null) {
+        throw new IllegalArgumentException("the learning rate schedule is null");
+      }
+      return new Rate(Float.NaN, schedule);
+    }
   }
 
-  /** The Keras name: "sgd", "rmsprop", "adam", "adagrad". */
+  /** What {@link #build} made in a graph: the update and the learning rate's variable (null under a schedule). */
+  public record Applied(Op update, TfGraph.State learningRate, Operand<TFloat32> currentRate) {}
+
+  private volatile float learningRate;
+  private final LearningRateSchedule schedule;
+  /** Counts {@link #setLearningRate} calls, so each graph sets its variable once per change. */
+  private volatile int learningRateVersion;
+  /** Keras's {@code use_ema}/{@code ema_momentum}: a moving average of each weight it trains; negative: none. */
+  private double emaMomentum = -1;
+  private float clipnorm = Float.NaN;
+  private float clipvalue = Float.NaN;
+  private float globalClipnorm = Float.NaN;
+  private float weightDecay;
+
+  protected Optimizer(float learningRate) {
+    this(Rate.of(learningRate));
+  }
+
+  protected Optimizer(Rate rate) {
+    this.learningRate = rate.constant();
+    this.schedule = rate.schedule();
+  }
+
+  /** The Keras name: "sgd", "rmsprop", "adam", "adamw", "adagrad". */
   public abstract String name();
 
+  /**
+   * The learning rate: the constant given or last set; under a schedule, its rate at step 0 (the
+   * model's {@code learningRate()} reads the rate the graph uses now).
+   */
   public float learningRate() {
-    return learningRate;
+    return schedule == null ? learningRate : (float) schedule.initialRate();
+  }
+
+  /** The schedule the learning rate follows, or null for a constant rate. */
+  public LearningRateSchedule schedule() {
+    return schedule;
+  }
+
+  /**
+   * Sets the learning rate of every model this optimizer trains, from their next step (Keras's
+   * {@code optimizer.learning_rate = rate}): a variable of the graph, assigned, nothing rebuilt.
+   */
+  public void setLearningRate(double rate) {
+    if (schedule != null) {
+      throw new IllegalStateException("this optimizer's learning rate follows " + schedule + "; a scheduled rate"
+          + " cannot be set (Keras refuses it too). Give the optimizer a constant rate to change it by hand");
+    }
+    if (!(rate > 0) || !Double.isFinite(rate)) {
+      throw new IllegalArgumentException("the learning rate must be a positive number, got " + rate);
+    }
+    learningRate = (float) rate;
+    learningRateVersion++;
+  }
+
+  /** Changes with every {@link #setLearningRate}. */
+  public int learningRateVersion() {
+    return learningRateVersion;
+  }
+
+  /** Keras's {@code clipnorm}: each weight's gradient scaled down to at most this L2 norm. */
+  public Optimizer withClipnorm(double norm) {
+    clipnorm = clip("clipnorm", norm);
+    return this;
+  }
+
+  /** Keras's {@code clipvalue}: each gradient element clipped to [-value, value]. */
+  public Optimizer withClipvalue(double value) {
+    clipvalue = clip("clipvalue", value);
+    return this;
+  }
+
+  /** Keras's {@code global_clipnorm}: all gradients scaled together so that their joint L2 norm is at most this. */
+  public Optimizer withGlobalClipnorm(double norm) {
+    globalClipnorm = clip("globalClipnorm", norm);
+    return this;
+  }
+
+  private float clip(String name, double value) {
+    if (!(value > 0) || !Double.isFinite(value)) {
+      throw new IllegalArgumentException(name + " must be a positive number, got " + value);
+    }
+    int set = (Float.isNaN(clipnorm) ? 0 : 1) + (Float.isNaN(clipvalue) ? 0 : 1) + (Float.isNaN(globalClipnorm) ? 0 : 1);
+    if (set > 0) {
+      throw new IllegalArgumentException("only one of clipnorm, clipvalue and globalClipnorm can be set (as in Keras);"
+          + " " + name + " came after " + clipping());
+    }
+    return (float) value;
+  }
+
+  private String clipping() {
+    return !Float.isNaN(clipnorm) ? "clipnorm=" + clipnorm
+        : !Float.isNaN(clipvalue) ? "clipvalue=" + clipvalue : !Float.isNaN(globalClipnorm) ? "globalClipnorm=" + globalClipnorm : "";
+  }
+
+  /** Keras's {@code weight_decay}: before each update, {@code w -= lr * weightDecay * w} for every weight trained. */
+  public Optimizer withWeightDecay(double weightDecay) {
+    if (!(weightDecay >= 0) || !Double.isFinite(weightDecay)) {
+      throw new IllegalArgumentException("weightDecay must be 0 or a positive number, got " + weightDecay);
+    }
+    this.weightDecay = (float) weightDecay;
+    return this;
+  }
+
+  public float weightDecay() {
+    return weightDecay;
   }
 
   /** One op that updates every trainable weight that has a gradient in {@code graph}. */
   public Op apply(TfGraph graph) {
-    return apply(graph, graph::gradient);
+    return build(graph, graph::gradient).update();
   }
 
   /** One op that updates every trainable weight of {@code graph} by its gradient in {@code gradients} (null: none). */
   public Op apply(TfGraph graph, java.util.function.Function<Variable, Operand<TFloat32>> gradients) {
-    Operand<TFloat32> lr = graph.tf().scalar(learningRate);
-    Step step = begin(graph);
-    List<Op> updates = new ArrayList<>();
+    return build(graph, gradients).update();
+  }
+
+  /**
+   * The update of every trainable weight of {@code graph} by its gradient in {@code gradients}
+   * (null: none), in this order, as Keras 3's {@code apply}: gradients clipped, weights decayed,
+   * each weight's update at the learning rate of this step, then the step count incremented.
+   */
+  public Applied build(TfGraph graph, java.util.function.Function<Variable, Operand<TFloat32>> gradients) {
+    var tf = graph.tf();
+    TfGraph.State iterations = graph.state(name() + "_iterations", new long[0], 0);
+    TfGraph.State rateVariable = schedule == null ? graph.state(name() + "_learning_rate", new long[0], learningRate)
+        : null;
+    Operand<TFloat32> lr = schedule == null ? rateVariable.value() : schedule.rate(graph, iterations.value());
     List<TfGraph.Weight> trained = new ArrayList<>();
+    List<Operand<TFloat32>> grads = new ArrayList<>();
     for (TfGraph.Weight w : graph.weights()) {
       Operand<TFloat32> g = gradients.apply(w.variable());
       if (g != null && w.variable().trainable()) {
-        updates.add(update(graph, step, w, g, lr));
         trained.add(w);
+        grads.add(g);
       }
     }
-    Op applied = step.finish(graph, graph.group(updates));
-    return emaMomentum < 0 || trained.isEmpty() ? applied : movingAverages(graph, trained, applied);
+    grads = clipped(graph, grads);
+    Step step = begin(graph, iterations.value());
+    List<Op> updates = new ArrayList<>();
+    for (int i = 0; i < trained.size(); i++) {
+      TfGraph.Weight w = trained.get(i);
+      Op decayed = decay(graph, w, lr);
+      Ops ops = decayed == null ? graph.ops() : graph.ops().withControlDependencies(List.of(decayed));
+      updates.add(update(graph, ops, step, w, grads.get(i), lr));
+    }
+    Op applied = graph.group(updates);
+    Op counted = graph.ops().withControlDependencies(List.of(applied)).assignAddVariableOp(iterations.handle(),
+        tf.scalar(1));
+    Op done = graph.group(List.of(applied, counted));
+    Op update = emaMomentum < 0 || trained.isEmpty() ? done : movingAverages(graph, trained, done);
+    return new Applied(update, rateVariable, lr);
+  }
+
+  /** Keras 3's {@code _clip_gradients}: by each norm, by the global norm, or by value. */
+  private List<Operand<TFloat32>> clipped(TfGraph graph, List<Operand<TFloat32>> grads) {
+    var tf = graph.tf();
+    var ops = graph.ops();
+    if (!Float.isNaN(clipnorm)) {
+      return grads.stream().map(g -> {
+        Operand<TFloat32> norm = tf.sqrt(tf.sum(tf.square(g)));
+        return tf.div(tf.mul(g, tf.scalar(clipnorm)), ops.math.maximum(norm, tf.scalar(clipnorm)));
+      }).toList();
+    }
+    if (!Float.isNaN(globalClipnorm) && !grads.isEmpty()) {
+      Operand<TFloat32> squares = null;
+      for (Operand<TFloat32> g : grads) {
+        squares = tf.accumulate(squares, tf.sum(tf.square(g)));
+      }
+      Operand<TFloat32> norm = tf.sqrt(squares);
+      Operand<TFloat32> scale = tf.div(tf.scalar(globalClipnorm), ops.math.maximum(norm, tf.scalar(globalClipnorm)));
+      return grads.stream().map(g -> tf.mul(g, scale)).toList();
+    }
+    if (!Float.isNaN(clipvalue)) {
+      return grads.stream().map(g -> (Operand<TFloat32>) ops.clipByValue(g, tf.scalar(-clipvalue), tf.scalar(clipvalue)))
+          .toList();
+    }
+    return grads;
+  }
+
+  /** Keras 3's {@code _apply_weight_decay}: {@code w -= w * wd * lr}, or null without decay. */
+  private Op decay(TfGraph graph, TfGraph.Weight w, Operand<TFloat32> lr) {
+    if (weightDecay == 0) {
+      return null;
+    }
+    var tf = graph.tf();
+    return graph.ops().assignSubVariableOp(w.handle(), tf.mul(tf.mul(w.value(), tf.scalar(weightDecay)), lr));
   }
 
   /**
@@ -93,19 +268,16 @@ public abstract class Optimizer {
     return graph.group(List.of(applied, graph.group(averaged), counted));
   }
 
-  /** Per-step values shared by all weights (Adam's bias corrections), and what runs after the updates. */
-  protected interface Step {
-    default Op finish(TfGraph graph, Op updates) {
-      return updates;
-    }
-  }
+  /** Per-step values shared by all weights (Adam's bias corrections). */
+  protected interface Step {}
 
-  protected Step begin(TfGraph graph) {
+  /** The values every weight's update of this step shares; {@code iterations} is the steps taken before this one. */
+  protected Step begin(TfGraph graph, Operand<TFloat32> iterations) {
     return new Step() {};
   }
 
-  /** The update of one weight. */
-  protected abstract Op update(TfGraph graph, Step step, TfGraph.Weight weight, Operand<TFloat32> gradient,
+  /** The update of one weight, built with {@code ops} (which run it after the weight's decay). */
+  protected abstract Op update(TfGraph graph, Ops ops, Step step, TfGraph.Weight weight, Operand<TFloat32> gradient,
       Operand<TFloat32> lr);
 
   /** A slot variable of {@code weight}, shaped like it. */
@@ -115,6 +287,8 @@ public abstract class Optimizer {
 
   @Override
   public String toString() {
-    return name() + "(learningRate=" + learningRate + (emaMomentum < 0 ? "" : ", ema=" + emaMomentum) + ")";
+    String rate = schedule == null ? "learningRate=" + learningRate : "learningRate=" + schedule;
+    return name() + "(" + rate + (emaMomentum < 0 ? "" : ", ema=" + emaMomentum)
+        + (clipping().isEmpty() ? "" : ", " + clipping()) + (weightDecay == 0 ? "" : ", weightDecay=" + weightDecay) + ")";
   }
 }

@@ -1,5 +1,6 @@
 package dev.leibniz.optimizers;
 
+import dev.leibniz.optimizers.schedules.LearningRateSchedule;
 import java.util.Locale;
 
 /** The optimizers by Keras name, with Keras's default learning rates. */
@@ -31,7 +32,37 @@ public final class Optimizers {
     return new Adagrad(learningRate, initialAccumulatorValue, epsilon);
   }
 
-  /** "sgd" (0.01), "rmsprop" (0.001), "adam" (0.001) or "adagrad" (0.001), with Keras's defaults. */
+  /** Keras's {@code AdamW}: Adam with decoupled weight decay 0.004. */
+  public static AdamW adamw(float learningRate) {
+    return new AdamW(learningRate);
+  }
+
+  /** SGD (no momentum) at a learning rate that follows {@code schedule}. */
+  public static SGD sgd(LearningRateSchedule schedule) {
+    return new SGD(schedule, 0, false);
+  }
+
+  /** RMSprop with Keras's defaults, at a learning rate that follows {@code schedule}. */
+  public static RMSprop rmsprop(LearningRateSchedule schedule) {
+    return new RMSprop(schedule, 0.9f, 0f, 1e-7f);
+  }
+
+  /** Adam with Keras's defaults, at a learning rate that follows {@code schedule}. */
+  public static Adam adam(LearningRateSchedule schedule) {
+    return new Adam(schedule, 0.9f, 0.999f, 1e-7f);
+  }
+
+  /** AdamW with Keras's defaults, at a learning rate that follows {@code schedule}. */
+  public static AdamW adamw(LearningRateSchedule schedule) {
+    return new AdamW(schedule, 0.004f, 0.9f, 0.999f, 1e-7f);
+  }
+
+  /** Adagrad with Keras's defaults, at a learning rate that follows {@code schedule}. */
+  public static Adagrad adagrad(LearningRateSchedule schedule) {
+    return new Adagrad(schedule, 0.1f, 1e-7f);
+  }
+
+  /** "sgd" (0.01), "rmsprop" (0.001), "adam" (0.001), "adamw" (0.001) or "adagrad" (0.001), with Keras's defaults. */
   public static Optimizer get(String name) {
     if (name == null) {
       throw new IllegalArgumentException("the optimizer's name is null; use a Keras name such as \"adam\"");
@@ -40,9 +71,10 @@ public final class Optimizers {
       case "sgd" -> sgd(0.01f);
       case "rmsprop" -> rmsprop(0.001f);
       case "adam" -> adam(0.001f);
+      case "adamw" -> adamw(0.001f);
       case "adagrad" -> adagrad(0.001f);
       default -> throw new IllegalArgumentException("unknown optimizer \"" + name
-          + "\"; expected one of [sgd, rmsprop, adam, adagrad]");
+          + "\"; expected one of [sgd, rmsprop, adam, adamw, adagrad]");
     };
   }
 }

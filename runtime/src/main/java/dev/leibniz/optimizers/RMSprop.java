@@ -3,6 +3,7 @@ package dev.leibniz.optimizers;
 import dev.leibniz.tf.TfGraph;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -16,7 +17,17 @@ public final class RMSprop extends Optimizer {
   private final float epsilon;
 
   public RMSprop(float learningRate, float rho, float momentum, float epsilon) {
-    super(learningRate);
+    this(Rate.of(learningRate), rho, momentum, epsilon);
+  }
+
+  /** With a learning rate that follows {@code schedule}. */
+  public RMSprop(dev.leibniz.optimizers.schedules.LearningRateSchedule schedule, float rho, float momentum,
+      float epsilon) {
+    this(Rate.of(schedule), rho, momentum, epsilon);
+  }
+
+  private RMSprop(Rate rate, float rho, float momentum, float epsilon) {
+    super(rate);
     this.rho = rho;
     this.momentum = momentum;
     this.epsilon = epsilon;
@@ -32,11 +43,11 @@ public final class RMSprop extends Optimizer {
   }
 
   @Override
-  protected Op update(TfGraph graph, Step step, TfGraph.Weight w, Operand<TFloat32> g, Operand<TFloat32> lr) {
+  protected Op update(TfGraph graph, Ops ops, Step step, TfGraph.Weight w, Operand<TFloat32> g, Operand<TFloat32> lr) {
     TfGraph.State ms = slot(graph, w, "rms", 0);
     TfGraph.State mom = slot(graph, w, "momentum", 0);
     var tf = graph.tf();
-    return graph.ops().train.resourceApplyRmsProp(w.handle(), ms.handle(), mom.handle(), lr, tf.scalar(rho),
+    return ops.train.resourceApplyRmsProp(w.handle(), ms.handle(), mom.handle(), lr, tf.scalar(rho),
         tf.scalar(momentum), tf.scalar(epsilon), g);
   }
 }

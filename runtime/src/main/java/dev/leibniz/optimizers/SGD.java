@@ -3,6 +3,7 @@ package dev.leibniz.optimizers;
 import dev.leibniz.tf.TfGraph;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
 import org.tensorflow.op.train.ResourceApplyKerasMomentum;
 import org.tensorflow.types.TFloat32;
 
@@ -16,7 +17,16 @@ public final class SGD extends Optimizer {
   private final boolean nesterov;
 
   public SGD(float learningRate, float momentum, boolean nesterov) {
-    super(learningRate);
+    this(Rate.of(learningRate), momentum, nesterov);
+  }
+
+  /** With a learning rate that follows {@code schedule}. */
+  public SGD(dev.leibniz.optimizers.schedules.LearningRateSchedule schedule, float momentum, boolean nesterov) {
+    this(Rate.of(schedule), momentum, nesterov);
+  }
+
+  private SGD(Rate rate, float momentum, boolean nesterov) {
+    super(rate);
     if (momentum < 0 || momentum >= 1) {
       throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
     }
@@ -34,12 +44,12 @@ public final class SGD extends Optimizer {
   }
 
   @Override
-  protected Op update(TfGraph graph, Step step, TfGraph.Weight w, Operand<TFloat32> g, Operand<TFloat32> lr) {
+  protected Op update(TfGraph graph, Ops ops, Step step, TfGraph.Weight w, Operand<TFloat32> g, Operand<TFloat32> lr) {
     if (momentum == 0 && !nesterov) {
-      return graph.ops().train.resourceApplyGradientDescent(w.handle(), lr, g);
+      return ops.train.resourceApplyGradientDescent(w.handle(), lr, g);
     }
     TfGraph.State velocity = slot(graph, w, "momentum", 0);
-    return graph.ops().train.resourceApplyKerasMomentum(w.handle(), velocity.handle(), lr, g, graph.tf().scalar(momentum),
+    return ops.train.resourceApplyKerasMomentum(w.handle(), velocity.handle(), lr, g, graph.tf().scalar(momentum),
         ResourceApplyKerasMomentum.useNesterov(nesterov));
   }
 }

@@ -1,6 +1,8 @@
 package dev.leibniz.callbacks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertLinesMatch;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,33 +27,90 @@ class CallbacksTest {
   }
 
   @Test
-  void progressFirstThenTheUsersThenHistory() {
+  void theUsersThenHistoryThenProgressAsKeras3() {
     List<String> calls = new ArrayList<>();
-    Callback progress = Callback.atEpochEnd((m, e, l) -> calls.add("progress"));
-    Callback user = Callback.atEpochEnd((m, e, l) -> calls.add("user"));
+    Callback progress = Callback.atEpochEnd((m, e, l) -> calls.add("progress sees " + l.keySet()));
+    Callback user = Callback.atEpochEnd((m, e, l) -> {
+      calls.add("user");
+      l.put("learning_rate", 0.01); // as ReduceLROnPlateau adds it
+    });
     History history = new History();
-    CallbackList list = CallbackList.of(List.of(user), progress, history);
+    CallbackList list = CallbackList.of(List.of(user), history, progress);
     list.onEpochEnd(null, 0, logs(0.5, 0.9));
-    assertEquals(List.of("progress", "user"), calls);
+    assertEquals(List.of("user", "progress sees [accuracy, learning_rate, loss]"), calls);
     assertEquals(List.of(0.5), history.get("loss"));
+    assertEquals(List.of(0.01), history.get("learning_rate"));
     assertEquals(1, history.epochs());
   }
 
   @Test
-  void callbacksSeeLogsTheyCannotChange() {
-    Callback mutating = Callback.atEpochEnd((m, e, l) -> l.put("loss", 0.0));
-    assertThrows(UnsupportedOperationException.class,
-        () -> CallbackList.of(List.of(mutating), null, new History()).onEpochEnd(null, 0, logs(1, 0)));
+  void batchHooksAreCalledOnlyWhereSomeCallbackHasThem() {
+    Callback epochOnly = Callback.atEpochEnd((m, e, l) -> {});
+    assertFalse(CallbackList.of(List.of(epochOnly), new History(), null).hasTrainBatchHooks());
+    CallbackList withBatches = CallbackList.of(List.of(epochOnly, Callback.atTrainBatchEnd((m, b, l) -> {})),
+        new History(), null);
+    assertTrue(withBatches.hasTrainBatchHooks());
+    assertFalse(withBatches.hasTestBatchHooks());
+    assertFalse(withBatches.hasPredictBatchHooks());
+    assertTrue(CallbackList.of(List.of(), new History(), new ProgressLogger(System.out, 1, 1, 1)).hasTrainBatchHooks(),
+        "the progress bar draws per batch");
+  }
+
+  private static String printed(boolean terminal, int verbose, int epochs, int steps) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ProgressLogger p = new ProgressLogger(new PrintStream(bytes, true, StandardCharsets.UTF_8), verbose, epochs, steps,
+        terminal);
+    p.onEpochBegin(null, 0);
+    for (int b = 0; b < steps; b++) {
+      p.onTrainBatchEnd(null, b, logs(0.5, 0.75));
+    }
+    p.onEpochEnd(null, 0, logs(0.4023, 0.8858));
+    return bytes.toString(StandardCharsets.UTF_8);
   }
 
   @Test
-  void oneProgressLinePerEpochAsKeras() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    ProgressLogger p = new ProgressLogger(new PrintStream(bytes, true, StandardCharsets.UTF_8), 5, 177);
-    p.onEpochBegin(null, 0);
-    p.onEpochEnd(null, 0, logs(0.4023, 0.8858));
-    String line = bytes.toString(StandardCharsets.UTF_8).strip();
-    assertTrue(line.matches("Epoch 1/5 - 177/177 - \\d+s - \\d+ms/step - accuracy: 0\\.8858 - loss: 0\\.4023"), line);
+  void verboseTwoIsKerasLinePerEpoch() {
+    assertLinesMatch(List.of("Epoch 1/5", "177/177 - \\d+s - \\d+(us|ms)/step - accuracy: 0\\.8858 - loss: 0\\.4023"),
+        printed(false, 2, 5, 177).lines().toList());
+    assertTrue(printed(false, 2, 1, 9).startsWith("9/9 - "), "no \"Epoch 1/1\" line for one epoch");
+  }
+
+  @Test
+  void verboseOneInAPipeIsTheFinishedBarWithoutEscapes() {
+    String out = printed(false, 1, 3, 40);
+    assertLinesMatch(List.of("Epoch 1/3", "40/40 [━=]{20} \\d+s \\d+(us|ms)/step - accuracy: 0\\.8858 - loss: 0\\.4023"),
+        out.lines().toList());
+    assertFalse(out.contains("\r") || out.contains("\u001b"), out);
+  }
+
+  @Test
+  void verboseOneOnATerminalRedrawsInPlace() {
+    String out = printed(true, 1, 1, 40);
+    assertTrue(out.startsWith("\r\u001b[1m 1/40\u001b[0m "), out); // the first batch draws at once
+    assertTrue(out.contains("accuracy: 0.7500 - loss: 0.5000"), "the running values while it runs: " + out);
+    String last = out.substring(out.lastIndexOf('\r') + 1).replaceAll("\u001b\\[[0-9;]*m", "");
+    assertTrue(last.matches("40/40 [━=]{20} \\d+s \\d+(us|ms)/step - accuracy: 0\\.8858 - loss: 0\\.4023 *\n"), last);
+  }
+
+  @Test
+  void progbarFormatsAsKeras() {
+    assertEquals("45s", Progbar.eta(45.9));
+    assertEquals("2:03", Progbar.eta(123));
+    assertEquals("1:02:03", Progbar.eta(3723));
+    StringBuilder line = new StringBuilder();
+    Progbar.appendValues(line, logs(0.00012345, 0.5));
+    assertEquals(" - accuracy: 0.5000 - loss: 1.2345e-04", line.toString());
+  }
+
+  @Test
+  void csvValuesAreWrittenAsPythonWritesFloats() {
+    assertEquals("0.8774999976158142", CSVLogger.python(0.8774999976158142));
+    assertEquals("0.0001", CSVLogger.python(1e-4));
+    assertEquals("1e-05", CSVLogger.python(1e-5));
+    assertEquals("2.5e-07", CSVLogger.python(2.5e-7));
+    assertEquals("3.0", CSVLogger.python(3));
+    assertEquals("1e+16", CSVLogger.python(1e16));
+    assertEquals("nan", CSVLogger.python(Double.NaN));
   }
 
   @Test
