@@ -60,7 +60,15 @@ def loss_object(name, from_logits):
         return LOSSES[name](from_logits=from_logits)
     return {"mean_squared_error": keras.losses.MeanSquaredError(),
             "kl_divergence": keras.losses.KLDivergence(),
-            "cosine_similarity": keras.losses.CosineSimilarity()}[name]
+            "cosine_similarity": keras.losses.CosineSimilarity(),
+            "mean_absolute_error": keras.losses.MeanAbsoluteError(),
+            "mean_absolute_percentage_error": keras.losses.MeanAbsolutePercentageError(),
+            "huber": keras.losses.Huber(),
+            "log_cosh": keras.losses.LogCosh(),
+            "hinge": keras.losses.Hinge(),
+            "squared_hinge": keras.losses.SquaredHinge(),
+            "categorical_hinge": keras.losses.CategoricalHinge(),
+            "poisson": keras.losses.Poisson()}[name]
 
 
 def loss_case(out, name, loss, from_logits, through, y_true, x):
@@ -119,6 +127,23 @@ def losses():
     loss_case(out, "cosine_tiny_vectors", "cosine_similarity", False, "none", [[1e-5, 2e-5], [1, 1]],
               [[3e-6, -1e-6], [1, -1]])
     loss_case(out, "cosine_zero_vectors", "cosine_similarity", False, "none", [[0, 0], [1, 2]], [[1, 1], [0, 0]])
+    # regression and margin losses: errors of 0 (the kinks), at and past Huber's delta, large for log_cosh,
+    # zero targets for MAPE and zero rates for Poisson, 0/1 hinge labels (read as -1/1) and mixed ones (not)
+    loss_case(out, "mae_with_exact", "mean_absolute_error", False, "none", [[1, 2], [3, 4]], [[1.5, 2], [-3, 4]])
+    loss_case(out, "mape_zero_targets", "mean_absolute_percentage_error", False, "none", [[0, 2], [3, -4]],
+              [[1, 2.5], [2, -4]])
+    loss_case(out, "huber_at_and_past_delta", "huber", False, "none", [[0, 0, 0], [1, 1, 1]],
+              [[0.5, 1.0, 3.0], [-1, 0, 1.2]])
+    loss_case(out, "log_cosh_large_errors", "log_cosh", False, "none", [[0, 0, 0], [1, 1, 1]],
+              [[0, 50, -50], [1.3, 0, 3]])
+    loss_case(out, "hinge_binary_labels", "hinge", False, "none", [[0, 1], [1, 0]], [[0.3, 0.8], [-0.5, 2]])
+    loss_case(out, "hinge_signed_labels", "hinge", False, "none", [[-1, 1], [1, -1]], [[0.3, 0.8], [1.5, -2]])
+    loss_case(out, "hinge_mixed_labels", "hinge", False, "none", [[0.5, -1], [1, 0]], [[0.3, 0.8], [-0.5, 2]])
+    loss_case(out, "squared_hinge_binary_labels", "squared_hinge", False, "none", [[0, 1], [1, 0]],
+              [[0.3, 0.8], [-0.5, 2]])
+    loss_case(out, "categorical_hinge", "categorical_hinge", False, "none", onehot,
+              [[0.2, 0.7, 0.1], [0.5, 0.5, 0], [0.1, 0.3, 0.3]])
+    loss_case(out, "poisson_zero_rates", "poisson", False, "none", [[0, 1], [2, 3]], [[0.5, 1], [0, 4]])
 
 
 # ---------------------------------------------------------------- metrics
@@ -161,6 +186,31 @@ def metrics():
     metric_case(out, "auc_soft_targets", keras.metrics.AUC(), ["auc"],
                 [([[0.1], [0.9], [0], [0.2], [1], [0]], [[0.3], [0.8], [0.1], [0.6], [0.7], [0.65]])])
     metric_case(out, "auc_all_equal", keras.metrics.AUC(), ["auc"], [([[1], [0], [1], [0]], [[0.5]] * 4)])
+    reg = [([[1, 2], [0, -4]], [[1.5, 2], [0.5, -3]]), ([[3, 0.1]], [[-3, 0]])]
+    metric_case(out, "mae_two_batches", keras.metrics.MeanAbsoluteError(), ["mae"], reg)
+    metric_case(out, "mse_two_batches", keras.metrics.MeanSquaredError(), ["mse"], reg)
+    metric_case(out, "rmse_two_batches", keras.metrics.RootMeanSquaredError(), ["rmse"], reg)
+    metric_case(out, "mape_zero_targets", keras.metrics.MeanAbsolutePercentageError(), ["mape"], reg)
+    five = [[0.1, 0.2, 0.3, 0.05, 0.05, 0.1, 0.2], [0.5, 0.1, 0.1, 0.1, 0.1, 0.05, 0.05],
+            [0.2, 0.2, 0.2, 0.2, 0.2, 0, 0]]
+    metric_case(out, "top_k_ties_at_the_boundary", keras.metrics.TopKCategoricalAccuracy(),
+                ["top_k_categorical_accuracy"], [(np.eye(7)[[3, 5, 6]], five), (np.eye(7)[[0]], [five[1]])])
+    metric_case(out, "sparse_top_k_ties_at_the_boundary", keras.metrics.SparseTopKCategoricalAccuracy(),
+                ["sparse_top_k_categorical_accuracy"], [([3, 5, 6], five), ([0], [five[1]])])
+    f1_t = np.eye(3)[[0, 1, 2, 2, 1, 0, 0]]
+    f1_p = [[0.6, 0.3, 0.1], [0.5, 0.4, 0.1], [0.1, 0.1, 0.8], [0.2, 0.5, 0.3], [0.3, 0.3, 0.4], [0.4, 0.4, 0.2],
+            [0.9, 0.05, 0.05]]
+    for average in ["micro", "macro", "weighted"]:
+        metric_case(out, "f1_" + average, keras.metrics.F1Score(average=average), ["f1_score", average],
+                    [(f1_t[:4], f1_p[:4]), (f1_t[4:], f1_p[4:])])
+    metric_case(out, "f1_macro_threshold", keras.metrics.F1Score(average="macro", threshold=0.35),
+                ["f1_score", "macro", "0.35"], [(f1_t, f1_p)])
+    metric_case(out, "f1_class_never_seen", keras.metrics.F1Score(average="macro"), ["f1_score", "macro"],
+                [(np.eye(3)[[0, 0, 1]], [[0.9, 0.1, 0], [0.2, 0.8, 0], [0.1, 0.9, 0]])])
+    metric_case(out, "mean_iou_absent_class", keras.metrics.MeanIoU(4, sparse_y_pred=False), ["mean_iou", "4"],
+                [([0, 1, 1, 2], [[0.9, 0.1, 0, 0], [0.2, 0.7, 0.1, 0], [0.1, 0.2, 0.7, 0], [0.3, 0.3, 0.4, 0]]),
+                 ([[0, 2]], [[[0.1, 0.8, 0.1, 0], [0, 0, 1, 0]]])])
+    print("MeanIoU's name in Keras:", keras.metrics.MeanIoU(4).name, "F1Score's:", keras.metrics.F1Score().name)
 
 
 # ---------------------------------------------------------------- training
@@ -341,7 +391,7 @@ def weights():
 
 
 if __name__ == "__main__":
-    losses()
-    metrics()
-    training()
-    weights()
+    import sys
+    # one part by name (python make_parity.py losses metrics), or all of them
+    for part in sys.argv[1:] or ["losses", "metrics", "training", "weights"]:
+        globals()[part]()

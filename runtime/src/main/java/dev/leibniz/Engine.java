@@ -46,12 +46,12 @@ final class Engine implements AutoCloseable {
   private record MetricSlot(String name, Metric metric, List<TfGraph.State> totals) {}
 
   /** An optimizer's update in this graph, and the last learning rate set on the optimizer that its variable holds. */
-  private static final class Applied {
+  private static final class OptimizerUpdate {
     final Optimizer optimizer;
     final Optimizer.Applied built;
     int rateVersion;
 
-    Applied(Optimizer optimizer, Optimizer.Applied built) {
+    OptimizerUpdate(Optimizer optimizer, Optimizer.Applied built) {
       this.optimizer = optimizer;
       this.built = built;
       this.rateVersion = optimizer.learningRateVersion();
@@ -89,10 +89,15 @@ final class Engine implements AutoCloseable {
   /** Steps of custom loops so far: each draws new dropout masks. */
   private long customSteps;
   /** Every optimizer update built in this graph, in order. */
-  private final List<Applied> optimizers = new ArrayList<>();
+  private final List<OptimizerUpdate> optimizers = new ArrayList<>();
 
-  Engine(Net net, List<long[]> inputShapes, CompileConfig config, int threads, long seed) {
+  /** The weights of the layers the model froze ({@code setTrainable(layer, false)}): no optimizer updates them. */
+  private final java.util.Set<Variable> frozen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+  private final List<Object> frozenLayers;
+
+  Engine(Net net, List<long[]> inputShapes, CompileConfig config, int threads, long seed, List<Object> frozenLayers) {
     this.seed = seed;
+    this.frozenLayers = List.copyOf(frozenLayers);
     this.inputShapes = List.copyOf(inputShapes);
     this.config = config;
     this.state = new TfGraph(graph, seed);
@@ -103,6 +108,7 @@ final class Engine implements AutoCloseable {
       }
       Net.Built built = net.forward(tf, inputs, applied);
       this.forward = built;
+      frozenLayers.forEach(layer -> frozen.addAll(LayerGraphs.weights(layer))); // created by the forward
       // An output that is an input (a layer that returns its input) is read through an identity:
       // TensorFlow refuses to fetch a tensor it is fed.
       this.outputs = built.outputs().stream()
@@ -176,7 +182,7 @@ final class Engine implements AutoCloseable {
     losses.add(0, total);
     lossNames.add(0, "loss");
     int before = state.states().size();
-    Op apply = applied(config.optimizer(), state::gradient);
+    Op apply = applied(config.optimizer(), v -> trains(v) ? state.gradient(v) : null);
     List<TfGraph.State> all = state.states();
     this.optimizerStates = all.subList(before, all.size());
     List<Op> step = new ArrayList<>(updates);
@@ -233,7 +239,7 @@ final class Engine implements AutoCloseable {
           () -> graph.backward(tf, config.module(), f, tf.onesLike(f.output())));
       java.util.Set<Variable> own = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
       o.layers().forEach(layer -> own.addAll(LayerGraphs.weights(layer)));
-      Op apply = applied(o.optimizer(), v -> own.contains(v) ? grads.get(v) : null);
+      Op apply = applied(o.optimizer(), v -> own.contains(v) && trains(v) ? grads.get(v) : null);
       step.add(apply);
       losses.add(value);
       lossNames.add(o.name());
@@ -248,9 +254,19 @@ final class Engine implements AutoCloseable {
     this.resetMetrics = state.group(List.of());
   }
 
+  /** Whether optimizers update {@code v}: a trainable weight of a layer the model has not frozen. */
+  boolean trains(Variable v) {
+    return v.trainable() && !frozen.contains(v);
+  }
+
+  /** The layers frozen when this graph was built. */
+  List<Object> frozenLayers() {
+    return frozenLayers;
+  }
+
   /** {@code optimizer}'s update of the weights by {@code gradients}, remembered for its learning rate. */
   private Op applied(Optimizer optimizer, java.util.function.Function<Variable, Operand<TFloat32>> gradients) {
-    Applied a = new Applied(optimizer, optimizer.build(state, gradients));
+    OptimizerUpdate a = new OptimizerUpdate(optimizer, optimizer.build(state, gradients));
     optimizers.add(a);
     return a.built.update();
   }
@@ -258,7 +274,7 @@ final class Engine implements AutoCloseable {
   /** Learning rates set on the optimizers since the last step, into their variables (one run, only when one changed). */
   private void syncLearningRates() {
     Map<TfGraph.State, float[]> changed = new LinkedHashMap<>();
-    for (Applied a : optimizers) {
+    for (OptimizerUpdate a : optimizers) {
       int version = a.optimizer.learningRateVersion();
       if (version != a.rateVersion && a.built.learningRate() != null) {
         changed.put(a.built.learningRate(), new float[] {a.optimizer.learningRate()});
@@ -273,7 +289,7 @@ final class Engine implements AutoCloseable {
   /** The rate {@code optimizer}'s next step in this graph uses (its schedule's at the current step), or NaN if it has none here. */
   double learningRate(Optimizer optimizer) {
     syncLearningRates();
-    for (Applied a : optimizers) {
+    for (OptimizerUpdate a : optimizers) {
       if (a.optimizer == optimizer) {
         return session.run(Map.of(), List.of(a.built.currentRate())).get(0)[0];
       }
@@ -283,13 +299,13 @@ final class Engine implements AutoCloseable {
 
   /** After a checkpoint set the learning-rate variables: the optimizers take the rates restored. */
   void learningRatesRestored() {
-    List<Applied> variable = optimizers.stream().filter(a -> a.built.learningRate() != null).toList();
+    List<OptimizerUpdate> variable = optimizers.stream().filter(a -> a.built.learningRate() != null).toList();
     if (variable.isEmpty()) {
       return;
     }
     List<float[]> values = values(variable.stream().map(a -> a.built.learningRate()).toList());
     for (int i = 0; i < variable.size(); i++) {
-      Applied a = variable.get(i);
+      OptimizerUpdate a = variable.get(i);
       if (values.get(i)[0] != a.optimizer.learningRate()) {
         a.optimizer.setLearningRate(values.get(i)[0]);
       }
@@ -452,7 +468,7 @@ final class Engine implements AutoCloseable {
 
   /** The trainable weights, in the order {@code getWeights} lists them. */
   List<TfGraph.Weight> trainableWeights() {
-    return state.weights().stream().filter(w -> w.variable().trainable()).toList();
+    return state.weights().stream().filter(w -> trains(w.variable())).toList();
   }
 
   /**

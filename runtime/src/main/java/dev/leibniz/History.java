@@ -49,6 +49,14 @@ public final class History implements Callback {
     return epochs;
   }
 
+  /**
+   * The curves of training, as Keras users draw them with matplotlib: one panel per value (loss,
+   * each metric), training beside validation, to a {@code .png} or {@code .svg} file.
+   */
+  public void plot(java.nio.file.Path file) throws java.io.IOException {
+    dev.leibniz.plot.HistoryPlot.save(this, file);
+  }
+
   @Override
   public String toString() {
     return values.toString();

@@ -72,6 +72,11 @@ public final class Leibniz {
     }
 
     @Override
+    List<dev.leibniz.dsl.Variable> ownWeights() {
+      return LayerGraphs.of(module).sublayers(module).isEmpty() ? List.of() : LayerGraphs.of(module).weights(module);
+    }
+
+    @Override
     Object objectivesModule() {
       return module;
     }

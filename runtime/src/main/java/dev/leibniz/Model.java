@@ -37,6 +37,9 @@ public abstract class Model implements AutoCloseable {
   private Engine.CompileConfig config;
   private volatile Engine engine;
   private volatile List<String> fitLogNames = List.of();
+  private volatile int resumeEpoch = -1;
+  /** Layers set not trainable: their weights stay as they are in fit and count as non-trainable. */
+  private final java.util.Set<Object> frozen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
   private int threads;
   private long seed = 42;
   private boolean stopTraining;
@@ -50,6 +53,50 @@ public abstract class Model implements AutoCloseable {
   abstract Net net();
 
   abstract String defaultName();
+
+  /** Weights the model holds outside the layers {@link #summaryLayers} lists (a {@code @Model} class's own). */
+  List<Variable> ownWeights() {
+    return List.of();
+  }
+
+  /**
+   * Keras's {@code layer.trainable = trainable}: a frozen layer's weights are left as they are by
+   * {@code fit}, {@code trainOnBatch} and {@code gradients} (a batch normalization keeps updating
+   * its moving statistics, as in Keras's fit; freeze it and call it in inference mode to stop
+   * that), and count as non-trainable in {@code summary()}. Unlike Keras, where it takes effect at
+   * the next {@code compile}, it takes effect at once: a compiled model's training graph is rebuilt
+   * with the weights as they are and the optimizer's state started afresh, as a compile does.
+   */
+  public void setTrainable(Object layer, boolean trainable) {
+    List<Object> layers = summaryLayers();
+    if (layers.stream().noneMatch(l -> l == layer)) {
+      throw new IllegalArgumentException("setTrainable takes one of this model's layers "
+          + LayerGraphs.kerasNames(layers, new java.util.HashMap<>()) + ", got " + layer);
+    }
+    setTrainable(List.of(layer), trainable);
+  }
+
+  /** Every layer at once, as Keras's {@code model.trainable = trainable} (a GAN's discriminator inside the combined model). */
+  public void setTrainable(boolean trainable) {
+    setTrainable(summaryLayers(), trainable);
+  }
+
+  private void setTrainable(List<Object> layers, boolean trainable) {
+    guard.exclusive("set a layer's trainability", () -> {
+      boolean changed = false;
+      for (Object layer : layers) {
+        changed |= trainable ? frozen.remove(layer) : frozen.add(layer);
+      }
+      if (changed && engine != null) {
+        rebuild(engine.inputShapes);
+      }
+    });
+  }
+
+  /** Whether {@link #setTrainable} left {@code layer} trainable. */
+  public boolean isTrainable(Object layer) {
+    return !frozen.contains(layer);
+  }
 
   /** The layers {@code summary()} lists, one row each. */
   List<Object> summaryLayers() {
@@ -209,7 +256,7 @@ public abstract class Model implements AutoCloseable {
     }
     if (engine == null) {
       DataChecks.shapes(net.declaredShapes(), sampleShapes, "declared with Functional.input");
-      engine = new Engine(net, sampleShapes, config, threads, seed);
+      engine = new Engine(net, sampleShapes, config, threads, seed, List.copyOf(frozen));
     } else {
       DataChecks.shapes(engine.inputShapes, sampleShapes, "built");
     }
@@ -273,6 +320,7 @@ public abstract class Model implements AutoCloseable {
     ProgressLogger progress = options.verbose > 0
         ? new ProgressLogger(options.out, options.verbose, options.epochs, train.steps()) : null;
     stopTraining = false;
+    resumeEpoch = -1;
     List<String> names = new ArrayList<>(e.lossNames());
     names.addAll(e.metricNames());
     if (validation != null) {
@@ -297,6 +345,11 @@ public abstract class Model implements AutoCloseable {
     return config.optimizer();
   }
 
+  /** Whether the model is compiled with one optimizer (not with objectives, each with its own). */
+  public boolean hasOptimizer() {
+    return config != null && config.optimizer() != null;
+  }
+
   /**
    * The learning rate the optimizer's next step uses, read from the graph (a schedule's rate at
    * the current step count), as Keras's {@code model.optimizer.learning_rate}.
@@ -315,6 +368,23 @@ public abstract class Model implements AutoCloseable {
    */
   public List<String> epochLogNames() {
     return fitLogNames;
+  }
+
+  /**
+   * For a callback's {@code onTrainBegin} (BackupAndRestore): the running {@code fit} starts at
+   * epoch {@code epoch} (from 0) instead of its {@code initialEpoch}, as Keras's
+   * {@code model._initial_epoch}.
+   */
+  public void resumeAt(int epoch) {
+    if (epoch < 0) {
+      throw new IllegalArgumentException("the epoch to resume at is 0 or more, got " + epoch);
+    }
+    resumeEpoch = epoch;
+  }
+
+  /** Where the running fit starts: {@code initialEpoch}, or where a callback's {@link #resumeAt} said. */
+  int startEpoch(int initialEpoch) {
+    return resumeEpoch >= 0 ? resumeEpoch : initialEpoch;
   }
 
   /** Ends {@code fit} after the current batch (for callbacks), as Keras's {@code model.stop_training = True}. */
@@ -454,6 +524,26 @@ public abstract class Model implements AutoCloseable {
    */
   public void applyGradients(Optimizer optimizer, List<Value> gradients) {
     guard.exclusive("apply gradients", () -> requireBuilt("apply gradients").applyGradients(optimizer, gradients));
+  }
+
+  /**
+   * Each weight's Keras path, in {@link #getWeights} order: {@code dense/kernel},
+   * {@code dense_1/bias}, ... (the layer's name in {@code summary()}, then the weight's).
+   */
+  public List<String> weightNames() {
+    return guard.shared("name its weights", () -> {
+      Engine e = requireBuilt("name its weights");
+      Map<Variable, String> paths = new IdentityHashMap<>();
+      List<Object> layers = summaryLayers();
+      List<String> names = LayerGraphs.kerasNames(layers, new java.util.HashMap<>());
+      for (int i = 0; i < layers.size(); i++) {
+        for (Variable v : LayerGraphs.weights(layers.get(i))) {
+          paths.putIfAbsent(v, names.get(i) + "/" + v.name());
+        }
+      }
+      ownWeights().forEach(v -> paths.putIfAbsent(v, name() + "/" + v.name()));
+      return e.weights().stream().map(w -> paths.getOrDefault(w.variable(), w.name())).toList();
+    });
   }
 
   /** The names of the trainable weights, in {@link #gradients} order. */

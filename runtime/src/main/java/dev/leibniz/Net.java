@@ -73,8 +73,8 @@ final class Net {
     return layers;
   }
 
-  /** One layer call in the graph: for the summary. */
-  record Applied(Object layer, Operand<TFloat32> output) {}
+  /** One layer call in the graph, and what its forward built (its sublayers' calls): for the summary. */
+  record Applied(Object layer, Operand<TFloat32> output, Forward forward) {}
 
   /** The forward built on a graph, which builds the backward. */
   final class Built {
@@ -159,7 +159,7 @@ final class Net {
       if (outMask != null) {
         masks.put(s, outMask);
       }
-      applied.add(new Applied(s.layer(), f.output()));
+      applied.add(new Applied(s.layer(), f.output(), f));
     }
     List<Operand<TFloat32>> outputMasks = new java.util.ArrayList<>();
     outputs.forEach(o -> outputMasks.add(masks.get(o)));

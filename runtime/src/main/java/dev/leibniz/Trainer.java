@@ -22,7 +22,7 @@ final class Trainer {
       Runnable checkOpen) {
     int steps = train.steps();
     callbacks.onTrainBegin(model);
-    for (int epoch = options.initialEpoch; epoch < options.epochs && !model.stopRequested(); epoch++) {
+    for (int epoch = model.startEpoch(options.initialEpoch); epoch < options.epochs && !model.stopRequested(); epoch++) {
       callbacks.onEpochBegin(model, epoch);
       int[] order = options.shuffle ? Batches.shuffled(train.count(), options.seed, epoch) : null;
       Running running = new Running(e);

@@ -160,6 +160,45 @@ class TrainingTest {
   }
 
   @Test
+  void summaryOfAModelClassShowsItsSublayersShapesAndEveryWeight() {
+    try (Model model = Leibniz.model(new GatedMlp())) {
+      model.build(new long[] {4});
+      String s = model.summary();
+      assertTrue(s.matches("(?s).*dense \\(Dense\\)\\s+\\(None, 8\\)\\s+40\n.*"), s);
+      assertTrue(s.matches("(?s).*dense_1 \\(Dense\\)\\s+\\(None, 3\\)\\s+27\n.*"), s);
+      assertTrue(s.matches("(?s).*\\(weights of gated_mlp itself\\)\\s+8\n.*"), s);
+      assertTrue(s.contains("Total params: 75"), "40 + 27 + 8: the rows add up to the total. " + s);
+      assertTrue(!s.contains("?"), s);
+    }
+  }
+
+  @Test
+  void aFrozenLayerKeepsItsWeightsUntilItIsTrainableAgain() {
+    Data[] train = blobs(64, 21);
+    Dense base = new Dense(8, "relu");
+    Dense head = new Dense(2, "softmax");
+    try (Model model = Sequential.of(base, head)) {
+      model.compile("adam", "sparse_categorical_crossentropy", "accuracy");
+      model.build(new long[] {4});
+      model.setTrainable(base, false);
+      assertTrue(model.summary().contains("Trainable params: 18") && model.summary().contains("Non-trainable params: 40"),
+          model.summary());
+      assertEquals(List.of("kernel_1", "bias_1"), model.trainableWeightNames());
+      List<float[]> before = model.getWeights();
+      model.fit(train[0], train[1], FitOptions.epochs(2).batchSize(16).verbose(0));
+      List<float[]> frozen = model.getWeights();
+      assertArrayEquals(before.get(0), frozen.get(0), 0f, "the frozen kernel did not move");
+      assertArrayEquals(before.get(1), frozen.get(1), 0f);
+      assertTrue(Math.abs(before.get(2)[0] - frozen.get(2)[0]) > 1e-5, "the head trained");
+
+      model.setTrainable(base, true); // fine-tuning: the base trains again
+      model.fit(train[0], train[1], FitOptions.epochs(1).batchSize(16).verbose(0));
+      assertTrue(Math.abs(frozen.get(0)[0] - model.getWeights().get(0)[0]) > 1e-6, "the base trained again");
+      assertThrows(IllegalArgumentException.class, () -> model.setTrainable(new Dense(3), false));
+    }
+  }
+
+  @Test
   void summaryAsKerasPrintsIt() {
     try (Model model = Sequential.of(new Reshape(28, 28), new Flatten(), new Dense(512, "relu"), new Dense(10, "softmax"))) {
       assertThrows(IllegalStateException.class, model::summary);

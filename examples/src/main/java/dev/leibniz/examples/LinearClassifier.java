@@ -44,8 +44,9 @@ public final class LinearClassifier {
     return add(matmul(inputs, w), b);
   }
 
-  /** Losses per step and the final accuracy. */
-  public record Run(float[] losses, double accuracy) {}
+  /** Losses per step, the final accuracy, the points with their labels and predictions, and W and b. */
+  public record Run(float[] losses, double accuracy, float[] points, float[] labels, float[] predictions, float[] w,
+      float b) {}
 
   static final int PER_CLASS = 1000;
 
@@ -85,12 +86,30 @@ public final class LinearClassifier {
       }
       Value predictions = model.call(inputs);
       Value correct = predictions.greater(0.5).sub(targets).abs().neg().add(1);
-      return new Run(losses, correct.mean().floatValue());
+      java.util.List<float[]> weights = model.getWeights(); // W [2, 1], then b [1]
+      return new Run(losses, correct.mean().floatValue(), inputs.toFloatArray(), targets.toFloatArray(),
+          predictions.toFloatArray(), weights.get(0), weights.get(1)[0]);
     }
   }
 
-  public static void main(String[] args) {
+  /** Trains, prints the losses and the accuracy, and draws figures 3.6 to 3.8 into {@code args[0]} (default "figures"). */
+  public static void main(String[] args) throws java.io.IOException {
     Run run = train(40, 0.1f, true);
     System.out.printf("Accuracy: %.3f%n", run.accuracy());
+    java.nio.file.Path dir = java.nio.file.Path.of(args.length > 0 ? args[0] : "figures");
+    java.nio.file.Files.createDirectories(dir);
+    boolean[] positive = new boolean[run.labels().length];
+    boolean[] predicted = new boolean[positive.length];
+    for (int i = 0; i < positive.length; i++) {
+      positive[i] = run.labels()[i] > 0.5f;
+      predicted[i] = run.predictions()[i] > 0.5f;
+    }
+    PointFigures.save(dir.resolve("figure_3_6.png"), "Figure 3.6: the two classes of points", run.points(), positive,
+        null);
+    PointFigures.save(dir.resolve("figure_3_7.png"), "Figure 3.7: the classes the model predicts", run.points(),
+        predicted, null);
+    PointFigures.save(dir.resolve("figure_3_8.png"), "Figure 3.8: the model's decision line", run.points(), predicted,
+        new double[] {run.w()[0], run.w()[1], run.b()});
+    System.out.println("Figures 3.6 to 3.8 in " + dir.toAbsolutePath());
   }
 }

@@ -1,9 +1,13 @@
 package dev.leibniz.losses;
 
+import static dev.leibniz.dsl.Ops.abs;
 import static dev.leibniz.dsl.Ops.add;
 import static dev.leibniz.dsl.Ops.clip;
 import static dev.leibniz.dsl.Ops.div;
+import static dev.leibniz.dsl.Ops.lessEqual;
 import static dev.leibniz.dsl.Ops.log;
+import static dev.leibniz.dsl.Ops.max;
+import static dev.leibniz.dsl.Ops.maximum;
 import static dev.leibniz.dsl.Ops.mean;
 import static dev.leibniz.dsl.Ops.minimum;
 import static dev.leibniz.dsl.Ops.mul;
@@ -15,6 +19,7 @@ import static dev.leibniz.dsl.Ops.sparseSoftmaxCrossEntropy;
 import static dev.leibniz.dsl.Ops.square;
 import static dev.leibniz.dsl.Ops.sub;
 import static dev.leibniz.dsl.Ops.sum;
+import static dev.leibniz.dsl.Ops.where;
 
 import dev.leibniz.dsl.Call;
 import dev.leibniz.dsl.Tensor;
@@ -30,6 +35,7 @@ public final class LossFunctions {
   private LossFunctions() {}
 
   static final double EPSILON = 1e-7;
+  static final double LOG_2 = Math.log(2);
 
   @Call
   static Tensor meanSquaredError(Tensor yTrue, Tensor yPred) {
@@ -98,5 +104,64 @@ public final class LossFunctions {
   @Call
   private static Tensor l2Normalize(Tensor x) {
     return mul(x, minimum(rsqrt(sum(square(x), -1, true)), 1 / EPSILON));
+  }
+
+  // ---- regression and margin losses (Keras 3's formulas; each a mean over the last axis, then the batch)
+
+  @Call
+  static Tensor meanAbsoluteError(Tensor yTrue, Tensor yPred) {
+    return mean(abs(sub(yPred, yTrue)));
+  }
+
+  /** 100 |t - p| / max(|t|, 1e-7). */
+  @Call
+  static Tensor meanAbsolutePercentageError(Tensor yTrue, Tensor yPred) {
+    return mul(100, mean(abs(div(sub(yTrue, yPred), maximum(abs(yTrue), EPSILON)))));
+  }
+
+  /** Keras's Huber at its default delta of 1: e^2 / 2 where |e| <= 1, |e| - 1/2 beyond. */
+  @Call
+  static Tensor huber(Tensor yTrue, Tensor yPred) {
+    Tensor error = sub(yPred, yTrue);
+    Tensor absError = abs(error);
+    return mean(where(lessEqual(absError, 1), mul(0.5, square(error)), sub(absError, 0.5)));
+  }
+
+  /** log(cosh(e)) as Keras computes it, stable for large errors: e + softplus(-2 e) - log 2. */
+  @Call
+  static Tensor logCosh(Tensor yTrue, Tensor yPred) {
+    Tensor error = sub(yPred, yTrue);
+    return mean(sub(add(error, softplus(mul(-2, error))), LOG_2));
+  }
+
+  /** max(1 - t p, 0); targets -1 or 1, or 0 or 1 (as Keras, all 0/1 targets are read as -1/1). */
+  @Call
+  static Tensor hinge(Tensor yTrue, Tensor yPred) {
+    return mean(maximum(sub(1, mul(signedLabels(yTrue), yPred)), 0));
+  }
+
+  @Call
+  static Tensor squaredHinge(Tensor yTrue, Tensor yPred) {
+    return mean(square(maximum(sub(1, mul(signedLabels(yTrue), yPred)), 0)));
+  }
+
+  /** max(max((1 - t) p) - sum(t p) + 1, 0) per row: the best wrong class against the target's. */
+  @Call
+  static Tensor categoricalHinge(Tensor yTrue, Tensor yPred) {
+    Tensor positive = sum(mul(yTrue, yPred), -1);
+    Tensor negative = max(mul(sub(1, yTrue), yPred), -1);
+    return mean(maximum(add(sub(negative, positive), 1), 0));
+  }
+
+  /** p - t log(p + 1e-7). */
+  @Call
+  static Tensor poisson(Tensor yTrue, Tensor yPred) {
+    return mean(sub(yPred, mul(yTrue, log(add(yPred, EPSILON)))));
+  }
+
+  /** 2 t - 1 when every target is 0 or 1 (Keras's convert_binary_labels_to_hinge), else the targets. */
+  @Call
+  private static Tensor signedLabels(Tensor yTrue) {
+    return where(lessEqual(max(abs(mul(yTrue, sub(1, yTrue)))), 0), sub(mul(2, yTrue), 1), yTrue);
   }
 }

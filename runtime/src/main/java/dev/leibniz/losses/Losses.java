@@ -58,8 +58,46 @@ public final class Losses {
     return new Loss("cosine_similarity", LossFunctions_Graph.COSINE_SIMILARITY, false);
   }
 
-  static final List<String> NAMES = List.of("mse", "mean_squared_error", "categorical_crossentropy",
-      "sparse_categorical_crossentropy", "binary_crossentropy", "kl_divergence", "kld", "cosine_similarity");
+  public static Loss meanAbsoluteError() {
+    return new Loss("mean_absolute_error", LossFunctions_Graph.MEAN_ABSOLUTE_ERROR, false);
+  }
+
+  public static Loss meanAbsolutePercentageError() {
+    return new Loss("mean_absolute_percentage_error", LossFunctions_Graph.MEAN_ABSOLUTE_PERCENTAGE_ERROR, false);
+  }
+
+  /** Keras's {@code Huber()} at its default delta, 1. */
+  public static Loss huber() {
+    return new Loss("huber", LossFunctions_Graph.HUBER, false);
+  }
+
+  public static Loss logCosh() {
+    return new Loss("log_cosh", LossFunctions_Graph.LOG_COSH, false);
+  }
+
+  /** Targets -1 or 1 (0 or 1 are read as -1 or 1, as Keras does). */
+  public static Loss hinge() {
+    return new Loss("hinge", LossFunctions_Graph.HINGE, false);
+  }
+
+  public static Loss squaredHinge() {
+    return new Loss("squared_hinge", LossFunctions_Graph.SQUARED_HINGE, false);
+  }
+
+  /** Targets one-hot. */
+  public static Loss categoricalHinge() {
+    return new Loss("categorical_hinge", LossFunctions_Graph.CATEGORICAL_HINGE, false);
+  }
+
+  /** Predictions are rates (positive), targets counts. */
+  public static Loss poisson() {
+    return new Loss("poisson", LossFunctions_Graph.POISSON, false);
+  }
+
+  static final List<String> NAMES = List.of("mse", "mean_squared_error", "mae", "mean_absolute_error", "mape",
+      "mean_absolute_percentage_error", "huber", "log_cosh", "logcosh", "hinge", "squared_hinge", "categorical_hinge",
+      "poisson", "categorical_crossentropy", "sparse_categorical_crossentropy", "binary_crossentropy", "kl_divergence",
+      "kld", "cosine_similarity");
 
   /** By Keras name: "mse", "sparse_categorical_crossentropy", "binary_crossentropy", ... */
   public static Loss get(String name) {
@@ -73,6 +111,14 @@ public final class Losses {
       case "binary_crossentropy" -> binaryCrossentropy();
       case "kl_divergence", "kld", "kullback_leibler_divergence" -> klDivergence();
       case "cosine_similarity" -> cosineSimilarity();
+      case "mae", "mean_absolute_error" -> meanAbsoluteError();
+      case "mape", "mean_absolute_percentage_error" -> meanAbsolutePercentageError();
+      case "huber" -> huber();
+      case "log_cosh", "logcosh" -> logCosh();
+      case "hinge" -> hinge();
+      case "squared_hinge" -> squaredHinge();
+      case "categorical_hinge" -> categoricalHinge();
+      case "poisson" -> poisson();
       default -> throw new IllegalArgumentException("unknown loss \"" + name + "\"; expected one of " + NAMES);
     };
   }

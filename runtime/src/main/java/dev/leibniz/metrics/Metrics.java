@@ -7,10 +7,16 @@ import java.util.Locale;
 public final class Metrics {
   private Metrics() {}
 
+  static final java.util.List<String> NAMES = java.util.List.of("accuracy", "binary_accuracy",
+      "categorical_accuracy", "sparse_categorical_accuracy", "auc", "precision", "recall", "mae", "mse", "rmse", "mape",
+      "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy", "f1_score");
+
   /**
    * By Keras name. "accuracy" (or "acc") picks the accuracy that fits the loss and the output, as
    * Keras does: sparse categorical for a sparse loss, binary for a binary cross-entropy or an
-   * output of one unit, categorical otherwise; it keeps the name "accuracy".
+   * output of one unit, categorical otherwise; it keeps the name "accuracy". The regression
+   * metrics ("mae", "mse", "rmse", "mape" or their long names) are logged under the name given, as
+   * Keras logs them.
    */
   public static Metric get(String name, Loss loss, long outputUnits) {
     return switch (name.toLowerCase(Locale.ROOT)) {
@@ -23,8 +29,15 @@ public final class Metrics {
       case "auc" -> new AUC();
       case "precision" -> new Precision();
       case "recall" -> new Recall();
-      default -> throw new IllegalArgumentException("unknown metric \"" + name + "\"; expected one of [accuracy,"
-          + " binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, auc, precision, recall]");
+      case "mae", "mean_absolute_error" -> MeanError.absolute().named(name);
+      case "mse", "mean_squared_error" -> MeanError.squared().named(name);
+      case "rmse", "root_mean_squared_error" -> MeanError.rootSquared().named(name);
+      case "mape", "mean_absolute_percentage_error" -> MeanError.absolutePercentage().named(name);
+      case "top_k_categorical_accuracy" -> TopKAccuracy.categorical(5);
+      case "sparse_top_k_categorical_accuracy" -> TopKAccuracy.sparseCategorical(5);
+      case "f1_score" -> new F1Score();
+      default -> throw new IllegalArgumentException("unknown metric \"" + name + "\"; expected one of " + NAMES
+          + ", or a Metric object (TopKAccuracy.categorical(k), F1Score(average, threshold), MeanIoU(classes))");
     };
   }
 }
