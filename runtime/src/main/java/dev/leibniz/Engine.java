@@ -169,7 +169,7 @@ final class Engine implements AutoCloseable {
     }
     built.backward(tf, dOutputs);
     // After the backward: a loss's value is the form (from logits or not) its gradients came from.
-    Operand<TFloat32> total = addedLosses();
+    Operand<TFloat32> total = tf.accumulate(addedLosses(), regularization());
     for (int i = 0; i < outputLosses.size(); i++) {
       Operand<TFloat32> value = outputLosses.get(i).value();
       if (outputs.size() > 1) {
@@ -207,6 +207,35 @@ final class Engine implements AutoCloseable {
       return null;
     }
     return state.ops().where(state.ops().math.greater(mask, tf.scalar(0f)));
+  }
+
+  /**
+   * The weights' regularizers (Keras's {@code kernel_regularizer}...): the sum of the penalties
+   * {@code l1 * sum(|w|) + l2 * sum(w^2)} of the weights optimizers train, or null where none has
+   * one; each penalty's gradient {@code l1 * sign(w) + 2 * l2 * w} added to its weight's.
+   */
+  private Operand<TFloat32> regularization() {
+    Operand<TFloat32> sum = null;
+    for (TfGraph.Weight w : state.weights()) {
+      dev.leibniz.dsl.Regularizer r = w.variable().regularizer();
+      if (r == null || !trains(w.variable())) {
+        continue;
+      }
+      Operand<TFloat32> value = w.value();
+      Operand<TFloat32> penalty = null;
+      Operand<TFloat32> gradient = null;
+      if (r.l1() > 0) {
+        penalty = tf.mul(tf.scalar((float) r.l1()), tf.sum(state.ops().math.abs(value)));
+        gradient = tf.mul(tf.scalar((float) r.l1()), state.ops().math.sign(value));
+      }
+      if (r.l2() > 0) {
+        penalty = tf.accumulate(penalty, tf.mul(tf.scalar((float) r.l2()), tf.sum(tf.square(value))));
+        gradient = tf.accumulate(gradient, tf.mul(tf.scalar((float) (2 * r.l2())), value));
+      }
+      tf.addGradient(w.variable(), gradient);
+      sum = tf.accumulate(sum, penalty);
+    }
+    return sum;
   }
 
   /** The sum of the losses layers added ({@code addLoss}), or null where none did. */
@@ -512,13 +541,16 @@ final class Engine implements AutoCloseable {
     Operand<TFloat32> out = outputs.get(0);
     Operand<TFloat32> target = state.placeholder("custom_target", loss.sparse() ? new long[] {-1} : out.shape().asArray());
     Loss.Built built = loss.build(state, target, out, tf.scalar(1));
-    Map<Variable, Operand<TFloat32>> grads = state.collectGradients(
-        () -> forward.backward(tf, List.of(built.dPredictions())));
+    Operand<TFloat32>[] penalty = new Operand[1];
+    Map<Variable, Operand<TFloat32>> grads = state.collectGradients(() -> {
+      forward.backward(tf, List.of(built.dPredictions()));
+      penalty[0] = regularization();
+    });
     List<Operand<TFloat32>> gradients = new ArrayList<>();
     for (TfGraph.Weight w : trainableWeights()) {
       gradients.add(state.named("gradient_" + w.name(), tf.orZerosLike(grads.get(w.variable()), w.value())));
     }
-    Operand<TFloat32> added = addedLosses();
+    Operand<TFloat32> added = tf.accumulate(addedLosses(), penalty[0]);
     Operand<TFloat32> value = added == null ? built.value() : tf.add(built.value(), added);
     return new CustomLoss(target, value, gradients, state.group(state.updates()));
   }

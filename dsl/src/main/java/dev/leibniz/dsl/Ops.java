@@ -15,12 +15,22 @@ public final class Ops {
 
   /** A trainable weight; assign it to a {@link Weight} field in {@link Build}. */
   public static Variable addWeight(String name, Shape shape, Init init) {
-    return new Variable(name, shape, init, true);
+    return new Variable(name, shape, init, true, null, null);
   }
 
   /** A weight the optimizer does not change (a moving average, a frozen embedding). */
   public static Variable addWeight(String name, Shape shape, Init init, boolean trainable) {
-    return new Variable(name, shape, init, trainable);
+    return new Variable(name, shape, init, trainable, null, null);
+  }
+
+  /**
+   * A trainable weight projected by {@code constraint} after every optimizer step and penalized
+   * by {@code regularizer} in the loss (either null: none), as Keras's {@code add_weight(...,
+   * constraint=, regularizer=)}.
+   */
+  public static Variable addWeight(String name, Shape shape, Init init, Constraint constraint,
+      Regularizer regularizer) {
+    return new Variable(name, shape, init, true, constraint, regularizer);
   }
 
   // ---- arithmetic, broadcasting

@@ -12,8 +12,10 @@ public final class Variable extends Tensor {
   private final Shape shape;
   private final Init init;
   private final boolean trainable;
+  private final Constraint constraint;
+  private final Regularizer regularizer;
 
-  Variable(String name, Shape shape, Init init, boolean trainable) {
+  Variable(String name, Shape shape, Init init, boolean trainable, Constraint constraint, Regularizer regularizer) {
     this.name = Objects.requireNonNull(name, "name");
     if (!name.matches("[A-Za-z0-9.][A-Za-z0-9_.\\-]*")) {
       throw new IllegalArgumentException("weight name '" + name + "' is not a TensorFlow name, which the weight's"
@@ -23,6 +25,13 @@ public final class Variable extends Tensor {
     this.shape = Objects.requireNonNull(shape, "shape");
     this.init = Objects.requireNonNull(init, "init");
     this.trainable = trainable;
+    this.constraint = constraint;
+    this.regularizer = regularizer;
+    if (constraint != null && constraint.kind() != Constraint.Kind.NON_NEG
+        && (constraint.axis() < -shape.rank() || constraint.axis() >= shape.rank())) {
+      throw new IllegalArgumentException("weight '" + name + "' has rank " + shape.rank() + ", so its constraint's axis "
+          + constraint.axis() + " is out of range");
+    }
     if (!shape.isFullyKnown()) {
       throw new IllegalArgumentException(
           "weight '" + name + "' needs a fully known shape, got " + shape
@@ -44,6 +53,16 @@ public final class Variable extends Tensor {
 
   public boolean trainable() {
     return trainable;
+  }
+
+  /** The weight's penalty in the loss, or null. */
+  public Regularizer regularizer() {
+    return regularizer;
+  }
+
+  /** What projects the weight after each optimizer step, or null. */
+  public Constraint constraint() {
+    return constraint;
   }
 
   @Override

@@ -7,8 +7,10 @@ import static dev.leibniz.dsl.Ops.matmul;
 import dev.leibniz.dsl.Activations;
 import dev.leibniz.dsl.Build;
 import dev.leibniz.dsl.Call;
+import dev.leibniz.dsl.Constraint;
 import dev.leibniz.dsl.Init;
 import dev.leibniz.dsl.Layer;
+import dev.leibniz.dsl.Regularizer;
 import dev.leibniz.dsl.Shape;
 import dev.leibniz.dsl.Tensor;
 import dev.leibniz.dsl.Variable;
@@ -28,11 +30,21 @@ public final class Dense {
   final Init kernelInitializer;
   final Init biasInitializer;
   final Activation activation;
+  final Regularizer kernelRegularizer;
+  final Regularizer biasRegularizer;
+  final Constraint kernelConstraint;
+  final Constraint biasConstraint;
 
   @Weight Variable kernel;
   @Weight Variable bias;
 
   public Dense(int units, Activations activation, boolean useBias, Init kernelInitializer, Init biasInitializer) {
+    this(units, new Activation(activation), useBias, kernelInitializer, biasInitializer, null, null, null, null);
+  }
+
+  private Dense(int units, Activation activation, boolean useBias, Init kernelInitializer, Init biasInitializer,
+      Regularizer kernelRegularizer, Regularizer biasRegularizer, Constraint kernelConstraint,
+      Constraint biasConstraint) {
     if (units <= 0) {
       throw new IllegalArgumentException("Dense needs a positive number of units, got " + units);
     }
@@ -40,7 +52,35 @@ public final class Dense {
     this.useBias = useBias;
     this.kernelInitializer = Objects.requireNonNull(kernelInitializer, "kernelInitializer");
     this.biasInitializer = Objects.requireNonNull(biasInitializer, "biasInitializer");
-    this.activation = new Activation(activation);
+    this.activation = activation;
+    this.kernelRegularizer = kernelRegularizer;
+    this.biasRegularizer = biasRegularizer;
+    this.kernelConstraint = kernelConstraint;
+    this.biasConstraint = biasConstraint;
+  }
+
+  /** This layer with Keras's {@code kernel_regularizer}: the kernel's penalty added to the loss. */
+  public Dense kernelRegularizer(Regularizer r) {
+    return new Dense(units, activation, useBias, kernelInitializer, biasInitializer, r, biasRegularizer,
+        kernelConstraint, biasConstraint);
+  }
+
+  /** With Keras's {@code bias_regularizer}. */
+  public Dense biasRegularizer(Regularizer r) {
+    return new Dense(units, activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer, r,
+        kernelConstraint, biasConstraint);
+  }
+
+  /** With Keras's {@code kernel_constraint}: the kernel projected after every optimizer step. */
+  public Dense kernelConstraint(Constraint c) {
+    return new Dense(units, activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer,
+        biasRegularizer, c, biasConstraint);
+  }
+
+  /** With Keras's {@code bias_constraint}. */
+  public Dense biasConstraint(Constraint c) {
+    return new Dense(units, activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer,
+        biasRegularizer, kernelConstraint, c);
   }
 
   public Dense(int units, Activations activation) {
@@ -67,9 +107,9 @@ public final class Dense {
       throw new IllegalArgumentException("Dense expects input [batch, ..., features] with known features, got"
           + " shape " + input);
     }
-    kernel = addWeight("kernel", Shape.of(input.last(), units), kernelInitializer);
+    kernel = addWeight("kernel", Shape.of(input.last(), units), kernelInitializer, kernelConstraint, kernelRegularizer);
     if (useBias) {
-      bias = addWeight("bias", Shape.of(units), biasInitializer);
+      bias = addWeight("bias", Shape.of(units), biasInitializer, biasConstraint, biasRegularizer);
     }
   }
 

@@ -185,7 +185,7 @@ public abstract class Optimizer {
       TfGraph.Weight w = trained.get(i);
       Op decayed = decay(graph, w, lr);
       Ops ops = decayed == null ? graph.ops() : graph.ops().withControlDependencies(List.of(decayed));
-      updates.add(update(graph, ops, step, w, grads.get(i), lr));
+      updates.add(constrained(graph, w, update(graph, ops, step, w, grads.get(i), lr)));
     }
     Op applied = graph.group(updates);
     Op counted = graph.ops().withControlDependencies(List.of(applied)).assignAddVariableOp(iterations.handle(),
@@ -219,6 +219,17 @@ public abstract class Optimizer {
           .toList();
     }
     return grads;
+  }
+
+  /** After {@code updated}, the weight replaced by its constraint's projection (Keras's {@code variable.constraint}). */
+  private static Op constrained(TfGraph graph, TfGraph.Weight w, Op updated) {
+    dev.leibniz.dsl.Constraint c = w.variable().constraint();
+    if (c == null) {
+      return updated;
+    }
+    Ops after = graph.ops().withControlDependencies(List.of(updated));
+    Operand<TFloat32> now = after.readVariableOp(w.handle(), TFloat32.class);
+    return after.assignVariableOp(w.handle(), Constraints.project(graph, c, now));
   }
 
   /** Keras 3's {@code _apply_weight_decay}: {@code w -= w * wd * lr}, or null without decay. */

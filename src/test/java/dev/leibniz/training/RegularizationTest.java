@@ -1,0 +1,146 @@
+package dev.leibniz.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.leibniz.LossGradients;
+import dev.leibniz.Model;
+import dev.leibniz.Sequential;
+import dev.leibniz.Value;
+import dev.leibniz.data.Data;
+import dev.leibniz.dsl.Activations;
+import dev.leibniz.dsl.Constraint;
+import dev.leibniz.dsl.Init;
+import dev.leibniz.dsl.Regularizer;
+import dev.leibniz.layers.Dense;
+import dev.leibniz.losses.Losses;
+import dev.leibniz.optimizers.SGD;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Weight regularizers and constraints against their hand formulas on the linear model of
+ * OptimizersTest (kernel [3, 2] then bias [2], mean squared error, gradient 2/N X^T (XW + b - T)):
+ * the penalty in the loss, its gradient in the weights', and the projection after each step.
+ */
+class RegularizationTest {
+  private static final Data X = Data.of(OptimizersTest.X, 3);
+  private static final Data T = Data.of(OptimizersTest.T, 2);
+
+  private static Model linear(Dense dense, float learningRate) {
+    Model model = Sequential.of(dense);
+    model.compile(new SGD(learningRate), Losses.meanSquaredError());
+    model.build(new long[] {3});
+    model.setWeights(List.of(OptimizersTest.KERNEL, OptimizersTest.BIAS));
+    return model;
+  }
+
+  private static Dense plain() {
+    return new Dense(2, Activations.LINEAR, true, Init.ZEROS, Init.ZEROS);
+  }
+
+  private static double[] initial() {
+    double[] w = new double[8];
+    for (int i = 0; i < 6; i++) {
+      w[i] = OptimizersTest.KERNEL[i];
+    }
+    w[6] = OptimizersTest.BIAS[0];
+    w[7] = OptimizersTest.BIAS[1];
+    return w;
+  }
+
+  private static double mse(double[] w) {
+    double sum = 0;
+    for (int n = 0; n < 4; n++) {
+      for (int j = 0; j < 2; j++) {
+        double y = w[6 + j];
+        for (int k = 0; k < 3; k++) {
+          y += OptimizersTest.X[n * 3 + k] * w[k * 2 + j];
+        }
+        sum += Math.pow(y - OptimizersTest.T[n * 2 + j], 2);
+      }
+    }
+    return sum / 8;
+  }
+
+  @Test
+  void penaltiesAreInTheLossAndTheirGradientsInTheWeights() {
+    Dense dense = plain().kernelRegularizer(Regularizer.l1l2(0.03, 0.1)).biasRegularizer(Regularizer.l1(0.05));
+    try (Model model = linear(dense, 0.1f)) {
+      double[] w = initial();
+      double penalty = 0;
+      for (int i = 0; i < 6; i++) {
+        penalty += 0.03 * Math.abs(w[i]) + 0.1 * w[i] * w[i];
+      }
+      penalty += 0.05 * (Math.abs(w[6]) + Math.abs(w[7]));
+      assertEquals(mse(w) + penalty, model.evaluate(X, T, 4).get("loss"), 1e-6, "evaluate's loss holds the penalty");
+
+      double[] g = OptimizersTest.gradient(w);
+      for (int i = 0; i < 6; i++) {
+        g[i] += 0.03 * Math.signum(w[i]) + 0.2 * w[i];
+      }
+      g[6] += 0.05 * Math.signum(w[6]);
+      g[7] += 0.05 * Math.signum(w[7]);
+      LossGradients lg = model.gradients(Losses.meanSquaredError(), Value.of(OptimizersTest.X, 4, 3),
+          Value.of(OptimizersTest.T, 4, 2));
+      assertEquals(mse(w) + penalty, lg.loss(), 1e-6);
+      float[] kernel = lg.gradients().get(0).toFloatArray();
+      float[] bias = lg.gradients().get(1).toFloatArray();
+      for (int i = 0; i < 6; i++) {
+        assertEquals(g[i], kernel[i], 1e-6, "kernel gradient " + i);
+      }
+      assertEquals(g[6], bias[0], 1e-6);
+      assertEquals(g[7], bias[1], 1e-6);
+
+      model.trainOnBatch(X, T); // SGD: w - lr (g + the penalty's gradient)
+      List<float[]> after = model.getWeights();
+      for (int i = 0; i < 6; i++) {
+        assertEquals(w[i] - 0.1 * g[i], after.get(0)[i], 1e-6, "kernel " + i);
+      }
+      assertEquals(w[6] - 0.1 * g[6], after.get(1)[0], 1e-6);
+    }
+  }
+
+  /** One SGD step of the plain model, by hand. */
+  private static double[] stepped(double lr) {
+    double[] w = initial();
+    double[] g = OptimizersTest.gradient(w);
+    for (int i = 0; i < 8; i++) {
+      w[i] -= lr * g[i];
+    }
+    return w;
+  }
+
+  @Test
+  void constraintsProjectTheWeightsAfterEachStep() {
+    double lr = 0.5;
+    double[] w = stepped(lr);
+    // MaxNorm(0.2) on the kernel [3, 2], axis 0: each unit's column scaled to norm <= 0.2
+    try (Model model = linear(plain().kernelConstraint(Constraint.maxNorm(0.2)), (float) lr)) {
+      model.trainOnBatch(X, T);
+      float[] k = model.getWeights().get(0);
+      for (int j = 0; j < 2; j++) {
+        double norm = Math.sqrt(w[j] * w[j] + w[2 + j] * w[2 + j] + w[4 + j] * w[4 + j]);
+        double scale = Math.min(norm, 0.2) / (1e-7 + norm);
+        for (int i = 0; i < 3; i++) {
+          assertEquals(w[i * 2 + j] * scale, k[i * 2 + j], 1e-6, "maxNorm kernel[" + i + ", " + j + "]");
+        }
+      }
+    }
+    try (Model model = linear(plain().kernelConstraint(Constraint.nonNeg()).biasConstraint(Constraint.unitNorm()),
+        (float) lr)) {
+      model.trainOnBatch(X, T);
+      float[] k = model.getWeights().get(0);
+      for (int i = 0; i < 6; i++) {
+        assertEquals(Math.max(0, w[i]), k[i], 1e-6, "nonNeg kernel " + i);
+      }
+      float[] b = model.getWeights().get(1);
+      double norm = Math.sqrt(w[6] * w[6] + w[7] * w[7]);
+      assertEquals(w[6] / (1e-7 + norm), b[0], 1e-6, "unitNorm bias");
+      assertEquals(w[7] / (1e-7 + norm), b[1], 1e-6);
+    }
+    assertThrows(IllegalArgumentException.class, () -> Constraint.maxNorm(-1));
+    assertThrows(IllegalArgumentException.class, () -> Regularizer.l2(-0.1));
+    assertThrows(IllegalArgumentException.class, () -> Regularizer.l1l2(0, 0));
+  }
+}
