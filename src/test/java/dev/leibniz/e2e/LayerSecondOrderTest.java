@@ -96,7 +96,9 @@ class LayerSecondOrderTest {
         new Case("LayerNormalization over [2,3,4]", new LayerNormalization(), LayerNormalization_Graph.LAYER,
             s(d(2, 3, 4)), false),
         new Case("Add", new Add(), Add_Graph.LAYER, s(d(2, 3), d(2, 3)), false),
-        new Case("Concatenate", new Concatenate(), Concatenate_Graph.LAYER, s(d(2, 3), d(2, 2)), false));
+        new Case("Concatenate", new Concatenate(), Concatenate_Graph.LAYER, s(d(2, 3), d(2, 2)), false),
+        new Case("a sublayer called in a branch", new BranchedSublayer(true), BranchedSublayer_Graph.LAYER, s(d(2, 4)),
+            false));
   }
 
   static final double H = 1e-2;

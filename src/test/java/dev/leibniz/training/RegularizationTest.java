@@ -101,6 +101,38 @@ class RegularizationTest {
     }
   }
 
+  @Test
+  void anActivityPenaltyIsDividedByTheBatchAndBackpropagated() {
+    try (Model model = linear(plain().activityRegularizer(Regularizer.l1l2(0.02, 0.1)), 0.1f)) {
+      double[] w = initial();
+      double[] g = OptimizersTest.gradient(w);
+      double penalty = 0;
+      for (int n = 0; n < 4; n++) {
+        for (int j = 0; j < 2; j++) {
+          double out = w[6 + j];
+          for (int k = 0; k < 3; k++) {
+            out += OptimizersTest.X[n * 3 + k] * w[k * 2 + j];
+          }
+          penalty += (0.02 * Math.abs(out) + 0.1 * out * out) / 4; // Keras 3: over the batch size
+          double dOut = (0.02 * Math.signum(out) + 0.2 * out) / 4;
+          for (int k = 0; k < 3; k++) {
+            g[k * 2 + j] += OptimizersTest.X[n * 3 + k] * dOut;
+          }
+          g[6 + j] += dOut;
+        }
+      }
+      LossGradients lg = model.gradients(Losses.meanSquaredError(), Value.of(OptimizersTest.X, 4, 3),
+          Value.of(OptimizersTest.T, 4, 2));
+      assertEquals(mse(w) + penalty, lg.loss(), 1e-6);
+      assertEquals(mse(w) + penalty, model.evaluate(X, T, 4).get("loss"), 1e-6);
+      float[] kernel = lg.gradients().get(0).toFloatArray();
+      for (int i = 0; i < 6; i++) {
+        assertEquals(g[i], kernel[i], 1e-6, "kernel gradient " + i);
+      }
+      assertEquals(g[6], lg.gradients().get(1).toFloatArray()[0], 1e-6);
+    }
+  }
+
   /** One SGD step of the plain model, by hand. */
   private static double[] stepped(double lr) {
     double[] w = initial();

@@ -101,6 +101,9 @@ public final class MnistMlp {
       model.export(export);
       System.out.printf("SavedModel written to %s (signature serving_default: input_0 [-1, 784] -> output_0 [-1, 10])%n",
           export);
+      Path picture = export.toAbsolutePath().getParent().resolveSibling("mnist-mlp-history.png");
+      result.history().plot(picture);
+      System.out.printf("Loss and accuracy per epoch drawn in %s%n", picture);
     }
   }
 }

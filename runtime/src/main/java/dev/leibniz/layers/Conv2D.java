@@ -7,9 +7,11 @@ import static dev.leibniz.dsl.Ops.conv2d;
 import dev.leibniz.dsl.Activations;
 import dev.leibniz.dsl.Build;
 import dev.leibniz.dsl.Call;
+import dev.leibniz.dsl.Constraint;
 import dev.leibniz.dsl.Init;
 import dev.leibniz.dsl.Layer;
 import dev.leibniz.dsl.Padding;
+import dev.leibniz.dsl.Regularizer;
 import dev.leibniz.dsl.Shape;
 import dev.leibniz.dsl.Tensor;
 import dev.leibniz.dsl.Variable;
@@ -31,12 +33,23 @@ public final class Conv2D {
   final Padding padding;
   final boolean useBias;
   final Activation activation;
+  final Regularizer kernelRegularizer;
+  final Regularizer biasRegularizer;
+  final Constraint kernelConstraint;
+  final Constraint biasConstraint;
 
   @Weight Variable kernel;
   @Weight Variable bias;
 
   public Conv2D(int filters, int kernelH, int kernelW, int strideH, int strideW, Padding padding,
       Activations activation, boolean useBias) {
+    this(filters, kernelH, kernelW, strideH, strideW, padding, new Activation(activation), useBias, null, null, null,
+        null);
+  }
+
+  private Conv2D(int filters, int kernelH, int kernelW, int strideH, int strideW, Padding padding,
+      Activation activation, boolean useBias, Regularizer kernelRegularizer, Regularizer biasRegularizer,
+      Constraint kernelConstraint, Constraint biasConstraint) {
     checkConfig("Conv2D", filters, kernelH, kernelW, strideH, strideW);
     this.filters = filters;
     this.kernelH = kernelH;
@@ -45,7 +58,35 @@ public final class Conv2D {
     this.strideW = strideW;
     this.padding = Objects.requireNonNull(padding, "padding");
     this.useBias = useBias;
-    this.activation = new Activation(activation);
+    this.activation = activation;
+    this.kernelRegularizer = kernelRegularizer;
+    this.biasRegularizer = biasRegularizer;
+    this.kernelConstraint = kernelConstraint;
+    this.biasConstraint = biasConstraint;
+  }
+
+  /** This layer with Keras's {@code kernel_regularizer}: the kernel's penalty added to the loss. */
+  public Conv2D kernelRegularizer(Regularizer r) {
+    return new Conv2D(filters, kernelH, kernelW, strideH, strideW, padding, activation, useBias, r, biasRegularizer,
+        kernelConstraint, biasConstraint);
+  }
+
+  /** With Keras's {@code bias_regularizer}. */
+  public Conv2D biasRegularizer(Regularizer r) {
+    return new Conv2D(filters, kernelH, kernelW, strideH, strideW, padding, activation, useBias, kernelRegularizer, r,
+        kernelConstraint, biasConstraint);
+  }
+
+  /** With Keras's {@code kernel_constraint} (the kernel is [kh, kw, in, out]). */
+  public Conv2D kernelConstraint(Constraint c) {
+    return new Conv2D(filters, kernelH, kernelW, strideH, strideW, padding, activation, useBias, kernelRegularizer,
+        biasRegularizer, c, biasConstraint);
+  }
+
+  /** With Keras's {@code bias_constraint}. */
+  public Conv2D biasConstraint(Constraint c) {
+    return new Conv2D(filters, kernelH, kernelW, strideH, strideW, padding, activation, useBias, kernelRegularizer,
+        biasRegularizer, kernelConstraint, c);
   }
 
   /** The checks every convolution layer's constructor makes. */
@@ -71,9 +112,10 @@ public final class Conv2D {
       throw new IllegalArgumentException("Conv2D expects images [batch, height, width, channels] with known channels,"
           + " got shape " + input + "; reshape 28x28 images with Reshape(28, 28, 1)");
     }
-    kernel = addWeight("kernel", Shape.of(kernelH, kernelW, input.last(), filters), Init.GLOROT_UNIFORM);
+    kernel = addWeight("kernel", Shape.of(kernelH, kernelW, input.last(), filters), Init.GLOROT_UNIFORM,
+        kernelConstraint, kernelRegularizer);
     if (useBias) {
-      bias = addWeight("bias", Shape.of(filters), Init.ZEROS);
+      bias = addWeight("bias", Shape.of(filters), Init.ZEROS, biasConstraint, biasRegularizer);
     }
   }
 

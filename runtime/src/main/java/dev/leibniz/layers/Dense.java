@@ -34,17 +34,21 @@ public final class Dense {
   final Regularizer biasRegularizer;
   final Constraint kernelConstraint;
   final Constraint biasConstraint;
+  final ActivityRegularization activityRegularizer;
+  /** Whether the output is penalized (the @Call branches on it: a field, known when the graph is built). */
+  final boolean activityRegularized;
 
   @Weight Variable kernel;
   @Weight Variable bias;
 
   public Dense(int units, Activations activation, boolean useBias, Init kernelInitializer, Init biasInitializer) {
-    this(units, new Activation(activation), useBias, kernelInitializer, biasInitializer, null, null, null, null);
+    this(units, new Activation(activation), useBias, kernelInitializer, biasInitializer, null, null, null, null,
+        null);
   }
 
   private Dense(int units, Activation activation, boolean useBias, Init kernelInitializer, Init biasInitializer,
       Regularizer kernelRegularizer, Regularizer biasRegularizer, Constraint kernelConstraint,
-      Constraint biasConstraint) {
+      Constraint biasConstraint, ActivityRegularization activityRegularizer) {
     if (units <= 0) {
       throw new IllegalArgumentException("Dense needs a positive number of units, got " + units);
     }
@@ -57,30 +61,41 @@ public final class Dense {
     this.biasRegularizer = biasRegularizer;
     this.kernelConstraint = kernelConstraint;
     this.biasConstraint = biasConstraint;
+    this.activityRegularizer = activityRegularizer;
+    this.activityRegularized = activityRegularizer != null;
   }
 
   /** This layer with Keras's {@code kernel_regularizer}: the kernel's penalty added to the loss. */
   public Dense kernelRegularizer(Regularizer r) {
     return new Dense(units, activation, useBias, kernelInitializer, biasInitializer, r, biasRegularizer,
-        kernelConstraint, biasConstraint);
+        kernelConstraint, biasConstraint, activityRegularizer);
   }
 
   /** With Keras's {@code bias_regularizer}. */
   public Dense biasRegularizer(Regularizer r) {
     return new Dense(units, activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer, r,
-        kernelConstraint, biasConstraint);
+        kernelConstraint, biasConstraint, activityRegularizer);
   }
 
   /** With Keras's {@code kernel_constraint}: the kernel projected after every optimizer step. */
   public Dense kernelConstraint(Constraint c) {
     return new Dense(units, activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer,
-        biasRegularizer, c, biasConstraint);
+        biasRegularizer, c, biasConstraint, activityRegularizer);
   }
 
   /** With Keras's {@code bias_constraint}. */
   public Dense biasConstraint(Constraint c) {
     return new Dense(units, activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer,
-        biasRegularizer, kernelConstraint, c);
+        biasRegularizer, kernelConstraint, c, activityRegularizer);
+  }
+
+  /**
+   * With Keras's {@code activity_regularizer}: the penalty of the layer's output, divided by the
+   * batch size, added to the loss (an {@link ActivityRegularization} after the activation).
+   */
+  public Dense activityRegularizer(Regularizer r) {
+    return new Dense(units, activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer,
+        biasRegularizer, kernelConstraint, biasConstraint, r == null ? null : new ActivityRegularization(r));
   }
 
   public Dense(int units, Activations activation) {
@@ -119,6 +134,10 @@ public final class Dense {
     if (useBias) {
       y = add(y, bias);
     }
-    return activation.call(y);
+    Tensor out = activation.call(y);
+    if (activityRegularized) {
+      out = activityRegularizer.call(out);
+    }
+    return out;
   }
 }

@@ -479,6 +479,19 @@ final class Differentiator {
     Origin previous = b.at(f.origin().asGradient());
     Set<Integer> free = new LinkedHashSet<>(Blocks.free(f.then()));
     free.addAll(Blocks.free(f.otherwise()));
+    // A sublayer's backward inside a branch (a second order) names its forward call, whose
+    // arguments its own backward then reaches: they get slots too when made outside the branch.
+    for (Block side : List.of(f.then(), f.otherwise())) {
+      Blocks.forEachNode(side, n -> {
+        if (Structure.isBackward(n)) {
+          for (int arg : b.get(n.arg(0)).args()) {
+            if (!thenDefined.contains(arg) && !elseDefined.contains(arg)) {
+              free.add(arg);
+            }
+          }
+        }
+      });
+    }
     for (If.Merge m : live) {
       if (!thenDefined.contains(m.fromThen())) {
         free.add(m.fromThen());
