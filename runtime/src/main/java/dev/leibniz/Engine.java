@@ -45,6 +45,9 @@ final class Engine implements AutoCloseable {
 
   private record MetricSlot(String name, Metric metric, List<TfGraph.State> totals) {}
 
+  /** Each output's sample weights {@code [batch]}, fed when fit or evaluate is given some; else {@code [1]}, all alike. */
+  final List<Operand<TFloat32>> sampleWeights = new ArrayList<>();
+
   /** An optimizer's update in this graph, and the last learning rate set on the optimizer that its variable holds. */
   private static final class OptimizerUpdate {
     final Optimizer optimizer;
@@ -146,7 +149,11 @@ final class Engine implements AutoCloseable {
       Operand<TInt64> real = realSteps(built.outputMasks().get(i), out);
       Operand<TFloat32> scored = real == null ? out : state.ops().gatherNd(out, real);
       Operand<TFloat32> scoredTarget = real == null ? target : state.ops().gatherNd(target, real);
-      Loss.Built lb = l.build(state, scoredTarget, scored, lossWeight);
+      Operand<TFloat32> weights = state.ops().withName("sample_weight_" + i).placeholderWithDefault(
+          state.ops().constant(new float[] {1f}), org.tensorflow.ndarray.Shape.of(-1));
+      sampleWeights.add(weights);
+      Operand<TFloat32> scoredWeights = real == null ? weights : realStepWeights(weights, out, real);
+      Loss.Built lb = l.build(state, scoredTarget, scored, lossWeight, scoredWeights);
       outputLosses.add(lb);
       lossWeights.add(lossWeight);
       dOutputs.add(real == null ? lb.dPredictions()
@@ -156,6 +163,7 @@ final class Engine implements AutoCloseable {
         Metric m = spec instanceof Metric metric ? metric : Metrics.get((String) spec, l, units);
         String name = outputs.size() == 1 ? m.name() : "output_" + i + "_" + m.name();
         List<TfGraph.State> totals = new ArrayList<>();
+        // as Keras 3's compile(metrics=...): the metrics do not weigh samples, only the loss does
         for (Operand<TFloat32> stat : m.statistics(state, scoredTarget, scored)) {
           if (stat.shape().hasUnknownDimension()) {
             throw new IllegalStateException("metric " + m.name() + " gave a statistic of unknown shape " + stat.shape());
@@ -236,6 +244,16 @@ final class Engine implements AutoCloseable {
       sum = tf.accumulate(sum, penalty);
     }
     return sum;
+  }
+
+  /** The weight of each real step's sample: the sample weights {@code [batch]} (or {@code [1]}) at {@code real}'s first column. */
+  private Operand<TFloat32> realStepWeights(Operand<TFloat32> weights, Operand<TFloat32> out, Operand<TInt64> real) {
+    var ops = state.ops();
+    Operand<TInt64> batch = ops.slice(ops.shape(out, TInt64.class), ops.constant(new long[] {0}), ops.constant(new long[] {1}));
+    Operand<TFloat32> each = tf.mul(weights, ops.fill(batch, ops.constant(1f)));
+    Operand<TInt64> samples = ops.reshape(ops.slice(real, ops.constant(new long[] {0, 0}), ops.constant(new long[] {-1, 1})),
+        ops.constant(new long[] {-1}));
+    return ops.gather(each, samples, ops.constant(0));
   }
 
   /** The sum of the losses layers added ({@code addLoss}), or null where none did. */
@@ -354,8 +372,8 @@ final class Engine implements AutoCloseable {
     for (int i = 0; i < x.size(); i++) {
       feeds.put(inputs.get(i), x.get(i));
     }
-    for (int i = 0; y != null && i < y.size(); i++) {
-      feeds.put(targets.get(i), y.get(i));
+    for (int i = 0; y != null && i < y.size(); i++) { // the targets, then the outputs' sample weights if given
+      feeds.put(i < targets.size() ? targets.get(i) : sampleWeights.get(i - targets.size()), y.get(i));
     }
     return feeds;
   }

@@ -22,6 +22,8 @@ public final class FitOptions {
   int verbose = 1;
   PrintStream out = System.out;
   long seed = 1;
+  Data sampleWeight;
+  java.util.Map<Integer, Double> classWeight;
 
   private FitOptions() {}
 
@@ -110,6 +112,31 @@ public final class FitOptions {
   /** Where progress goes (System.out by default). */
   public FitOptions printTo(PrintStream out) {
     this.out = out;
+    return this;
+  }
+
+  /**
+   * Keras's {@code sample_weight}: one weight per sample (0 or more); each output's loss is
+   * {@code sum(w * loss) / rows}, Keras 3's "sum over batch size". As Keras 3's compiled
+   * {@code metrics}, the metrics count every sample alike. A {@code validationSplit} splits the
+   * weights with the samples.
+   */
+  public FitOptions sampleWeight(float[] weights) {
+    return sampleWeight(Data.of(weights));
+  }
+
+  public FitOptions sampleWeight(Data weights) {
+    this.sampleWeight = weights;
+    return this;
+  }
+
+  /**
+   * Keras's {@code class_weight}: each sample weighs its class's weight (classes not listed weigh
+   * 1), its class being its label, or its one-hot row's argmax. For a model with one output; not
+   * with {@link #sampleWeight}.
+   */
+  public FitOptions classWeight(java.util.Map<Integer, Double> weights) {
+    this.classWeight = java.util.Map.copyOf(weights);
     return this;
   }
 

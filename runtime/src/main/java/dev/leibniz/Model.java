@@ -297,8 +297,10 @@ public abstract class Model implements AutoCloseable {
     DataChecks.present("x", x);
     DataChecks.present("y", yGiven);
     requireCompiled("fit");
-    List<Data> y = DataChecks.classColumns(config.losses(), yGiven);
-    DataChecks.counts(net().inputs(), x, y);
+    List<Data> targets = DataChecks.classColumns(config.losses(), yGiven);
+    DataChecks.counts(net().inputs(), x, targets);
+    Data weights = SampleWeights.of(options.sampleWeight, options.classWeight, targets);
+    List<Data> y = SampleWeights.appended(targets, weights); // the targets, then each output's sample weights
     Batches train = Batches.of(x, y, options.batchSize);
     Batches validation = null;
     if (options.validationSplit > 0) {
@@ -311,7 +313,7 @@ public abstract class Model implements AutoCloseable {
       validation = Batches.of(options.validationX, valY, options.batchSize);
     }
     Engine e = engine(DataChecks.shapes(x));
-    DataChecks.targets(e, train.targets(), "y");
+    DataChecks.targets(e, train.targets().subList(0, targets.size()), "y");
     if (validation != null) {
       DataChecks.shapes(e.inputShapes, DataChecks.shapes(validation.inputs()), "built");
       DataChecks.targets(e, validation.targets(), "validation y");
@@ -417,8 +419,21 @@ public abstract class Model implements AutoCloseable {
    * {@code callbacks} get the test hooks ({@code onTestBegin}, per batch, {@code onTestEnd}).
    */
   public Map<String, Double> evaluate(List<Data> x, List<Data> yGiven, int batchSize, Callback... callbacks) {
+    return evaluate(x, yGiven, null, batchSize, callbacks);
+  }
+
+  /**
+   * With Keras's {@code sample_weight} (null: none): each output's loss is {@code sum(w * loss) / rows};
+   * the metrics, as Keras 3's compiled {@code metrics}, count every sample alike.
+   */
+  public Map<String, Double> evaluate(Data x, Data y, Data sampleWeight, int batchSize, Callback... callbacks) {
+    return evaluate(one("x", x), one("y", y), sampleWeight, batchSize, callbacks);
+  }
+
+  public Map<String, Double> evaluate(List<Data> x, List<Data> yGiven, Data sampleWeight, int batchSize,
+      Callback... callbacks) {
     CallbackList list = new CallbackList(List.of(callbacks));
-    return guard.exclusive("evaluate", () -> onePass("evaluate", x, yGiven, batchSize,
+    return guard.exclusive("evaluate", () -> onePass("evaluate", x, yGiven, sampleWeight, batchSize,
         (e, data) -> Trainer.evaluate(this, e, data, list, () -> guard.checkOpen("go on with evaluate"))));
   }
 
@@ -433,19 +448,20 @@ public abstract class Model implements AutoCloseable {
    * History, no epoch bookkeeping: the lean step for loops of your own.
    */
   public Map<String, Double> trainOnBatch(List<Data> x, List<Data> yGiven) {
-    return guard.exclusive("trainOnBatch", () -> onePass("trainOnBatch", x, yGiven, Integer.MAX_VALUE,
+    return guard.exclusive("trainOnBatch", () -> onePass("trainOnBatch", x, yGiven, null, Integer.MAX_VALUE,
         (e, data) -> Trainer.trainOnBatch(e, data, batchesTrained++)));
   }
 
   /** {@code x} and {@code y} checked against the compiled model, then {@code body} on their batches. */
-  private Map<String, Double> onePass(String what, List<Data> x, List<Data> yGiven, int batchSize,
+  private Map<String, Double> onePass(String what, List<Data> x, List<Data> yGiven, Data sampleWeight, int batchSize,
       java.util.function.BiFunction<Engine, Batches, Map<String, Double>> body) {
     DataChecks.present("x", x);
     DataChecks.present("y", yGiven);
     requireCompiled(what);
     List<Data> y = DataChecks.classColumns(config.losses(), yGiven);
     DataChecks.counts(net().inputs(), x, y);
-    Batches data = Batches.of(x, y, Math.min(batchSize, Math.max(1, x.get(0).count())));
+    Data weights = SampleWeights.of(sampleWeight, null, y);
+    Batches data = Batches.of(x, SampleWeights.appended(y, weights), Math.min(batchSize, Math.max(1, x.get(0).count())));
     Engine e = engine(DataChecks.shapes(x));
     DataChecks.targets(e, y, "y");
     return body.apply(e, data);

@@ -11,8 +11,8 @@ import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 
 /**
- * A loss: a compiled DSL function of (targets, predictions) to a scalar, with its generated
- * gradient. {@code sparse} losses take class indices as targets ({@code int[]} labels).
+ * A loss: a compiled DSL function of (targets, predictions) to the loss of each sample's rows
+ * (or to one number for the batch), with its generated gradient, reduced as Keras 3 reduces. {@code sparse} losses take class indices as targets ({@code int[]} labels).
  * Made by {@link Losses}.
  *
  * <p>The built-in cross-entropies do what Keras does when the predictions come straight from a
@@ -92,21 +92,64 @@ public final class Loss {
 
   /** Builds the loss of {@code predictions} and its backward, seeded with {@code seed} (dLoss). */
   public Built build(TfGraph graph, Operand<TFloat32> targets, Operand<TFloat32> predictions, Operand<TFloat32> seed) {
+    return build(graph, targets, predictions, seed, null);
+  }
+
+  /**
+   * The same with sample weights {@code [batch]} (or {@code [1]}: all alike; null: none), as
+   * Keras's {@code sample_weight}: the loss is {@code sum(w * rowLoss) / rows}, Keras 3's "sum over
+   * batch size", each sample's weight on each of its rows.
+   */
+  public Built build(TfGraph graph, Operand<TFloat32> targets, Operand<TFloat32> predictions, Operand<TFloat32> seed,
+      Operand<TFloat32> sampleWeights) {
     Tf tf = graph.tf();
     Forward forward = function.call(tf, List.of(targets, predictions));
-    Operand<TFloat32> dPredictions = function.backward(tf, forward, seed).get(1);
+    Reduced reduced = reduce(graph, forward.output(), sampleWeights, seed);
+    Operand<TFloat32> dPredictions = function.backward(tf, forward, reduced.rowSeed()).get(1);
     Operand<TFloat32> logits = logitsOf(predictions);
     if (logits == null) {
-      return new Built(graph, forward.output(), dPredictions, null);
+      return new Built(graph, reduced.value(), dPredictions, null);
     }
     if (function == ofLogits) {
       LOG.log(System.Logger.Level.WARNING, name + " was given fromLogits = true, but the predictions come from a "
           + activation + " and are not logits; as Keras does, it is computed from the " + activation + "'s input");
     }
     Forward onLogits = ofLogits.call(tf, List.of(targets, logits));
-    Operand<TFloat32> dLogits = ofLogits.backward(tf, onLogits, seed).get(1);
-    return new Built(graph, forward.output(), graph.seedPastActivation(predictions, dPredictions, dLogits),
-        onLogits.output());
+    Reduced ofTheLogits = reduce(graph, onLogits.output(), sampleWeights, seed);
+    Operand<TFloat32> dLogits = ofLogits.backward(tf, onLogits, ofTheLogits.rowSeed()).get(1);
+    return new Built(graph, reduced.value(), graph.seedPastActivation(predictions, dPredictions, dLogits),
+        ofTheLogits.value());
+  }
+
+  /** The batch's loss and the seed of the function's backward (dLoss/dRow). */
+  private record Reduced(Operand<TFloat32> value, Operand<TFloat32> rowSeed) {}
+
+  /**
+   * A function's rows to the batch's loss: their mean, or {@code sum(w * row) / rows} with sample
+   * weights; a function that returns one number (a loss of your own over the whole batch) is it.
+   */
+  private Reduced reduce(TfGraph graph, Operand<TFloat32> rows, Operand<TFloat32> sampleWeights, Operand<TFloat32> seed) {
+    Tf tf = graph.tf();
+    int rank = rows.shape().numDimensions();
+    if (rank == 0) {
+      if (sampleWeights != null) {
+        throw new IllegalArgumentException("loss " + name + " gives one number for the whole batch, so it cannot weigh"
+            + " samples; to take sample weights, return one loss per sample (shape [batch])");
+      }
+      return new Reduced(rows, seed);
+    }
+    var ops = graph.ops();
+    Operand<TFloat32> count = ops.dtypes.cast(ops.size(rows), TFloat32.class);
+    Operand<TFloat32> perRow = tf.div(seed, count);
+    if (sampleWeights == null) {
+      return new Reduced(tf.mean(rows), tf.mul(ops.onesLike(rows), perRow));
+    }
+    long[] along = new long[rank];
+    java.util.Arrays.fill(along, 1);
+    along[0] = -1;
+    Operand<TFloat32> w = ops.reshape(sampleWeights, ops.constant(along)); // each sample's weight on its rows
+    Operand<TFloat32> value = tf.div(tf.sum(tf.mul(rows, w)), count);
+    return new Reduced(value, tf.mul(ops.onesLike(rows), tf.mul(w, perRow)));
   }
 
   /** The input of the softmax or sigmoid that made {@code predictions}, where this loss sees through it; else null. */
