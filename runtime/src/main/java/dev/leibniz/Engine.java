@@ -344,6 +344,16 @@ final class Engine implements AutoCloseable {
     return Double.NaN;
   }
 
+  /** The steps {@code optimizer} has taken in this graph (Keras's {@code optimizer.iterations}), or -1 if it has none here. */
+  long iterations(Optimizer optimizer) {
+    for (OptimizerUpdate a : optimizers) {
+      if (a.optimizer == optimizer) {
+        return (long) values(List.of(a.built.iterations())).get(0)[0];
+      }
+    }
+    return -1;
+  }
+
   /** After a checkpoint set the learning-rate variables: the optimizers take the rates restored. */
   void learningRatesRestored() {
     List<OptimizerUpdate> variable = optimizers.stream().filter(a -> a.built.learningRate() != null).toList();

@@ -347,6 +347,12 @@ public abstract class Model implements AutoCloseable {
     return config.optimizer();
   }
 
+  /** The training steps the optimizer has taken (Keras's {@code model.optimizer.iterations}); 0 before the first. */
+  public long iterations() {
+    Optimizer optimizer = optimizer();
+    return guard.shared("count its steps", () -> engine == null ? 0L : Math.max(0, engine.iterations(optimizer)));
+  }
+
   /** Whether the model is compiled with one optimizer (not with objectives, each with its own). */
   public boolean hasOptimizer() {
     return config != null && config.optimizer() != null;

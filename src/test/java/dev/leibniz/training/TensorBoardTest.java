@@ -109,6 +109,8 @@ class TensorBoardTest {
       assertValues(List.of(0.1, 0.1, 0.1), values(t, "epoch_learning_rate"));
       assertValues(h.get("val_loss"), values(v, "epoch_loss"));
       assertValues(h.get("val_accuracy"), values(v, "epoch_accuracy"));
+      assertEquals(List.of(4L, 8L, 12L), steps(v, "evaluation_loss_vs_iterations"), "at the optimizer's steps so far");
+      assertValues(h.get("val_loss"), values(v, "evaluation_loss_vs_iterations"));
       assertEquals(List.of(2L, 4L, 6L, 8L, 10L, 12L), steps(t, "batch_loss"), "every 2 of 12 batches");
       assertEquals("scalars", t.stream().filter(p -> p.tag().equals("epoch_loss")).findFirst().orElseThrow().raw()
           .getMetadata().getPluginData().getPluginName(), "tf.summary.scalar's form");

@@ -16,8 +16,9 @@ import java.util.Map;
  * the run {@code validation/} gets the "val_" values under the same tags. With
  * {@link #updateFreq(int)}, {@code train/} also gets {@code batch_<name>} (the running values) every
  * that many batches, at step = batches trained in this fit; with {@link #histogramFreq(int)},
- * {@code <layer>/<weight>/histogram} every that many epochs. Each fit writes new files; files
- * already there are never touched.
+ * {@code <layer>/<weight>/histogram} every that many epochs. Each validation also writes
+ * {@code evaluation_<name>_vs_iterations} to {@code validation/} at step = the optimizer's steps so
+ * far, as Keras does. Each fit writes new files; files already there are never touched.
  */
 public final class TensorBoard implements Callback {
   private final Path logDir;
@@ -106,6 +107,14 @@ public final class TensorBoard implements Callback {
     }
     train.flush();
     validation.flush();
+  }
+
+  @Override
+  public void onTestEnd(Model model, Map<String, Double> logs) {
+    if (validation != null && model.hasOptimizer()) { // fit's validation (Keras writes these with an optimizer)
+      long step = model.iterations();
+      logs.forEach((name, value) -> validation.scalar("evaluation_" + name + "_vs_iterations", step, value));
+    }
   }
 
   @Override

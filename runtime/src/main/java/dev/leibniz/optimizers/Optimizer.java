@@ -40,8 +40,12 @@ public abstract class Optimizer {
     }
   }
 
-  /** What {@link #build} made in a graph: the update and the learning rate's variable (null under a schedule). */
-  public record Applied(Op update, TfGraph.State learningRate, Operand<TFloat32> currentRate) {}
+  /**
+   * What {@link #build} made in a graph: the update, the learning rate's variable (null under a
+   * schedule), the rate of the next step, and the step count (Keras's {@code optimizer.iterations}).
+   */
+  public record Applied(Op update, TfGraph.State learningRate, Operand<TFloat32> currentRate,
+      TfGraph.State iterations) {}
 
   private volatile float learningRate;
   private final LearningRateSchedule schedule;
@@ -192,7 +196,7 @@ public abstract class Optimizer {
         tf.scalar(1));
     Op done = graph.group(List.of(applied, counted));
     Op update = emaMomentum < 0 || trained.isEmpty() ? done : movingAverages(graph, trained, done);
-    return new Applied(update, rateVariable, lr);
+    return new Applied(update, rateVariable, lr, iterations);
   }
 
   /** Keras 3's {@code _clip_gradients}: by each norm, by the global norm, or by value. */
