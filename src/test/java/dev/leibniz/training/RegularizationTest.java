@@ -2,6 +2,7 @@ package dev.leibniz.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.leibniz.LossGradients;
 import dev.leibniz.Model;
@@ -12,7 +13,10 @@ import dev.leibniz.dsl.Activations;
 import dev.leibniz.dsl.Constraint;
 import dev.leibniz.dsl.Init;
 import dev.leibniz.dsl.Regularizer;
+import dev.leibniz.layers.Conv2D;
 import dev.leibniz.layers.Dense;
+import dev.leibniz.layers.Embedding;
+import dev.leibniz.layers.Flatten;
 import dev.leibniz.losses.Losses;
 import dev.leibniz.optimizers.SGD;
 import java.util.List;
@@ -130,6 +134,49 @@ class RegularizationTest {
         assertEquals(g[i], kernel[i], 1e-6, "kernel gradient " + i);
       }
       assertEquals(g[6], lg.gradients().get(1).toFloatArray()[0], 1e-6);
+    }
+  }
+
+  @Test
+  void embeddingsAndConvolutionsTakeThemToo() {
+    float[] ids = {0, 3, 4, 1, 3, 2};
+    float[] t = {0.5f, -1f, 2f};
+    try (Model model = Sequential.of(new Embedding(5, 2).embeddingsRegularizer(Regularizer.l2(0.1))
+        .embeddingsConstraint(Constraint.maxNorm(0.01, 1)), new Flatten(),
+        new Dense(1, Activations.LINEAR, true, Init.ZEROS, Init.ZEROS))) {
+      model.compile(new SGD(0.1f), Losses.meanSquaredError());
+      model.build(new long[] {2});
+      float[] table = model.getWeights().get(0);
+      double penalty = 0;
+      for (float e : table) {
+        penalty += 0.1 * e * e;
+      }
+      double mse = (0.25 + 1 + 4) / 3; // the zero Dense predicts 0
+      assertEquals(mse + penalty, model.evaluate(Data.of(ids, 2), Data.of(t, 1), 3).get("loss"), 1e-6);
+      model.trainOnBatch(Data.of(ids, 2), Data.of(t, 1));
+      float[] after = model.getWeights().get(0);
+      double longest = 0;
+      for (int row = 0; row < 5; row++) {
+        double norm = Math.hypot(after[2 * row], after[2 * row + 1]);
+        assertTrue(norm <= 0.01 + 1e-6, "token " + row + "'s vector has norm " + norm);
+        longest = Math.max(longest, norm);
+      }
+      assertEquals(0.01, longest, 1e-6, "the longest vectors were cut to the maximum norm");
+    }
+    // Conv2D(1, 1x1): out = k x + b on [2, 2, 2, 1]; the activity penalty 0.2 * sum(out^2) / batch
+    float[] x = {1, 2, -1, 0.5f, 3, -2, 0, 1};
+    float[] y = new float[8];
+    try (Model model = Sequential.of(new Conv2D(1, 1, 1, 1, 1, dev.leibniz.dsl.Padding.VALID, Activations.LINEAR, true)
+        .activityRegularizer(Regularizer.l2(0.2)))) {
+      model.compile(new SGD(0.1f), Losses.meanSquaredError());
+      model.build(new long[] {2, 2, 1});
+      model.setWeights(List.of(new float[] {0.5f}, new float[] {0.25f}));
+      double squares = 0;
+      for (float v : x) {
+        squares += Math.pow(0.5 * v + 0.25, 2);
+      }
+      assertEquals(squares / 8 + 0.2 * squares / 2, model.evaluate(Data.of(x, 2, 2, 1), Data.of(y, 2, 2, 1), 2)
+          .get("loss"), 1e-6);
     }
   }
 

@@ -37,6 +37,9 @@ public final class Conv2D {
   final Regularizer biasRegularizer;
   final Constraint kernelConstraint;
   final Constraint biasConstraint;
+  final ActivityRegularization activityRegularizer;
+  /** Whether the output is penalized (the @Call branches on it: a field, known when the graph is built). */
+  final boolean activityRegularized;
 
   @Weight Variable kernel;
   @Weight Variable bias;
@@ -44,12 +47,12 @@ public final class Conv2D {
   public Conv2D(int filters, int kernelH, int kernelW, int strideH, int strideW, Padding padding,
       Activations activation, boolean useBias) {
     this(filters, kernelH, kernelW, strideH, strideW, padding, new Activation(activation), useBias, null, null, null,
-        null);
+        null, null);
   }
 
   private Conv2D(int filters, int kernelH, int kernelW, int strideH, int strideW, Padding padding,
       Activation activation, boolean useBias, Regularizer kernelRegularizer, Regularizer biasRegularizer,
-      Constraint kernelConstraint, Constraint biasConstraint) {
+      Constraint kernelConstraint, Constraint biasConstraint, ActivityRegularization activityRegularizer) {
     checkConfig("Conv2D", filters, kernelH, kernelW, strideH, strideW);
     this.filters = filters;
     this.kernelH = kernelH;
@@ -63,30 +66,38 @@ public final class Conv2D {
     this.biasRegularizer = biasRegularizer;
     this.kernelConstraint = kernelConstraint;
     this.biasConstraint = biasConstraint;
+    this.activityRegularizer = activityRegularizer;
+    this.activityRegularized = activityRegularizer != null;
   }
 
   /** This layer with Keras's {@code kernel_regularizer}: the kernel's penalty added to the loss. */
   public Conv2D kernelRegularizer(Regularizer r) {
     return new Conv2D(filters, kernelH, kernelW, strideH, strideW, padding, activation, useBias, r, biasRegularizer,
-        kernelConstraint, biasConstraint);
+        kernelConstraint, biasConstraint, activityRegularizer);
   }
 
   /** With Keras's {@code bias_regularizer}. */
   public Conv2D biasRegularizer(Regularizer r) {
     return new Conv2D(filters, kernelH, kernelW, strideH, strideW, padding, activation, useBias, kernelRegularizer, r,
-        kernelConstraint, biasConstraint);
+        kernelConstraint, biasConstraint, activityRegularizer);
   }
 
   /** With Keras's {@code kernel_constraint} (the kernel is [kh, kw, in, out]). */
   public Conv2D kernelConstraint(Constraint c) {
     return new Conv2D(filters, kernelH, kernelW, strideH, strideW, padding, activation, useBias, kernelRegularizer,
-        biasRegularizer, c, biasConstraint);
+        biasRegularizer, c, biasConstraint, activityRegularizer);
   }
 
   /** With Keras's {@code bias_constraint}. */
   public Conv2D biasConstraint(Constraint c) {
     return new Conv2D(filters, kernelH, kernelW, strideH, strideW, padding, activation, useBias, kernelRegularizer,
-        biasRegularizer, kernelConstraint, c);
+        biasRegularizer, kernelConstraint, c, activityRegularizer);
+  }
+
+  /** With Keras's {@code activity_regularizer}: the output's penalty, divided by the batch size, added to the loss. */
+  public Conv2D activityRegularizer(Regularizer r) {
+    return new Conv2D(filters, kernelH, kernelW, strideH, strideW, padding, activation, useBias, kernelRegularizer,
+        biasRegularizer, kernelConstraint, biasConstraint, r == null ? null : new ActivityRegularization(r));
   }
 
   /** The checks every convolution layer's constructor makes. */
@@ -125,6 +136,10 @@ public final class Conv2D {
     if (useBias) {
       y = biasAdd(y, bias);
     }
-    return activation.call(y);
+    Tensor out = activation.call(y);
+    if (activityRegularized) {
+      out = activityRegularizer.call(out);
+    }
+    return out;
   }
 }

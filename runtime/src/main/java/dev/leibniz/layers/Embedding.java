@@ -6,8 +6,10 @@ import static dev.leibniz.dsl.Ops.greater;
 
 import dev.leibniz.dsl.Build;
 import dev.leibniz.dsl.Call;
+import dev.leibniz.dsl.Constraint;
 import dev.leibniz.dsl.Init;
 import dev.leibniz.dsl.Layer;
+import dev.leibniz.dsl.Regularizer;
 import dev.leibniz.dsl.Shape;
 import dev.leibniz.dsl.Tensor;
 import dev.leibniz.dsl.Variable;
@@ -25,6 +27,8 @@ public final class Embedding {
   final int inputDim;
   final int outputDim;
   final boolean maskZero;
+  final Regularizer embeddingsRegularizer;
+  final Constraint embeddingsConstraint;
 
   @Weight Variable embeddings;
 
@@ -34,6 +38,11 @@ public final class Embedding {
 
   /** With {@code maskZero}, id 0 marks padding (so a vocabulary of n words needs inputDim n + 1). */
   public Embedding(int inputDim, int outputDim, boolean maskZero) {
+    this(inputDim, outputDim, maskZero, null, null);
+  }
+
+  private Embedding(int inputDim, int outputDim, boolean maskZero, Regularizer embeddingsRegularizer,
+      Constraint embeddingsConstraint) {
     if (inputDim <= 0 || outputDim <= 0) {
       throw new IllegalArgumentException("Embedding needs positive inputDim and outputDim, got " + inputDim + " and "
           + outputDim);
@@ -41,6 +50,18 @@ public final class Embedding {
     this.inputDim = inputDim;
     this.outputDim = outputDim;
     this.maskZero = maskZero;
+    this.embeddingsRegularizer = embeddingsRegularizer;
+    this.embeddingsConstraint = embeddingsConstraint;
+  }
+
+  /** This layer with Keras's {@code embeddings_regularizer}: the table's penalty added to the loss. */
+  public Embedding embeddingsRegularizer(Regularizer r) {
+    return new Embedding(inputDim, outputDim, maskZero, r, embeddingsConstraint);
+  }
+
+  /** With Keras's {@code embeddings_constraint} ({@code Constraint.maxNorm(m, 1)}: each token's vector). */
+  public Embedding embeddingsConstraint(Constraint c) {
+    return new Embedding(inputDim, outputDim, maskZero, embeddingsRegularizer, c);
   }
 
   /** Whether id 0 is padding, which the layers after this one skip. */
@@ -50,7 +71,8 @@ public final class Embedding {
 
   @Build
   void build(Shape ids) {
-    embeddings = addWeight("embeddings", Shape.of(inputDim, outputDim), Init.uniform(-0.05, 0.05));
+    embeddings = addWeight("embeddings", Shape.of(inputDim, outputDim), Init.uniform(-0.05, 0.05),
+        embeddingsConstraint, embeddingsRegularizer);
   }
 
   @Call
