@@ -320,15 +320,16 @@ final class Engine implements AutoCloseable {
 
   /** Learning rates set on the optimizers since the last step, into their variables (one run, only when one changed). */
   private void syncLearningRates() {
-    Map<TfGraph.State, float[]> changed = new LinkedHashMap<>();
+    Map<TfGraph.State, float[]> changed = null; // every step comes here: nothing allocated when nothing changed
     for (OptimizerUpdate a : optimizers) {
       int version = a.optimizer.learningRateVersion();
       if (version != a.rateVersion && a.built.learningRate() != null) {
+        changed = changed == null ? new LinkedHashMap<>() : changed;
         changed.put(a.built.learningRate(), new float[] {a.optimizer.learningRate()});
         a.rateVersion = version;
       }
     }
-    if (!changed.isEmpty()) {
+    if (changed != null) {
       session.assign(changed);
     }
   }

@@ -152,16 +152,6 @@ public abstract class Optimizer {
     return weightDecay;
   }
 
-  /** One op that updates every trainable weight that has a gradient in {@code graph}. */
-  public Op apply(TfGraph graph) {
-    return build(graph, graph::gradient).update();
-  }
-
-  /** One op that updates every trainable weight of {@code graph} by its gradient in {@code gradients} (null: none). */
-  public Op apply(TfGraph graph, java.util.function.Function<Variable, Operand<TFloat32>> gradients) {
-    return build(graph, gradients).update();
-  }
-
   /**
    * The update of every trainable weight of {@code graph} by its gradient in {@code gradients}
    * (null: none), in this order, as Keras 3's {@code apply}: gradients clipped, weights decayed,
