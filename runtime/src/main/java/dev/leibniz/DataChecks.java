@@ -75,6 +75,25 @@ final class DataChecks {
     return out;
   }
 
+  /** Targets' sample shapes against the outputs and losses (a dataset's, whose values are not in memory). */
+  static void targetShapes(Engine e, List<long[]> y, String what) {
+    if (y.size() != e.targets.size()) {
+      throw new IllegalArgumentException(what + ": the model takes " + e.targets.size() + " target(s) (one per output),"
+          + " got " + y.size());
+    }
+    for (int i = 0; i < y.size(); i++) {
+      Loss loss = e.config.losses().get(i);
+      long[] out = e.outputs.get(i).shape().asArray();
+      long[] sample = Arrays.copyOfRange(out, 1, out.length);
+      long[] rows = loss.sparse() && sample.length > 0 ? Arrays.copyOf(sample, sample.length - 1) : sample;
+      if (!compatible(rows, y.get(i))) {
+        throw new IllegalArgumentException(what + ": target " + i + " has shape " + Arrays.toString(y.get(i))
+            + " per sample but " + (loss.sparse() ? loss.name() + " takes one class index per output row, shape "
+            + Arrays.toString(rows) : "the model outputs " + Arrays.toString(sample) + " per sample"));
+      }
+    }
+  }
+
   /** Targets against outputs and losses: class indices in range for sparse losses, else the output's shape. */
   static void targets(Engine e, List<Data> y, String what) {
     if (y.size() != e.targets.size()) {

@@ -30,15 +30,38 @@ final class Export {
 
   private Export() {}
 
+  /**
+   * {@code front}, where not null, preprocesses the one input inside the exported graph (a
+   * {@code TextVectorization}): the signature's input is then what {@code front} takes, strings.
+   */
+  @SuppressWarnings("unchecked")
   static void write(Net net, List<long[]> inputShapes, Map<Variable, float[]> values, Path dir,
-      List<String> inputNames, List<String> outputNames) throws IOException {
+      List<String> inputNames, List<String> outputNames, dev.leibniz.data.InputMap front) throws IOException {
     checkNames(inputNames, inputShapes.size(), "input");
     checkReplaceable(dir);
     try (Graph graph = Natives.newGraph()) {
       TfGraph state = TfGraph.forExport(graph);
       List<Operand<TFloat32>> inputs = new ArrayList<>();
       Signature.Builder signature = Signature.builder().key(SIGNATURE).methodName("tensorflow/serving/predict");
-      for (int i = 0; i < inputShapes.size(); i++) {
+      if (front != null) {
+        if (inputShapes.size() != 1) {
+          throw new IllegalArgumentException("preprocessing in the export takes a model of one input; this one has "
+              + inputShapes.size());
+        }
+        Operand<org.tensorflow.types.TString> text = state.ops().withName(inputNames.get(0))
+            .placeholder(org.tensorflow.types.TString.class, org.tensorflow.op.core.Placeholder.shape(
+                org.tensorflow.ndarray.Shape.of(-1)));
+        signature.input(inputNames.get(0), text);
+        Operand<?> mapped = front.apply(state.ops(), List.of(text)).get(0);
+        long[] got = mapped.shape().asArray();
+        if (mapped.type() != TFloat32.class
+            || !java.util.Arrays.equals(java.util.Arrays.copyOfRange(got, 1, got.length), inputShapes.get(0))) {
+          throw new IllegalArgumentException(front + " gives " + mapped.type().getSimpleName() + " " + mapped.shape()
+              + "; the model takes float samples of shape " + java.util.Arrays.toString(inputShapes.get(0)));
+        }
+        inputs.add((Operand<TFloat32>) mapped);
+      }
+      for (int i = 0; front == null && i < inputShapes.size(); i++) {
         Operand<TFloat32> input = state.placeholder(inputNames.get(i), Engine.batched(inputShapes.get(i)));
         inputs.add(input);
         signature.input(inputNames.get(i), input);

@@ -17,6 +17,7 @@ public final class FitOptions {
   boolean shuffle = true;
   List<Data> validationX;
   List<Data> validationY;
+  dev.leibniz.data.Dataset validationDataset;
   double validationSplit;
   final List<Callback> callbacks = new ArrayList<>();
   int verbose = 1;
@@ -78,6 +79,12 @@ public final class FitOptions {
   public FitOptions validationData(List<Data> x, List<Data> y) {
     this.validationX = List.copyOf(x);
     this.validationY = List.copyOf(y);
+    return this;
+  }
+
+  /** A dataset evaluated at the end of every epoch (batched by {@link #batchSize} where it has no batch of its own). */
+  public FitOptions validationData(dev.leibniz.data.Dataset data) {
+    this.validationDataset = java.util.Objects.requireNonNull(data, "validation dataset");
     return this;
   }
 

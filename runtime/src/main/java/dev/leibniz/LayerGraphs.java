@@ -12,7 +12,7 @@ import java.util.Locale;
  * processor ({@link GraphNames}). This is the one reflective lookup of the runtime, once per class (cached); every
  * graph is then built by plain calls.
  */
-final class LayerGraphs {
+public final class LayerGraphs {
   private LayerGraphs() {}
 
   private static final ClassValue<Object> GRAPHS = new ClassValue<>() {
@@ -33,7 +33,7 @@ final class LayerGraphs {
   };
 
   @SuppressWarnings("unchecked")
-  static LayerGraph<Object> of(Object layer) {
+  public static LayerGraph<Object> of(Object layer) {
     if (layer instanceof dev.leibniz.layers.TimeDistributed) {
       return TimeDistributedGraph.GRAPH; // a wrapper of any layer, written here rather than generated
     }

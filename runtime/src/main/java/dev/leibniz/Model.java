@@ -5,6 +5,9 @@ import dev.leibniz.callbacks.CallbackList;
 import dev.leibniz.callbacks.ProgressLogger;
 import dev.leibniz.data.Batches;
 import dev.leibniz.data.Data;
+import dev.leibniz.data.Dataset;
+import dev.leibniz.data.Feed;
+import dev.leibniz.data.InputPipeline;
 import dev.leibniz.dsl.Variable;
 import dev.leibniz.losses.Loss;
 import dev.leibniz.losses.Losses;
@@ -318,9 +321,49 @@ public abstract class Model implements AutoCloseable {
       DataChecks.shapes(e.inputShapes, DataChecks.shapes(validation.inputs()), "built");
       DataChecks.targets(e, validation.targets(), "validation y");
     }
+    return train(e, train, validation, options);
+  }
+
+  /**
+   * Trains on a {@link Dataset} streamed through TensorFlow's input pipeline, as Keras's
+   * {@code fit(dataset)}: an epoch is one pass over it (batched by {@code options.batchSize} where it
+   * has no batch of its own). Its samples are shuffled only by its own {@code shuffle}, as Keras does
+   * with a {@code tf.data.Dataset}; sample weights and {@code validationSplit} belong to arrays.
+   */
+  public History fit(Dataset train, FitOptions options) {
+    return guard.exclusive("fit", () -> {
+      if (options == null) {
+        throw new IllegalArgumentException("fit needs FitOptions, got null; e.g. FitOptions.epochs(5)");
+      }
+      if (options.validationSplit > 0 || options.sampleWeight != null || options.classWeight != null) {
+        throw new IllegalArgumentException("validationSplit, sampleWeight and classWeight take arrays; with a Dataset,"
+            + " give validationData(Dataset) (e.g. dataset.take(n) and dataset.skip(n))");
+      }
+      requireCompiled("fit");
+      try (InputPipeline t = new InputPipeline(train, options.batchSize);
+          InputPipeline v = options.validationDataset == null ? null
+              : new InputPipeline(options.validationDataset, options.batchSize)) {
+        Engine e = engine(t.inputShapes());
+        DataChecks.targetShapes(e, t.targetShapes(), "the dataset's targets");
+        if (v != null) {
+          DataChecks.shapes(e.inputShapes, v.inputShapes(), "built");
+          DataChecks.targetShapes(e, v.targetShapes(), "the validation dataset's targets");
+        } else if (options.validationX != null) {
+          throw new IllegalArgumentException("validation arrays with a training Dataset: give validationData(Dataset.of(x, y))");
+        }
+        return train(e, t, v, options);
+      }
+    });
+  }
+
+  /** {@code fit}'s epochs on checked data. */
+  private History train(Engine e, Feed train, Feed validation, FitOptions options) {
+    if (train.steps() == 0) {
+      throw new IllegalArgumentException("no samples to train on: the training data has no batches");
+    }
     History history = new History();
     ProgressLogger progress = options.verbose > 0
-        ? new ProgressLogger(options.out, options.verbose, options.epochs, train.steps()) : null;
+        ? new ProgressLogger(options.out, options.verbose, options.epochs, Math.toIntExact(train.steps())) : null;
     stopTraining = false;
     resumeEpoch = -1;
     List<String> names = new ArrayList<>(e.lossNames());
@@ -443,6 +486,22 @@ public abstract class Model implements AutoCloseable {
         (e, data) -> Trainer.evaluate(this, e, data, list, () -> guard.checkOpen("go on with evaluate"))));
   }
 
+  /**
+   * The loss and metrics over a {@link Dataset} (batched by 32, as Keras, where it has no batch of
+   * its own).
+   */
+  public Map<String, Double> evaluate(Dataset data, Callback... callbacks) {
+    CallbackList list = new CallbackList(List.of(callbacks));
+    return guard.exclusive("evaluate", () -> {
+      requireCompiled("evaluate");
+      try (InputPipeline d = new InputPipeline(data, 32)) {
+        Engine e = engine(d.inputShapes());
+        DataChecks.targetShapes(e, d.targetShapes(), "the dataset's targets");
+        return Trainer.evaluate(this, e, d, list, () -> guard.checkOpen("go on with evaluate"));
+      }
+    });
+  }
+
   public Map<String, Double> trainOnBatch(Data x, Data y) {
     return trainOnBatch(one("x", x), one("y", y));
   }
@@ -498,6 +557,23 @@ public abstract class Model implements AutoCloseable {
     }
     return guard.shared("predict", () -> Trainer.predict(this, engine(shapes), data, list,
         () -> guard.checkOpen("go on with predict")));
+  }
+
+  /**
+   * Every output's predictions for the inputs of a {@link Dataset}, in its order (its targets, if
+   * any, are not read), batched by 32 where it has no batch of its own.
+   */
+  public List<Data> predict(Dataset data, Callback... callbacks) {
+    CallbackList list = new CallbackList(List.of(callbacks));
+    guard.checkOpen("predict");
+    try (InputPipeline d = new InputPipeline(data, 32)) {
+      List<long[]> shapes = d.inputShapes();
+      if (engine == null) {
+        guard.inTurn("build", () -> engine(shapes));
+      }
+      return guard.shared("predict", () -> Trainer.predict(this, engine(shapes), d, list,
+          () -> guard.checkOpen("go on with predict")));
+    }
   }
 
   // ---------------------------------------------------------------- values and custom training loops
@@ -669,7 +745,21 @@ public abstract class Model implements AutoCloseable {
   public void export(Path dir, List<String> inputNames, List<String> outputNames) throws IOException {
     ioShared("export it", () -> {
       Engine e = requireBuilt("export it");
-      Export.write(net(), e.inputShapes, e.weightValues(), dir, inputNames, outputNames);
+      Export.write(net(), e.inputShapes, e.weightValues(), dir, inputNames, outputNames, null);
+    });
+  }
+
+  /**
+   * As {@link #export(Path)}, with {@code preprocessing} (a {@code TextVectorization}) inside the
+   * graph in front of the model's one input, as Keras's {@code Sequential([vectorizer, model])}
+   * exported: the SavedModel's {@code input_0} takes what it takes, raw strings ({@code DT_STRING [-1]}).
+   */
+  public void export(Path dir, dev.leibniz.data.InputMap preprocessing) throws IOException {
+    java.util.Objects.requireNonNull(preprocessing, "preprocessing");
+    ioShared("export it", () -> {
+      Engine e = requireBuilt("export it");
+      Export.write(net(), e.inputShapes, e.weightValues(), dir, Export.defaultNames("input", 1),
+          Export.defaultNames("output", e.outputs.size()), preprocessing);
     });
   }
 

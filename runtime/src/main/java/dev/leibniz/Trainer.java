@@ -3,6 +3,7 @@ package dev.leibniz;
 import dev.leibniz.callbacks.CallbackList;
 import dev.leibniz.data.Batches;
 import dev.leibniz.data.Data;
+import dev.leibniz.data.Feed;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,15 +19,14 @@ final class Trainer {
   private Trainer() {}
 
   /** Trains epochs {@code options.initialEpoch} to {@code options.epochs}, or until a callback stops it. */
-  static void fit(Model model, Engine e, Batches train, Batches validation, FitOptions options, CallbackList callbacks,
+  static void fit(Model model, Engine e, Feed train, Feed validation, FitOptions options, CallbackList callbacks,
       Runnable checkOpen) {
-    int steps = train.steps();
+    long steps = train.steps();
     callbacks.onTrainBegin(model);
     for (int epoch = model.startEpoch(options.initialEpoch); epoch < options.epochs && !model.stopRequested(); epoch++) {
       callbacks.onEpochBegin(model, epoch);
-      int[] order = options.shuffle ? Batches.shuffled(train.count(), options.seed, epoch) : null;
       Running running = new Running(e);
-      for (Batches.Batch b : train.pass(order)) {
+      for (Batches.Batch b : train.pass("fit", epoch, options.shuffle, options.seed)) {
         try (b) {
           checkOpen.run();
           if (callbacks.hasTrainBatchHooks()) {
@@ -59,10 +59,10 @@ final class Trainer {
   }
 
   /** The loss and each metric over all of the samples, as Keras's {@code evaluate(..., return_dict=True)}. */
-  static Map<String, Double> evaluate(Model model, Engine e, Batches data, CallbackList callbacks, Runnable checkOpen) {
+  static Map<String, Double> evaluate(Model model, Engine e, Feed data, CallbackList callbacks, Runnable checkOpen) {
     callbacks.onTestBegin(model);
     Running running = new Running(e);
-    for (Batches.Batch b : data.pass(null)) {
+    for (Batches.Batch b : data.pass("evaluate", 0, false, 0)) {
       try (b) {
         checkOpen.run();
         if (callbacks.hasTestBatchHooks()) {
@@ -148,12 +148,12 @@ final class Trainer {
   }
 
   /** Every output's predictions, batch by batch; each sample's shape as the first batch's outputs have it. */
-  static List<Data> predict(Model model, Engine e, Batches data, CallbackList callbacks, Runnable checkOpen) {
+  static List<Data> predict(Model model, Engine e, Feed data, CallbackList callbacks, Runnable checkOpen) {
     callbacks.onPredictBegin(model);
-    int count = data.count();
+    int count = Math.toIntExact(data.count());
     List<float[]> flat = new ArrayList<>();
     List<long[]> outShapes = new ArrayList<>();
-    for (Batches.Batch b : data.pass(null)) {
+    for (Batches.Batch b : data.pass("predict", 0, false, 0)) {
       try (b) {
         checkOpen.run();
         if (callbacks.hasPredictBatchHooks()) {

@@ -13,7 +13,7 @@ import org.tensorflow.types.TFloat32;
  * they are stored or in an epoch's shuffled order. Each batch is copied into native tensors in
  * one bulk copy per array; close it after the step.
  */
-public final class Batches {
+public final class Batches implements Feed {
   private final List<Data> x;
   private final List<Data> y;
   private final int batchSize;
@@ -39,13 +39,30 @@ public final class Batches {
     return new Batches(x, y, batchSize);
   }
 
-  public int count() {
+  @Override
+  public long count() {
     return count;
   }
 
   /** Batches per pass (the last one may be smaller). */
-  public int steps() {
+  @Override
+  public long steps() {
     return (count + batchSize - 1) / batchSize;
+  }
+
+  @Override
+  public List<long[]> inputShapes() {
+    return x.stream().map(Data::sampleShape).toList();
+  }
+
+  @Override
+  public List<long[]> targetShapes() {
+    return y.stream().map(Data::sampleShape).toList();
+  }
+
+  @Override
+  public Iterable<Batch> pass(String what, int epoch, boolean shuffle, long seed) {
+    return pass(shuffle ? shuffled(count, seed, epoch) : null);
   }
 
   public List<Data> inputs() {

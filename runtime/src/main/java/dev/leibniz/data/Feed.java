@@ -1,0 +1,24 @@
+package dev.leibniz.data;
+
+import java.util.List;
+
+/** What {@code fit}, {@code evaluate} and {@code predict} walk: arrays cut into batches ({@link Batches}) or a dataset's pipeline. */
+public interface Feed {
+  /** Batches per pass. */
+  long steps();
+
+  /** Samples per pass. */
+  long count();
+
+  /** Each input's sample shape. */
+  List<long[]> inputShapes();
+
+  /** Each target's sample shape (none for predict). */
+  List<long[]> targetShapes();
+
+  /**
+   * The batches of epoch {@code epoch}; arrays are shuffled from (seed, epoch) where {@code shuffle}
+   * asks (a dataset shuffles as its own {@code shuffle} says). {@code what} names the loop for errors.
+   */
+  Iterable<Batches.Batch> pass(String what, int epoch, boolean shuffle, long seed);
+}
