@@ -91,6 +91,9 @@ def main():
     for r in range(a.rounds):
         for w in a.workloads.split(","):
             jobs = [("leibniz", "fit", [a.java, "-cp", cp, "dev.leibniz.examples.PeerBenchmark", a.data, w], ROOT)]
+            if w == "mlp":  # W1 again, streamed from TFRecord files through the Dataset pipeline
+                jobs.append(("leibniz", "tfrecord",
+                             [a.java, "-cp", cp, "dev.leibniz.examples.PeerBenchmark", a.data, "mlp_tfrecord"], ROOT))
             for peer in PEERS:
                 for v in variants(peers_dir, peer).get(w, []):
                     jobs.append((peer, v, [a.python, f"bench_{peer}.py", "--child", w, v], peers_dir))
@@ -109,6 +112,7 @@ def main():
             json.dump(results, f, indent=1)
     print(f"\nMedians over {a.rounds} rounds, measured alternately from {started} "
           f"({os.cpu_count()} cores):\n")
+    tfrecord_row = None
     print("| workload | Leibniz | best peer | speed ratio (above 1: Leibniz ahead) | every peer |")
     print("| --- | --- | --- | --- | --- |")
     for w in a.workloads.split(","):
@@ -119,6 +123,9 @@ def main():
                 med.setdefault((res["framework"], res["variant"]), []).append(res[field])
         med = {k: statistics.median(v) for k, v in med.items()}
         ours = med.pop(("leibniz", "fit"), None)
+        streamed = med.pop(("leibniz", "tfrecord"), None)
+        if streamed is not None and ours:
+            tfrecord_row = f"W1 from TFRecord files: {streamed:,.0f} samples/s against {ours:,.0f} from arrays ({streamed / ours:.2f})"
         if ours is None or not med:
             continue
         best = (max if higher else min)(med, key=med.get)
@@ -126,6 +133,8 @@ def main():
         fmt = (lambda v: f"{v:,.0f}") if higher else (lambda v: f"{v:.3f}")
         others = ", ".join(f"{k[0]} {k[1]} {fmt(v)}" for k, v in sorted(med.items(), key=lambda kv: -kv[1] if higher else kv[1]))
         print(f"| {NAMES[w]} | {fmt(ours)} | {best[0]} {best[1]} {fmt(med[best])} | {ratio:.2f} | {others} |")
+    if tfrecord_row:
+        print("\n" + tfrecord_row)
     print("\n| workload | Leibniz first epoch / pass / step | Leibniz final loss | peak RSS MiB: Leibniz | Keras |")
     print("| --- | --- | --- | --- | --- |")
     for w in a.workloads.split(","):

@@ -340,9 +340,8 @@ public abstract class Model implements AutoCloseable {
             + " give validationData(Dataset) (e.g. dataset.take(n) and dataset.skip(n))");
       }
       requireCompiled("fit");
-      try (InputPipeline t = new InputPipeline(train, options.batchSize);
-          InputPipeline v = options.validationDataset == null ? null
-              : new InputPipeline(options.validationDataset, options.batchSize)) {
+      try (Feed t = InputPipeline.open(train, options.batchSize);
+          Feed v = options.validationDataset == null ? null : InputPipeline.open(options.validationDataset, options.batchSize)) {
         Engine e = engine(t.inputShapes());
         DataChecks.targetShapes(e, t.targetShapes(), "the dataset's targets");
         if (v != null) {
@@ -494,7 +493,7 @@ public abstract class Model implements AutoCloseable {
     CallbackList list = new CallbackList(List.of(callbacks));
     return guard.exclusive("evaluate", () -> {
       requireCompiled("evaluate");
-      try (InputPipeline d = new InputPipeline(data, 32)) {
+      try (Feed d = InputPipeline.open(data, 32)) {
         Engine e = engine(d.inputShapes());
         DataChecks.targetShapes(e, d.targetShapes(), "the dataset's targets");
         return Trainer.evaluate(this, e, d, list, () -> guard.checkOpen("go on with evaluate"));
@@ -566,7 +565,7 @@ public abstract class Model implements AutoCloseable {
   public List<Data> predict(Dataset data, Callback... callbacks) {
     CallbackList list = new CallbackList(List.of(callbacks));
     guard.checkOpen("predict");
-    try (InputPipeline d = new InputPipeline(data, 32)) {
+    try (Feed d = InputPipeline.open(data, 32)) {
       List<long[]> shapes = d.inputShapes();
       if (engine == null) {
         guard.inTurn("build", () -> engine(shapes));

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class DatasetTest {
 
   /** Each batch's first input column (sample ids), epoch {@code epoch}; checks the pipeline's count and steps. */
   static List<float[]> firstColumn(Dataset d, int batch, int epoch) {
-    try (InputPipeline p = new InputPipeline(d, batch)) {
+    try (Feed p = InputPipeline.open(d, batch)) {
       List<float[]> out = new ArrayList<>();
       long samples = 0;
       for (Batches.Batch b : p.pass("test", epoch, false, 0)) {
@@ -159,6 +160,65 @@ class DatasetTest {
     Model m = Sequential.of(new Dense(8, "relu"), new Dense(3, "softmax")).seed(3);
     m.compile(Optimizers.adam(0.01f), "sparse_categorical_crossentropy", "accuracy");
     return m;
+  }
+
+  /** Samples {i, 10 i} labelled i % 3, made by a Java iterator; {@code made} counts the samples drawn. */
+  static Dataset generated(int n, java.util.concurrent.atomic.AtomicInteger made) {
+    return Dataset.fromGenerator(() -> java.util.stream.IntStream.range(0, n)
+        .mapToObj(i -> {
+          made.incrementAndGet();
+          return new float[][] {{i, 10 * i}, {i % 3}};
+        }).iterator(), n, List.of(new long[] {2}), List.of(new long[0]));
+  }
+
+  @Test
+  void aGeneratorGivesWhatTheSameArraysGiveThroughABoundedQueue() throws Exception {
+    var made = new java.util.concurrent.atomic.AtomicInteger();
+    assertArrayEquals(flat(firstColumn(numbers(10).skip(1).shard(2, 0).take(3).repeat(2), 2, 0)),
+        flat(firstColumn(generated(10, made).skip(1).shard(2, 0).take(3).repeat(2), 2, 0)));
+    float[] shuffled = flat(firstColumn(generated(30, made).shuffle(8, 3), 4, 0));
+    float[] sorted = shuffled.clone();
+    Arrays.sort(sorted);
+    assertArrayEquals(range(0, 30, 1), sorted);
+    assertNotEquals(Arrays.toString(range(0, 30, 1)), Arrays.toString(shuffled));
+    assertArrayEquals(shuffled, flat(firstColumn(generated(30, made).shuffle(8, 3), 4, 0)), "seeded");
+    float[] scaled = flat(firstColumn(generated(6, made).map(new Rescaling(2, 1)), 4, 0));
+    assertArrayEquals(new float[] {1, 3, 5, 7, 9, 11}, scaled);
+    History a;
+    History b;
+    try (Model m = model()) {
+      a = m.fit(numbers(64).batch(16), FitOptions.epochs(2).verbose(0));
+    }
+    try (Model m = model()) {
+      b = m.fit(generated(64, made).batch(16), FitOptions.epochs(2).verbose(0));
+    }
+    assertEquals(a.history().get("loss"), b.history().get("loss"));
+    // bounded: with prefetch(2) the generator runs at most the queue's 2 batches and the one it fills ahead
+    made.set(0);
+    try (Feed f = InputPipeline.open(generated(1000, made).batch(4).prefetch(2), 4)) {
+      Iterator<Batches.Batch> it = f.pass("test", 0, false, 0).iterator();
+      it.next().close();
+      Thread.sleep(300);
+      assertTrue(made.get() <= 4 * 4, "samples drawn while one batch was read: " + made.get());
+    }
+  }
+
+  @Test
+  void aGeneratorThatBreaksItsWordFailsFitSayingHow() {
+    Dataset short_ = Dataset.fromGenerator(() -> List.<float[][]>of(new float[][] {{1, 2}, {0}}).iterator(), 3,
+        List.of(new long[] {2}), List.of(new long[0]));
+    try (Model m = model()) {
+      DataException e = assertThrows(DataException.class, () -> m.fit(short_, FitOptions.epochs(1).verbose(0)));
+      assertEquals("fit, epoch 1, batch 1: the generator's iterator ended after 1 samples; it declared 3", e.getMessage());
+    }
+    Dataset wrong = Dataset.fromGenerator(() -> List.<float[][]>of(new float[][] {{1, 2, 3}, {0}}).iterator(), 1,
+        List.of(new long[] {2}), List.of(new long[0]));
+    try (Model m = model()) {
+      DataException e = assertThrows(DataException.class, () -> m.fit(wrong, FitOptions.epochs(1).verbose(0)));
+      assertEquals("fit, epoch 1, batch 1: sample 1 of the generator: component 0 holds 3 values; its shape [2] takes 2",
+          e.getMessage());
+    }
+    assertThrows(IllegalArgumentException.class, () -> InputPipeline.open(short_.cache(), 2));
   }
 
   @Test

@@ -13,7 +13,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TType;
 
 /** Arrays in memory as a dataset ({@code from_tensor_slices}): fed when the iterator starts, so no graph holds them. */
-final class ArraySource implements Source {
+final class ArraySource implements TfSource {
   private final List<Data> x;
   private final List<Data> y;
 

@@ -22,7 +22,7 @@ import org.tensorflow.types.family.TType;
  * at a time (the per-row {@code CSVDataset} made a tensor per field: 8 times slower for MNIST's 785
  * columns); every column a float32, the label columns the targets.
  */
-final class CsvSource implements Source {
+final class CsvSource implements TfSource {
   private final List<Path> files;
   private final CsvFormat format;
   private final List<String> columns;
@@ -84,7 +84,7 @@ final class CsvSource implements Source {
       }
       all = all == null ? lines : ops.data.concatenateDataset(all, lines, types, shapes);
     }
-    return new Raw(Source.nonEmpty(ops, all, types, shapes), types, shapes);
+    return new Raw(TfSource.nonEmpty(ops, all, types, shapes), types, shapes);
   }
 
   /** Lines to columns ({@code DecodeCSV}, one op for a batch), the inputs stacked into one vector. */

@@ -91,6 +91,19 @@ public final class Dataset {
   }
 
   /**
+   * Samples a Java generator makes, as Keras's {@code PyDataset}: {@code samples} gives a fresh
+   * iterator for each pass; each sample is one flat row-major array per input, then per target, of
+   * the shapes given; a pass holds {@code count} samples (fewer is an error, more are not read). A
+   * background thread draws them and hands batches over through a bounded queue (the prefetch's
+   * size), so the generator runs while the model trains. Maps run in TensorFlow on each batch;
+   * {@code cache} is not offered (write the samples to TFRecord files once instead).
+   */
+  public static Dataset fromGenerator(java.util.function.Supplier<? extends java.util.Iterator<float[][]>> samples,
+      long count, List<long[]> inputShapes, List<long[]> targetShapes) {
+    return new Dataset(new GeneratorSource(samples, count, inputShapes, targetShapes), List.of());
+  }
+
+  /**
    * {@code tf.train.Example} records in TFRecord files ({@link TfRecords#write} writes them), read
    * in file order: each record's {@code inputs} features are the sample's inputs, its
    * {@code targets} features its targets, as {@code tf.io.parse_example} with
@@ -244,16 +257,11 @@ public final class Dataset {
    * without decoding them (TFRecord lengths, CSV lines, file names).
    */
   public long cardinality() {
-    long n;
     try {
-      n = source.count();
+      return InputPipeline.steps(source.count(), stages);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    for (Stage s : stages) {
-      n = cardinality(s, n);
-    }
-    return n;
   }
 
   static long cardinality(Stage s, long n) {

@@ -3,7 +3,7 @@ package dev.leibniz.data;
 import java.util.List;
 
 /** What {@code fit}, {@code evaluate} and {@code predict} walk: arrays cut into batches ({@link Batches}) or a dataset's pipeline. */
-public interface Feed {
+public interface Feed extends AutoCloseable {
   /** Batches per pass. */
   long steps();
 
@@ -21,4 +21,8 @@ public interface Feed {
    * asks (a dataset shuffles as its own {@code shuffle} says). {@code what} names the loop for errors.
    */
   Iterable<Batches.Batch> pass(String what, int epoch, boolean shuffle, long seed);
+
+  /** Releases what the feed holds (a pipeline's graph, a generator's thread); arrays hold nothing. */
+  @Override
+  default void close() {}
 }

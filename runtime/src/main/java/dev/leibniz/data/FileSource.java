@@ -26,7 +26,7 @@ import org.tensorflow.types.family.TType;
  * the classes in alphabetical order labelled 0, 1, ...; each image or text file one sample, or
  * each line of the text files.
  */
-final class FileSource implements Source {
+final class FileSource implements TfSource {
   enum Kind { IMAGE, TEXT, LINES }
 
   private static final List<String> IMAGES = List.of(".png", ".jpg", ".jpeg", ".gif", ".bmp");
@@ -114,7 +114,7 @@ final class FileSource implements Source {
       Operand<?> zipped = ops.data.zipDataset(List.of(lines, repeated), types, shapes);
       all = all == null ? zipped : ops.data.concatenateDataset(all, zipped, types, shapes);
     }
-    return new Raw(Source.nonEmpty(ops, all, types, shapes), types, shapes);
+    return new Raw(TfSource.nonEmpty(ops, all, types, shapes), types, shapes);
   }
 
   private static String[] paths(List<Path> files) {

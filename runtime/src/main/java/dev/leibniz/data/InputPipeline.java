@@ -67,15 +67,18 @@ public final class InputPipeline implements Feed, AutoCloseable {
     this(dataset, batchSize, false);
   }
 
-  /** A pipeline whose inputs may be strings, read with {@link #strings}: what {@code TextVectorization.adapt} reads. */
-  static InputPipeline strings(Dataset dataset, long batchSize) {
-    return new InputPipeline(dataset, batchSize, true);
+  /**
+   * What {@code fit}, {@code evaluate} and {@code predict} walk for {@code dataset}: TensorFlow's
+   * pipeline, or for a Java generator a background thread (close it after the loop).
+   */
+  public static Feed open(Dataset dataset, long batchSize) {
+    return dataset.source() instanceof GeneratorSource ? new GeneratorPipeline(dataset, batchSize)
+        : new InputPipeline(dataset, batchSize);
   }
 
-  private InputPipeline(Dataset dataset, long batchSize, boolean strings) {
-    this.dataset = dataset;
-    Source source = dataset.source();
-    List<Dataset.Stage> stages = new ArrayList<>(dataset.stages());
+  /** The stages with a batch of {@code batchSize} where they have none (before any final prefetch), and a prefetch of 2. */
+  static List<Dataset.Stage> completed(List<Dataset.Stage> given, long batchSize) {
+    List<Dataset.Stage> stages = new ArrayList<>(given);
     if (stages.stream().noneMatch(s -> s instanceof Dataset.Batch)) {
       int end = stages.size();
       while (end > 0 && stages.get(end - 1) instanceof Dataset.Prefetch) {
@@ -86,15 +89,32 @@ public final class InputPipeline implements Feed, AutoCloseable {
     if (stages.stream().noneMatch(s -> s instanceof Dataset.Prefetch)) {
       stages.add(new Dataset.Prefetch(2));
     }
+    return stages;
+  }
+
+  /** Batches per pass through {@code stages} of {@code samples}. */
+  static long steps(long samples, List<Dataset.Stage> stages) {
+    long n = samples;
+    for (Dataset.Stage s : stages) {
+      n = Dataset.cardinality(s, n);
+    }
+    return n;
+  }
+
+  /** A pipeline whose inputs may be strings, read with {@link #strings}: what {@code TextVectorization.adapt} reads. */
+  static InputPipeline strings(Dataset dataset, long batchSize) {
+    return new InputPipeline(dataset, batchSize, true);
+  }
+
+  private InputPipeline(Dataset dataset, long batchSize, boolean strings) {
+    this.dataset = dataset;
+    TfSource source = (TfSource) dataset.source();
+    List<Dataset.Stage> stages = completed(dataset.stages(), batchSize);
     try {
-      long n = source.count();
-      for (Dataset.Stage s : stages) {
-        n = Dataset.cardinality(s, n);
-      }
-      this.steps = n;
+      this.steps = steps(source.count(), stages);
       this.count = countSamples(source.count(), stages);
       this.caches = stages.stream().anyMatch(s -> s instanceof Dataset.Cache);
-      Source.Raw raw = source.open(ops, feeds);
+      TfSource.Raw raw = source.open(ops, feeds);
       at = raw.dataset();
       types = raw.types();
       atShapes = raw.shapes();
@@ -130,7 +150,7 @@ public final class InputPipeline implements Feed, AutoCloseable {
    * taking or sharding samples commute with it); the source's decoding after the batch too where it
    * can take one (parsing records, splitting CSV lines), else first.
    */
-  private static List<Dataset.Stage> vectorized(Source source, List<Dataset.Stage> stages) {
+  private static List<Dataset.Stage> vectorized(TfSource source, List<Dataset.Stage> stages) {
     int batch = 0;
     while (!(stages.get(batch) instanceof Dataset.Batch)) {
       batch++;
@@ -152,7 +172,7 @@ public final class InputPipeline implements Feed, AutoCloseable {
   }
 
   /** Samples per pass: the count through every stage but batching. */
-  private static long countSamples(long n, List<Dataset.Stage> stages) {
+  static long countSamples(long n, List<Dataset.Stage> stages) {
     long batch = 1;
     for (Dataset.Stage s : stages) {
       if (s instanceof Dataset.Batch b) {
@@ -200,7 +220,7 @@ public final class InputPipeline implements Feed, AutoCloseable {
     } else if (stage instanceof Dataset.Repeat r) {
       at = ops.data.repeatDataset(at, ops.constant(r.count()), types, atShapes);
     } else if (stage instanceof Dataset.Decode) {
-      map("decode", dataset.source()::decode);
+      map("decode", ((TfSource) dataset.source())::decode);
     } else if (stage instanceof Dataset.Map m) {
       int targets = types.size() - atInputs;
       int mapped = atInputs;

@@ -22,7 +22,7 @@ import org.tensorflow.types.family.TType;
  * generated V2 wrapper fails at iterator creation), parsed by {@code ParseExampleV2}, a whole
  * batch in one op where the pipeline batches before any map.
  */
-final class RecordSource implements Source {
+final class RecordSource implements TfSource {
   private final List<Path> files;
   private final List<Feature> features = new ArrayList<>();
   private final int inputs;
@@ -69,13 +69,13 @@ final class RecordSource implements Source {
       switch (f.kind()) { // empty defaults: every feature is required
         case FLOAT -> defaults.add(ops.constant(new float[0]));
         case INT64 -> defaults.add(ops.constant(new long[0]));
-        case BYTES -> defaults.add(Source.noStrings(ops));
+        case BYTES -> defaults.add(TfSource.noStrings(ops));
       }
       shapes.add(Shape.of(f.shape()));
     }
-    var parsed = ops.io.parseExample((Operand<TString>) raw.get(0), Source.noStrings(ops),
-        Source.noStrings(ops), ops.array(features.stream().map(Feature::name).toArray(String[]::new)),
-        Source.noStrings(ops), defaults, 0L, List.of(), List.of(), List.of(), shapes);
+    var parsed = ops.io.parseExample((Operand<TString>) raw.get(0), TfSource.noStrings(ops),
+        TfSource.noStrings(ops), ops.array(features.stream().map(Feature::name).toArray(String[]::new)),
+        TfSource.noStrings(ops), defaults, 0L, List.of(), List.of(), List.of(), shapes);
     List<Operand<?>> out = new ArrayList<>();
     for (org.tensorflow.Output<?> v : parsed.denseValues()) {
       out.add(v.type() == TInt64.class ? ops.dtypes.cast((Operand<TInt64>) v, TFloat32.class) : v);

@@ -2,39 +2,13 @@ package dev.leibniz.data;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
-import org.tensorflow.Operand;
-import org.tensorflow.Tensor;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Ops;
-import org.tensorflow.types.family.TType;
 
-/** Where a {@link Dataset}'s samples come from, built as TensorFlow dataset ops. */
+/** Where a {@link Dataset}'s samples come from: files or arrays read by TensorFlow ({@link TfSource}), or a Java generator. */
 interface Source {
-  /** A dataset op's output and the types and shapes of its elements' components. */
-  record Raw(Operand<?> dataset, List<Class<? extends TType>> types, List<Shape> shapes) {}
-
-  /** The raw samples in the graph of {@code ops}; what must be fed when an iterator starts goes in {@code feeds}. */
-  Raw open(Ops ops, Map<Operand<?>, Tensor> feeds);
-
-  /**
-   * The sample's columns from its raw components, inputs first, then targets: floats, or strings
-   * for a map to turn into numbers. Where {@link #decodesBatches}, {@code raw} may be a batch.
-   */
-  List<Operand<?>> decode(Ops ops, List<Operand<?>> raw);
-
-  /** Whether {@link #decode} does anything (arrays and lines need none). */
-  default boolean decodes() {
-    return true;
-  }
-
-  /** Whether {@link #decode} takes a batch of raw samples as well as one (parsing records does; decoding images does not). */
-  boolean decodesBatches();
-
-  /** How many of the decoded columns are inputs. */
+  /** How many of a sample's components are inputs (the rest are targets). */
   int inputs();
 
-  /** The samples, counted without decoding them. */
+  /** The samples of one pass, counted without decoding them. */
   long count() throws IOException;
 
   /** Class names by label, for folder sources; else empty. */
@@ -42,30 +16,6 @@ interface Source {
     return List.of();
   }
 
-  /** An empty vector of strings ({@code ops.array()} refuses none). */
-  static Operand<org.tensorflow.types.TString> noStrings(Ops ops) {
-    return ops.constant(Shape.of(0), org.tensorflow.ndarray.buffer.DataBuffers.ofObjects(String.class, 0));
-  }
-
-  /** The elements of {@code dataset} whose first component, a line of text, is not empty. */
-  static Operand<?> nonEmpty(Ops ops, Operand<?> dataset, List<Class<? extends TType>> types, List<Shape> shapes) {
-    org.tensorflow.ConcreteFunction keep = org.tensorflow.ConcreteFunction.create(fn -> {
-      org.tensorflow.Signature.Builder sig = org.tensorflow.Signature.builder();
-      Operand<org.tensorflow.types.TString> line = null;
-      for (int i = 0; i < types.size(); i++) {
-        Operand<?> p = fn.placeholder(types.get(i), org.tensorflow.op.core.Placeholder.shape(shapes.get(i)));
-        sig.input(String.format("in_%03d", i), p);
-        if (i == 0) {
-          @SuppressWarnings("unchecked")
-          Operand<org.tensorflow.types.TString> text = (Operand<org.tensorflow.types.TString>) p;
-          line = text;
-        }
-      }
-      return sig.output("keep", fn.math.greater(fn.strings.stringLength(line), fn.constant(0))).build();
-    });
-    return ops.data.filterDataset(dataset, List.of(), keep, types, shapes);
-  }
-
-  /** After TensorFlow failed to read: the first bad sample's file, place and fault as Java finds it, or null. */
+  /** After a failed read: the first bad sample's file, place and fault as Java finds it, or null. */
   String diagnose();
 }
