@@ -248,6 +248,17 @@ class DatasetTest {
       assertArrayEquals(x, gotX);
       assertArrayEquals(new float[] {6, 5, 4, 3, 2, 1, 0}, gotY);
     }
+    Path raw = temp.resolve("raw.tfrecord");
+    TfRecords.writeRaw(raw, List.of("x", "y"), List.of(Data.of(x, 3), Data.labels(y)));
+    try (InputPipeline p = new InputPipeline(Dataset.tfRecords(List.of(raw), List.of(Feature.rawFloats("x", 3)),
+        List.of(Feature.ints("y"))), 7)) {
+      for (Batches.Batch b : p.pass("test", 0, false, 0)) {
+        try (b) {
+          assertArrayEquals(x, append(new float[0], b.x().get(0)), "raw float32 bytes, decoded in the graph");
+          assertArrayEquals(new long[] {7, 3}, b.x().get(0).shape().asArray());
+        }
+      }
+    }
   }
 
   private static float[] append(float[] a, TFloat32 t) {

@@ -99,7 +99,7 @@ public final class PeerBenchmark {
       return train("mlp", mlpModel(), weights, x, y, (model, epoch) -> model.fit(
           dev.leibniz.data.Dataset.tfRecords(List.of(files.get(epoch)), List.of(dev.leibniz.data.Feature.floats("x", 784)),
               List.of(dev.leibniz.data.Feature.ints("y"))).batch(128),
-          FitOptions.epochs(1).verbose(0)).last("loss"), 784);
+          FitOptions.epochs(1).verbose(0)).last("loss"), epoch -> { }, orders != null, 784);
     } finally {
       for (Path f : files) {
         java.nio.file.Files.deleteIfExists(f);
@@ -136,12 +136,10 @@ public final class PeerBenchmark {
     return train(name, model, weights, x, y, (m, epoch) -> {
       Data[] d = epochData[epoch];
       return m.fit(d[0], d[1], FitOptions.epochs(1).batchSize(128).shuffle(orders == null).verbose(0)).last("loss");
-    }, epoch -> epochData[epoch] = ordered(x, y, orders, epoch), orders != null, sampleShape);
-  }
-
-  private Map<String, Object> train(String name, Model model, List<float[]> weights, Data x, Data y, Epoch fit,
-      long... sampleShape) throws IOException {
-    return train(name, model, weights, x, y, fit, epoch -> { }, true, sampleShape);
+    }, epoch -> { // the previous epoch's copy let go first: two copies of the data at most, as the peers hold
+      epochData[Math.max(0, epoch - 1)] = null;
+      epochData[epoch] = ordered(x, y, orders, epoch);
+    }, orders != null, sampleShape);
   }
 
   /** {@code prepare} runs before each epoch's timing (the samples put in order). */

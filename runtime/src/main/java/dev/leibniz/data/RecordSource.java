@@ -69,16 +69,23 @@ final class RecordSource implements TfSource {
       switch (f.kind()) { // empty defaults: every feature is required
         case FLOAT -> defaults.add(ops.constant(new float[0]));
         case INT64 -> defaults.add(ops.constant(new long[0]));
-        case BYTES -> defaults.add(TfSource.noStrings(ops));
+        case BYTES, RAW_FLOAT -> defaults.add(TfSource.noStrings(ops));
       }
-      shapes.add(Shape.of(f.shape()));
+      shapes.add(f.kind() == Feature.Kind.RAW_FLOAT ? Shape.scalar() : Shape.of(f.shape()));
     }
     var parsed = ops.io.parseExample((Operand<TString>) raw.get(0), TfSource.noStrings(ops),
         TfSource.noStrings(ops), ops.array(features.stream().map(Feature::name).toArray(String[]::new)),
         TfSource.noStrings(ops), defaults, 0L, List.of(), List.of(), List.of(), shapes);
     List<Operand<?>> out = new ArrayList<>();
-    for (org.tensorflow.Output<?> v : parsed.denseValues()) {
-      out.add(v.type() == TInt64.class ? ops.dtypes.cast((Operand<TInt64>) v, TFloat32.class) : v);
+    for (int i = 0; i < features.size(); i++) {
+      org.tensorflow.Output<?> v = parsed.denseValues().get(i);
+      Feature f = features.get(i);
+      if (f.kind() == Feature.Kind.RAW_FLOAT) { // [batch] strings to [batch, shape...] floats, one copy
+        Operand<TFloat32> floats = ops.io.decodeRaw((Operand<TString>) v, TFloat32.class);
+        out.add(ops.reshape(floats, ops.constant(Shape.of(f.shape()).prepend(-1).asArray())));
+      } else {
+        out.add(v.type() == TInt64.class ? ops.dtypes.cast((Operand<TInt64>) v, TFloat32.class) : v);
+      }
     }
     return out;
   }
@@ -143,6 +150,7 @@ final class RecordSource implements TfSource {
             case FLOAT -> got.getFloatList().getValueCount();
             case INT64 -> got.getInt64List().getValueCount();
             case BYTES -> got.getBytesList().getValueCount();
+            case RAW_FLOAT -> got.getBytesList().getValueCount() == 1 ? got.getBytesList().getValue(0).size() / 4 : -1;
           };
           if (size != f.size()) {
             String stored = got.getKindCase().name().toLowerCase(java.util.Locale.ROOT);

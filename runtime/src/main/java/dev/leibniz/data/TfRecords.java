@@ -35,6 +35,18 @@ public final class TfRecords {
    * ({@code AtomicFiles}).
    */
   public static void write(Path file, List<String> names, List<Data> columns) throws IOException {
+    write(file, names, columns, false);
+  }
+
+  /**
+   * As {@link #write}, the float columns as raw bytes ({@link Feature#rawFloats}: one
+   * {@code bytes_list} entry of little-endian float32 per sample), the fastest to read back.
+   */
+  public static void writeRaw(Path file, List<String> names, List<Data> columns) throws IOException {
+    write(file, names, columns, true);
+  }
+
+  private static void write(Path file, List<String> names, List<Data> columns, boolean raw) throws IOException {
     if (names.size() != columns.size() || names.isEmpty()) {
       throw new IllegalArgumentException("one name per column: got " + names.size() + " names for " + columns.size()
           + " columns");
@@ -49,13 +61,13 @@ public final class TfRecords {
     dev.leibniz.saving.AtomicFiles.write(file, out -> {
       Writer w = new Writer(out);
       for (int i = 0; i < count; i++) {
-        w.write(example(names, columns, i));
+        w.write(example(names, columns, i, raw));
       }
       w.flush();
     });
   }
 
-  private static Example example(List<String> names, List<Data> columns, int i) {
+  private static Example example(List<String> names, List<Data> columns, int i, boolean raw) {
     Features.Builder features = Features.newBuilder();
     for (int c = 0; c < columns.size(); c++) {
       Data d = columns.get(c);
@@ -67,6 +79,10 @@ public final class TfRecords {
           ints.addValue((long) x);
         }
         f.setInt64List(ints);
+      } else if (raw) {
+        ByteBuffer bytes = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(v);
+        f.setBytesList(org.tensorflow.proto.BytesList.newBuilder().addValue(com.google.protobuf.ByteString.copyFrom(bytes)));
       } else {
         FloatList.Builder floats = FloatList.newBuilder();
         for (float x : v) {
