@@ -377,6 +377,10 @@ public final class InputPipeline implements Feed, AutoCloseable {
           result = r.run();
         } catch (TFOutOfRangeException end) {
           done = true;
+          if (step < steps) { // predict would leave rows unfilled: say so rather than give zeros
+            throw new DataException(what + ", epoch " + (epochNumber + 1) + ": " + dataset.source() + " ended after "
+                + step + " batches, where counting its files found " + steps + "; did the files change while it ran?");
+          }
           return null;
         } catch (RuntimeException e) { // TensorFlow's errors: TensorFlowException, TFInvalidArgumentException
           done = true;
