@@ -29,6 +29,8 @@ import dev.leibniz.layers.Dense_Graph;
 import dev.leibniz.layers.Conv2DTranspose_Graph;
 import dev.leibniz.layers.LeakyReLU;
 import dev.leibniz.layers.LeakyReLU_Graph;
+import dev.leibniz.layers.Rescaling;
+import dev.leibniz.layers.Rescaling_Graph;
 import dev.leibniz.layers.UpSampling2D;
 import dev.leibniz.layers.UpSampling2D_Graph;
 import dev.leibniz.layers.Add_Graph;
@@ -242,6 +244,7 @@ class LayerGradientsTest {
             dev.leibniz.dsl.Activations.LINEAR, true), Conv2DTranspose_Graph.LAYER, s(d(2, 3, 2, 2)), false, false),
         new Case("UpSampling2D(2, 3)", new UpSampling2D(2, 3), UpSampling2D_Graph.LAYER, s(d(2, 2, 3, 2)), false, false),
         new Case("LeakyReLU(0.2)", new LeakyReLU(0.2), LeakyReLU_Graph.LAYER, s(d(3, 4)), false, false),
+        new Case("Rescaling(0.5, -1)", new Rescaling(0.5, -1), Rescaling_Graph.LAYER, s(d(3, 4)), false, false),
         new Case("Dense(3, tanh) on [2,4,5] (every step)", new Dense(3, "tanh"), Dense_Graph.LAYER, s(d(2, 4, 5)), false,
             false),
         new Case("GlobalAveragePooling2D", new GlobalAveragePooling2D(), GlobalAveragePooling2D_Graph.LAYER,
