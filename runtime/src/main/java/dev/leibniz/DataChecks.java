@@ -75,60 +75,51 @@ final class DataChecks {
     return out;
   }
 
-  /** Targets' sample shapes against the outputs and losses (a dataset's, whose values are not in memory). */
-  static void targetShapes(Engine e, List<long[]> y, String what) {
-    if (y.size() != e.targets.size()) {
-      throw new IllegalArgumentException(what + ": the model takes " + e.targets.size() + " target(s) (one per output),"
-          + " got " + y.size());
-    }
+  /** Targets against outputs and losses: class indices in range for sparse losses, else the output's shape. */
+  static void targets(Engine e, List<Data> y, String what) {
+    targetShapes(e, y.stream().map(Data::sampleShape).toList(), y.stream().map(Data::isLabels).toList(), what);
     for (int i = 0; i < y.size(); i++) {
-      Loss loss = e.config.losses().get(i);
-      long[] out = e.outputs.get(i).shape().asArray();
-      long[] sample = Arrays.copyOfRange(out, 1, out.length);
-      long[] rows = loss.sparse() && sample.length > 0 ? Arrays.copyOf(sample, sample.length - 1) : sample;
-      if (!compatible(rows, y.get(i))) {
-        throw new IllegalArgumentException(what + ": target " + i + " has shape " + Arrays.toString(y.get(i))
-            + " per sample but " + (loss.sparse() ? loss.name() + " takes one class index per output row, shape "
-            + Arrays.toString(rows) : "the model outputs " + Arrays.toString(sample) + " per sample"));
+      if (e.config.losses().get(i).sparse()) {
+        long[] out = e.outputs.get(i).shape().asArray();
+        long classes = out.length < 2 ? -1 : out[out.length - 1];
+        float[] v = y.get(i).values();
+        for (int k = 0; k < v.length; k++) {
+          if (v[k] != Math.rint(v[k]) || v[k] < 0 || (classes > 0 && v[k] >= classes)) {
+            throw new IllegalArgumentException(what + ": label " + v[k] + " at sample " + k + " is not a class index in"
+                + " [0, " + classes + ") for an output of shape " + Arrays.toString(out));
+          }
+        }
       }
     }
   }
 
-  /** Targets against outputs and losses: class indices in range for sparse losses, else the output's shape. */
-  static void targets(Engine e, List<Data> y, String what) {
+  /** A dataset's targets against the outputs and losses: their sample shapes (the values are not in memory). */
+  static void targetShapes(Engine e, List<long[]> y, String what) {
+    targetShapes(e, y, java.util.Collections.nCopies(y.size(), false), what);
+  }
+
+  /** Each target's sample shape: one class index per output row for sparse losses, else the output's shape. */
+  private static void targetShapes(Engine e, List<long[]> y, List<Boolean> labels, String what) {
     if (y.size() != e.targets.size()) {
       throw new IllegalArgumentException("the model takes " + e.targets.size() + " target(s) (one per output, none for"
           + " custom objectives), got " + y.size());
     }
     for (int i = 0; i < y.size(); i++) {
-      Data t = y.get(i);
       Loss loss = e.config.losses().get(i);
       long[] out = e.outputs.get(i).shape().asArray();
       long[] sample = Arrays.copyOfRange(out, 1, out.length);
       if (loss.sparse()) {
-        labels(t, loss, sample, out, what);
-      } else if (!compatible(sample, t.sampleShape())) {
-        throw new IllegalArgumentException(what + ": targets have shape " + Arrays.toString(t.sampleShape())
+        long[] rows = sample.length == 0 ? sample : Arrays.copyOf(sample, sample.length - 1);
+        if (!compatible(rows, y.get(i))) {
+          throw new IllegalArgumentException(what + ": " + loss.name() + " takes one class index per output row ("
+              + (rows.length == 0 ? "one per sample: int[] labels, Data.labels" : "samples of shape " + Arrays.toString(rows))
+              + "), got samples of shape " + Arrays.toString(y.get(i))
+              + " (for one-hot targets use categorical_crossentropy)");
+        }
+      } else if (!compatible(sample, y.get(i))) {
+        throw new IllegalArgumentException(what + ": targets have shape " + Arrays.toString(y.get(i))
             + " per sample but the model outputs " + Arrays.toString(sample) + " per sample"
-            + (t.isLabels() ? "; for class indices use sparse_categorical_crossentropy" : ""));
-      }
-    }
-  }
-
-  private static void labels(Data t, Loss loss, long[] sample, long[] out, String what) {
-    long classes = sample.length == 0 ? -1 : sample[sample.length - 1];
-    long[] rows = sample.length == 0 ? sample : Arrays.copyOf(sample, sample.length - 1);
-    if (!compatible(rows, t.sampleShape())) {
-      throw new IllegalArgumentException(what + ": " + loss.name() + " takes one class index per output row ("
-          + (rows.length == 0 ? "one per sample: int[] labels, Data.labels" : "samples of shape " + Arrays.toString(rows))
-          + "), got samples of shape " + Arrays.toString(t.sampleShape())
-          + " (for one-hot targets use categorical_crossentropy)");
-    }
-    float[] v = t.values();
-    for (int k = 0; k < v.length; k++) {
-      if (v[k] != Math.rint(v[k]) || v[k] < 0 || (classes > 0 && v[k] >= classes)) {
-        throw new IllegalArgumentException(what + ": label " + v[k] + " at sample " + k + " is not a class index in"
-            + " [0, " + classes + ") for an output of shape " + Arrays.toString(out));
+            + (labels.get(i) ? "; for class indices use sparse_categorical_crossentropy" : ""));
       }
     }
   }

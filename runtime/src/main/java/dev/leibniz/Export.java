@@ -60,11 +60,12 @@ final class Export {
               + "; the model takes float samples of shape " + java.util.Arrays.toString(inputShapes.get(0)));
         }
         inputs.add((Operand<TFloat32>) mapped);
-      }
-      for (int i = 0; front == null && i < inputShapes.size(); i++) {
-        Operand<TFloat32> input = state.placeholder(inputNames.get(i), Engine.batched(inputShapes.get(i)));
-        inputs.add(input);
-        signature.input(inputNames.get(i), input);
+      } else {
+        for (int i = 0; i < inputShapes.size(); i++) {
+          Operand<TFloat32> input = state.placeholder(inputNames.get(i), Engine.batched(inputShapes.get(i)));
+          inputs.add(input);
+          signature.input(inputNames.get(i), input);
+        }
       }
       List<Operand<TFloat32>> outputs = net.forward(state.tf(), inputs, new ArrayList<>()).outputs();
       checkNames(outputNames, outputs.size(), "output");

@@ -549,8 +549,12 @@ public abstract class Model implements AutoCloseable {
     guard.checkOpen("predict");
     DataChecks.present("x", x);
     DataChecks.counts(net().inputs(), x, List.of());
-    Batches data = Batches.of(x, List.of(), batchSize);
-    List<long[]> shapes = DataChecks.shapes(x);
+    return predictOn(Batches.of(x, List.of(), batchSize), list);
+  }
+
+  /** Builds the model for {@code data}'s inputs where not built yet, then predicts batch by batch. */
+  private List<Data> predictOn(Feed data, CallbackList list) {
+    List<long[]> shapes = data.inputShapes();
     if (engine == null) {
       guard.inTurn("build", () -> engine(shapes));
     }
@@ -566,12 +570,7 @@ public abstract class Model implements AutoCloseable {
     CallbackList list = new CallbackList(List.of(callbacks));
     guard.checkOpen("predict");
     try (Feed d = InputPipeline.open(data, 32)) {
-      List<long[]> shapes = d.inputShapes();
-      if (engine == null) {
-        guard.inTurn("build", () -> engine(shapes));
-      }
-      return guard.shared("predict", () -> Trainer.predict(this, engine(shapes), d, list,
-          () -> guard.checkOpen("go on with predict")));
+      return predictOn(d, list);
     }
   }
 

@@ -147,11 +147,14 @@ final class Trainer {
     }
   }
 
-  /** Every output's predictions, batch by batch; each sample's shape as the first batch's outputs have it. */
+  /**
+   * Every output's predictions, batch by batch; each sample's shape as the first batch's outputs
+   * have it. The batches' outputs are joined at the end: a dataset's sample count is known only once
+   * it is read.
+   */
   static List<Data> predict(Model model, Engine e, Feed data, CallbackList callbacks, Runnable checkOpen) {
     callbacks.onPredictBegin(model);
-    int count = Math.toIntExact(data.count());
-    List<float[]> flat = new ArrayList<>();
+    List<List<float[]>> chunks = new ArrayList<>();
     List<long[]> outShapes = new ArrayList<>();
     for (Batches.Batch b : data.pass("predict", 0, false, 0)) {
       try (b) {
@@ -168,12 +171,12 @@ final class Trainer {
                 + " for a batch of " + b.size() + " samples (shape " + Arrays.toString(got.get(i).shape()) + "): a"
                 + " layer mixed the samples of the batch (a Reshape whose target does not keep the batch axis?)");
           }
-          if (flat.size() == i) {
+          if (chunks.size() == i) {
             long[] s = got.get(i).shape();
             outShapes.add(Arrays.copyOfRange(s, 1, s.length));
-            flat.add(new float[Math.toIntExact((long) count * (g.length / b.size()))]);
+            chunks.add(new ArrayList<>());
           }
-          System.arraycopy(g, 0, flat.get(i), b.from() * (g.length / b.size()), g.length);
+          chunks.get(i).add(g);
         }
         if (callbacks.hasPredictBatchHooks()) {
           callbacks.onPredictBatchEnd(model, b.step());
@@ -181,8 +184,14 @@ final class Trainer {
       }
     }
     List<Data> result = new ArrayList<>();
-    for (int i = 0; i < flat.size(); i++) {
-      result.add(Data.of(flat.get(i), outShapes.get(i)));
+    for (int i = 0; i < chunks.size(); i++) {
+      float[] flat = new float[Math.toIntExact(chunks.get(i).stream().mapToLong(c -> c.length).sum())];
+      int at = 0;
+      for (float[] c : chunks.get(i)) {
+        System.arraycopy(c, 0, flat, at, c.length);
+        at += c.length;
+      }
+      result.add(Data.of(flat, outShapes.get(i)));
     }
     for (int i = result.size(); i < e.outputs.size(); i++) { // no samples: the static shape, 0 where unknown
       long[] s = e.outputs.get(i).shape().asArray();

@@ -39,8 +39,7 @@ public final class Batches implements Feed {
     return new Batches(x, y, batchSize);
   }
 
-  @Override
-  public long count() {
+  public int count() {
     return count;
   }
 
@@ -114,7 +113,7 @@ public final class Batches implements Feed {
   }
 
   /** One batch's tensors: each input's and each target's; close them once the step has run. */
-  public record Batch(int step, int from, List<TFloat32> x, List<TFloat32> y) implements AutoCloseable {
+  public record Batch(int step, List<TFloat32> x, List<TFloat32> y) implements AutoCloseable {
     public int size() {
       return (int) x.get(0).shape().get(0);
     }
@@ -143,7 +142,7 @@ public final class Batches implements Feed {
         }
         int from = step * batchSize;
         int to = Math.min(count, from + batchSize);
-        Batch b = new Batch(step++, from, tensors(x, order, from, to), tensors(y, order, from, to));
+        Batch b = new Batch(step++, tensors(x, order, from, to), tensors(y, order, from, to));
         return b;
       }
     };

@@ -7,9 +7,6 @@ public interface Feed extends AutoCloseable {
   /** Batches per pass. */
   long steps();
 
-  /** Samples per pass. */
-  long count();
-
   /** Each input's sample shape. */
   List<long[]> inputShapes();
 

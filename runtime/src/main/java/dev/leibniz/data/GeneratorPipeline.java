@@ -34,7 +34,6 @@ final class GeneratorPipeline implements Feed {
   private final Dataset.Batch batch;
   private final int buffers;
   private final long steps;
-  private final long count;
   private final List<long[]> inputShapes = new ArrayList<>();
   private Graph graph;
   private Session session;
@@ -71,7 +70,6 @@ final class GeneratorPipeline implements Feed {
     }
     this.buffers = prefetch;
     this.steps = InputPipeline.steps(source.count(), stages);
-    this.count = InputPipeline.countSamples(source.count(), stages);
     for (int i = 0; i < source.inputs(); i++) {
       inputShapes.add(source.shapes.get(i).clone());
     }
@@ -114,11 +112,6 @@ final class GeneratorPipeline implements Feed {
   @Override
   public long steps() {
     return steps;
-  }
-
-  @Override
-  public long count() {
-    return count;
   }
 
   @Override
@@ -178,14 +171,12 @@ final class GeneratorPipeline implements Feed {
   private void produce(int epoch, BlockingQueue<Object> q) {
     try {
       Iterator<float[][]> samples = samples(epoch).get();
-      int from = 0;
       for (int step = 0; step < steps; step++) {
         List<float[][]> rows = new ArrayList<>();
         while (rows.size() < batch.size() && samples.hasNext()) {
           rows.add(samples.next());
         }
-        Batches.Batch b = tensors(rows, step, from);
-        from += rows.size();
+        Batches.Batch b = tensors(rows, step);
         try {
           q.put(b);
         } catch (InterruptedException e) {
@@ -351,7 +342,7 @@ final class GeneratorPipeline implements Feed {
   }
 
   /** One batch's tensors: each component's rows copied flat, the inputs through the maps. */
-  private Batches.Batch tensors(List<float[][]> rows, int step, int from) {
+  private Batches.Batch tensors(List<float[][]> rows, int step) {
     List<TFloat32> x = new ArrayList<>();
     List<TFloat32> y = new ArrayList<>();
     try {
@@ -377,7 +368,7 @@ final class GeneratorPipeline implements Feed {
           x.add((TFloat32) result.get(i));
         }
       }
-      return new Batches.Batch(step, from, x, y);
+      return new Batches.Batch(step, x, y);
     } catch (RuntimeException e) {
       x.forEach(TFloat32::close);
       y.forEach(TFloat32::close);

@@ -48,7 +48,6 @@ public final class InputPipeline implements Feed, AutoCloseable {
   private final int inputs;
   private final List<Shape> shapes;
   private final long steps;
-  private final long count;
   /** Whether a stage caches: each pass then reads to the end, which is when TensorFlow completes a cache. */
   private final boolean caches;
   private java.nio.file.Path cacheDir;
@@ -112,7 +111,6 @@ public final class InputPipeline implements Feed, AutoCloseable {
     List<Dataset.Stage> stages = completed(dataset.stages(), batchSize);
     try {
       this.steps = steps(source.count(), stages);
-      this.count = countSamples(source.count(), stages);
       this.caches = stages.stream().anyMatch(s -> s instanceof Dataset.Cache);
       TfSource.Raw raw = source.open(ops, feeds);
       at = raw.dataset();
@@ -169,21 +167,6 @@ public final class InputPipeline implements Feed, AutoCloseable {
     before.stream().filter(s -> s instanceof Dataset.Map).forEach(out::add);
     out.addAll(stages.subList(batch + 1, stages.size()));
     return out;
-  }
-
-  /** Samples per pass: the count through every stage but batching. */
-  static long countSamples(long n, List<Dataset.Stage> stages) {
-    long batch = 1;
-    for (Dataset.Stage s : stages) {
-      if (s instanceof Dataset.Batch b) {
-        n = b.dropRemainder() ? n / b.size() * b.size() : n;
-        batch = b.size();
-      } else {
-        n = s instanceof Dataset.Take || s instanceof Dataset.Skip || s instanceof Dataset.Shard
-            ? Dataset.cardinality(s, (n + batch - 1) / batch) * batch : Dataset.cardinality(s, n);
-      }
-    }
-    return n;
   }
 
   private void apply(Dataset.Stage stage, int index) {
@@ -307,11 +290,6 @@ public final class InputPipeline implements Feed, AutoCloseable {
   }
 
   @Override
-  public long count() {
-    return count;
-  }
-
-  @Override
   public List<long[]> inputShapes() {
     return sampleShapes(0, inputs);
   }
@@ -345,7 +323,6 @@ public final class InputPipeline implements Feed, AutoCloseable {
       private Batches.Batch ahead;
       private boolean done;
       private int step;
-      private int from;
 
       @Override
       public boolean hasNext() {
@@ -391,9 +368,7 @@ public final class InputPipeline implements Feed, AutoCloseable {
         for (int i = 0; i < result.size(); i++) {
           (i < inputs ? x : y).add((TFloat32) result.get(i));
         }
-        Batches.Batch b = new Batches.Batch(step++, from, x, y);
-        from += b.size();
-        return b;
+        return new Batches.Batch(step++, x, y);
       }
     };
   }
