@@ -45,16 +45,19 @@ class BatchesTest {
   @Test
   void aShuffledPassKeepsSamplesAndTargetsTogether() {
     int[] order = Batches.shuffled(10, 1, 0);
+    int from = 0; // the batches' samples follow the order, one batch after the other
     for (Batches.Batch batch : ten(3).pass(order)) {
       try (batch) {
         float[] x = Tensors.toFloats(batch.x().get(0));
         float[] y = Tensors.toFloats(batch.y().get(0));
         for (int i = 0; i < y.length; i++) {
           assertEquals(10 * y[i], x[2 * i]);
-          assertEquals(y[i], order[batch.from() + i]);
+          assertEquals(y[i], order[from + i]);
         }
+        from += y.length;
       }
     }
+    assertEquals(10, from);
   }
 
   @Test
