@@ -23,12 +23,18 @@ def idx(path):
     return np.frombuffer(data[4 + 4 * rank:], dtype=np.uint8).reshape(dims)
 
 
-model = tf.saved_model.load(sys.argv[1])
-serve = model.signatures["serving_default"]
-print("inputs:", serve.structured_input_signature[1])
-print("outputs:", serve.structured_outputs)
-if len(sys.argv) > 2:
-    x = idx(sys.argv[2] + "/t10k-images-idx3-ubyte.gz").reshape(-1, 784).astype("float32") / 255
-    y = idx(sys.argv[2] + "/t10k-labels-idx1-ubyte.gz")
-    p = serve(input_0=tf.constant(x))["output_0"].numpy()
-    print("test accuracy: %.4f" % (p.argmax(axis=1) == y).mean())
+def mnist_test(folder):
+    """The MNIST test images as [10000, 28, 28] floats in [0, 1], and their labels."""
+    x = idx(folder + "/t10k-images-idx3-ubyte.gz").astype("float32") / 255
+    return x, idx(folder + "/t10k-labels-idx1-ubyte.gz")
+
+
+if __name__ == "__main__":
+    model = tf.saved_model.load(sys.argv[1])
+    serve = model.signatures["serving_default"]
+    print("inputs:", serve.structured_input_signature[1])
+    print("outputs:", serve.structured_outputs)
+    if len(sys.argv) > 2:
+        x, y = mnist_test(sys.argv[2])
+        p = serve(input_0=tf.constant(x.reshape(-1, 784)))["output_0"].numpy()
+        print("test accuracy: %.4f" % (p.argmax(axis=1) == y).mean())

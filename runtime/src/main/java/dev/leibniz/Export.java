@@ -2,91 +2,154 @@ package dev.leibniz;
 
 import dev.leibniz.dsl.Variable;
 import dev.leibniz.saving.AtomicFiles;
+import dev.leibniz.saving.SavedModelWriter;
 import dev.leibniz.tf.Natives;
 import dev.leibniz.tf.TfGraph;
 import dev.leibniz.tf.TfSession;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
-import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TString;
 
 /**
- * Writes a model as a SavedModel: a graph of its forward alone, built again with reference
- * variables (TensorFlow Java's exporter saves no resource variables) set to the trained values,
- * with signature {@code serving_default} under tag {@code serve} and a dynamic batch dimension.
+ * Writes a model as a SavedModel: a graph of its forward alone, whose weights are resource
+ * variables under their Keras paths ({@code dense/kernel}) set to the trained values, with
+ * signature {@code serving_default} under tag {@code serve} and a dynamic batch dimension (see
+ * {@link SavedModelWriter} for why it writes the folder itself).
  */
 final class Export {
   static final String SIGNATURE = Signature.DEFAULT_KEY;
+  static final String WARMUP_FILE = "tf_serving_warmup_requests";
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9.][A-Za-z0-9_.\\-]*");
 
   private Export() {}
 
-  /**
-   * {@code front}, where not null, preprocesses the one input inside the exported graph (a
-   * {@code TextVectorization}): the signature's input is then what {@code front} takes, strings.
-   */
+  /** Writes the export {@code options} describe into {@code dir} (or its version subfolder), returned. */
   @SuppressWarnings("unchecked")
-  static void write(Net net, List<long[]> inputShapes, Map<Variable, float[]> values, Path dir,
-      List<String> inputNames, List<String> outputNames, dev.leibniz.data.InputMap front) throws IOException {
+  static Path write(Net net, List<long[]> inputShapes, Map<Variable, float[]> values, Map<Variable, String> paths,
+      int outputCount, Path dir, ExportOptions options) throws IOException {
+    List<String> inputNames = options.inputNames != null ? options.inputNames
+        : defaultNames("input", options.preprocessing != null ? 1 : inputShapes.size());
+    List<String> outputNames = options.outputNames != null ? options.outputNames : defaultNames("output", outputCount);
     checkNames(inputNames, inputShapes.size(), "input");
-    checkReplaceable(dir);
+    checkNames(outputNames, outputCount, "output");
+    Path target = versionFolder(dir, options);
+    checkReplaceable(target);
     try (Graph graph = Natives.newGraph()) {
-      TfGraph state = TfGraph.forExport(graph);
+      TfGraph state = TfGraph.forExport(graph, v -> paths.getOrDefault(v, v.name()));
+      Map<String, Operand<?>> signatureInputs = new LinkedHashMap<>();
       List<Operand<TFloat32>> inputs = new ArrayList<>();
-      Signature.Builder signature = Signature.builder().key(SIGNATURE).methodName("tensorflow/serving/predict");
-      if (front != null) {
+      if (options.preprocessing != null) {
         if (inputShapes.size() != 1) {
           throw new IllegalArgumentException("preprocessing in the export takes a model of one input; this one has "
               + inputShapes.size());
         }
-        Operand<org.tensorflow.types.TString> text = state.ops().withName(inputNames.get(0))
-            .placeholder(org.tensorflow.types.TString.class, org.tensorflow.op.core.Placeholder.shape(
-                org.tensorflow.ndarray.Shape.of(-1)));
-        signature.input(inputNames.get(0), text);
-        Operand<?> mapped = front.apply(state.ops(), List.of(text)).get(0);
+        if (!options.warmup.isEmpty()) {
+          throw new IllegalArgumentException("warm-up requests hold float inputs; with preprocessing the export takes"
+              + " strings: leave warmup out");
+        }
+        Operand<TString> text = state.ops().withName(inputNames.get(0))
+            .placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
+        signatureInputs.put(inputNames.get(0), text);
+        Operand<?> mapped = options.preprocessing.apply(state.ops(), List.of(text)).get(0);
         long[] got = mapped.shape().asArray();
-        if (mapped.type() != TFloat32.class
-            || !java.util.Arrays.equals(java.util.Arrays.copyOfRange(got, 1, got.length), inputShapes.get(0))) {
-          throw new IllegalArgumentException(front + " gives " + mapped.type().getSimpleName() + " " + mapped.shape()
-              + "; the model takes float samples of shape " + java.util.Arrays.toString(inputShapes.get(0)));
+        if (mapped.type() != TFloat32.class || !Arrays.equals(Arrays.copyOfRange(got, 1, got.length), inputShapes.get(0))) {
+          throw new IllegalArgumentException(options.preprocessing + " gives " + mapped.type().getSimpleName() + " "
+              + mapped.shape() + "; the model takes float samples of shape " + Arrays.toString(inputShapes.get(0)));
         }
         inputs.add((Operand<TFloat32>) mapped);
       } else {
         for (int i = 0; i < inputShapes.size(); i++) {
           Operand<TFloat32> input = state.placeholder(inputNames.get(i), Engine.batched(inputShapes.get(i)));
           inputs.add(input);
-          signature.input(inputNames.get(i), input);
+          signatureInputs.put(inputNames.get(i), input);
         }
       }
       List<Operand<TFloat32>> outputs = net.forward(state.tf(), inputs, new ArrayList<>()).outputs();
-      checkNames(outputNames, outputs.size(), "output");
+      List<SavedModelWriter.Signature> signatures = new ArrayList<>();
+      Map<String, Operand<?>> named = new LinkedHashMap<>();
       for (int i = 0; i < outputs.size(); i++) {
-        signature.output(outputNames.get(i), state.named(outputNames.get(i), outputs.get(i)));
+        named.put(outputNames.get(i), state.named(outputNames.get(i), outputs.get(i)));
+      }
+      signatures.add(new SavedModelWriter.Signature(SIGNATURE, signatureInputs, named));
+      for (String key : options.logitsSignatures.keySet()) {
+        Map<String, Operand<?>> logits = new LinkedHashMap<>();
+        for (int i = 0; i < outputs.size(); i++) {
+          logits.put(outputNames.get(i), state.named(key + "_" + outputNames.get(i), logits(outputs.get(i),
+              outputNames.get(i))));
+        }
+        signatures.add(new SavedModelWriter.Signature(key, signatureInputs, logits));
       }
       Map<TfGraph.State, float[]> trained = new LinkedHashMap<>();
+      List<SavedModelWriter.Variable> variables = new ArrayList<>();
       for (TfGraph.Weight w : state.weights()) {
         float[] v = values.get(w.variable());
         if (v == null) {
           throw new IllegalStateException("weight " + w.name() + " has no trained value to export");
         }
         trained.put(w.state(), v);
+        variables.add(new SavedModelWriter.Variable(w.name(), w.handle(), w.value(), w.state().reset(),
+            w.variable().trainable()));
       }
+      Map<String, byte[]> extra = options.warmup.isEmpty() ? Map.of()
+          : Map.of(WARMUP_FILE, dev.leibniz.saving.WarmupRequests.encode(SIGNATURE, options.warmup, inputNames, inputShapes));
+      SavedModelWriter writer = new SavedModelWriter(graph, variables);
       try (TfSession session = new TfSession(state)) {
         session.assign(trained);
-        Signature built = signature.build();
-        AtomicFiles.writeDirectory(dir, temp -> SavedModelBundle.exporter(temp.toString())
-            .withSession(session.session()).withSignature(built).export());
+        AtomicFiles.writeDirectory(target, temp -> writer.write(session.session(), temp, List.of("serve"), signatures,
+            extra));
       }
     }
+    return target;
+  }
+
+  /** {@code y}'s logits: the input of the softmax or sigmoid that made it. */
+  private static Operand<TFloat32> logits(Operand<TFloat32> y, String name) {
+    GraphOperation op = (GraphOperation) y.op();
+    while (op.type().equals("Identity")) {
+      op = (GraphOperation) op.input(0).op();
+    }
+    if (!op.type().equals("Softmax") && !op.type().equals("Sigmoid")) {
+      throw new IllegalArgumentException("a logits signature returns the input of each output's softmax or sigmoid;"
+          + " output " + name + " comes from " + op.type() + " (op " + op.name() + "): export it without"
+          + " logitsSignature, or end the model in a softmax or sigmoid activation");
+    }
+    return (Operand<TFloat32>) op.input(0);
+  }
+
+  /** {@code dir}, or its version subfolder where {@code options} ask for one. */
+  private static Path versionFolder(Path dir, ExportOptions options) throws IOException {
+    if (options.version > 0) {
+      return dir.resolve(Long.toString(options.version));
+    }
+    if (!options.nextVersion) {
+      return dir;
+    }
+    long highest = 0;
+    if (java.nio.file.Files.isDirectory(dir)) {
+      try (var entries = java.nio.file.Files.list(dir)) {
+        for (Path p : (Iterable<Path>) entries::iterator) {
+          String name = p.getFileName().toString();
+          if (name.matches("[0-9]{1,18}") && java.nio.file.Files.isDirectory(p)) {
+            highest = Math.max(highest, Long.parseLong(name));
+          }
+        }
+      }
+    }
+    return dir.resolve(Long.toString(highest + 1));
   }
 
   /** What a SavedModel folder holds (TensorFlow's and Keras's writers); anything else is the user's. */

@@ -629,17 +629,23 @@ public abstract class Model implements AutoCloseable {
   public List<String> weightNames() {
     return guard.shared("name its weights", () -> {
       Engine e = requireBuilt("name its weights");
-      Map<Variable, String> paths = new IdentityHashMap<>();
-      List<Object> layers = summaryLayers();
-      List<String> names = LayerGraphs.kerasNames(layers, new java.util.HashMap<>());
-      for (int i = 0; i < layers.size(); i++) {
-        for (Variable v : LayerGraphs.weights(layers.get(i))) {
-          paths.putIfAbsent(v, names.get(i) + "/" + v.name());
-        }
-      }
-      ownWeights().forEach(v -> paths.putIfAbsent(v, name() + "/" + v.name()));
+      Map<Variable, String> paths = weightPaths();
       return e.weights().stream().map(w -> paths.getOrDefault(w.variable(), w.name())).toList();
     });
+  }
+
+  /** Each weight's Keras path: its layer's name in {@code summary()}, then the weight's. */
+  private Map<Variable, String> weightPaths() {
+    Map<Variable, String> paths = new IdentityHashMap<>();
+    List<Object> layers = summaryLayers();
+    List<String> names = LayerGraphs.kerasNames(layers, new java.util.HashMap<>());
+    for (int i = 0; i < layers.size(); i++) {
+      for (Variable v : LayerGraphs.weights(layers.get(i))) {
+        paths.putIfAbsent(v, names.get(i) + "/" + v.name());
+      }
+    }
+    ownWeights().forEach(v -> paths.putIfAbsent(v, name() + "/" + v.name()));
+    return paths;
   }
 
   /** The names of the trainable weights, in {@link #gradients} order. */
@@ -732,33 +738,37 @@ public abstract class Model implements AutoCloseable {
   /**
    * Writes the model as a TensorFlow SavedModel: signature {@code serving_default}, tag
    * {@code serve}, inputs {@code input_0, input_1, ...} and outputs {@code output_0, ...} (as
-   * Keras's {@code model.export}), any batch size. {@code dir} is replaced atomically.
+   * Keras's {@code model.export}), any batch size, the weights as variables under their Keras
+   * paths ({@link #weightNames}). {@code dir} is replaced atomically.
    */
   public void export(Path dir) throws IOException {
-    Engine e = guard.shared("export it", () -> requireBuilt("export it"));
-    export(dir, Export.defaultNames("input", e.inputs.size()), Export.defaultNames("output", e.outputs.size()));
+    export(dir, ExportOptions.serving());
   }
 
   /** As {@link #export(Path)}, with the signature's input and output names. */
   public void export(Path dir, List<String> inputNames, List<String> outputNames) throws IOException {
-    ioShared("export it", () -> {
-      Engine e = requireBuilt("export it");
-      Export.write(net(), e.inputShapes, e.weightValues(), dir, inputNames, outputNames, null);
-    });
+    export(dir, ExportOptions.serving().inputNames(inputNames.toArray(String[]::new))
+        .outputNames(outputNames.toArray(String[]::new)));
+  }
+
+  /** As {@link #export(Path)}, with {@code preprocessing} in front: see {@link ExportOptions#preprocessing}. */
+  public void export(Path dir, dev.leibniz.data.InputMap preprocessing) throws IOException {
+    export(dir, ExportOptions.serving().preprocessing(preprocessing));
   }
 
   /**
-   * As {@link #export(Path)}, with {@code preprocessing} (a {@code TextVectorization}) inside the
-   * graph in front of the model's one input, as Keras's {@code Sequential([vectorizer, model])}
-   * exported: the SavedModel's {@code input_0} takes what it takes, raw strings ({@code DT_STRING [-1]}).
+   * As {@link #export(Path)}, with what {@code options} add (names, preprocessing, a TF Serving
+   * version folder, a logits signature, warm-up requests); returns the folder written (the
+   * version subfolder where one was asked for).
    */
-  public void export(Path dir, dev.leibniz.data.InputMap preprocessing) throws IOException {
-    java.util.Objects.requireNonNull(preprocessing, "preprocessing");
+  public Path export(Path dir, ExportOptions options) throws IOException {
+    java.util.Objects.requireNonNull(options, "options");
+    Path[] written = new Path[1];
     ioShared("export it", () -> {
       Engine e = requireBuilt("export it");
-      Export.write(net(), e.inputShapes, e.weightValues(), dir, Export.defaultNames("input", 1),
-          Export.defaultNames("output", e.outputs.size()), preprocessing);
+      written[0] = Export.write(net(), e.inputShapes, e.weightValues(), weightPaths(), e.outputs.size(), dir, options);
     });
+    return written[0];
   }
 
   /** Something that writes files. */

@@ -82,6 +82,11 @@ public final class SavedModel implements AutoCloseable {
 
   /** The SavedModel in {@code dir}, tag {@code serve}, with the given signature. */
   public static SavedModel load(Path dir, String signature) throws IOException {
+    if (Files.isRegularFile(dir) && dir.getFileName().toString().endsWith(".tflite")) {
+      throw new IOException(dir + " is a TF Lite model: TensorFlow Java has no TF Lite interpreter, so Leibniz"
+          + " cannot run it; load the SavedModel it was converted from, and run the .tflite file with TF Lite's"
+          + " interpreter (Android, iOS, Python's tf.lite.Interpreter)");
+    }
     if (!Files.isDirectory(dir)) {
       throw new NoSuchFileException(dir.toString(), null, Files.exists(dir)
           ? "a SavedModel is a directory; this is a file" : "no SavedModel directory here");

@@ -158,6 +158,9 @@ public final class Nn {
     if (!(rate >= 0 && rate < 1)) {
       throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + rate);
     }
+    if (graph.isForExport()) {
+      return ops.constant(1f); // inference only: no random op for converters to refuse
+    }
     Operand<TInt64> opSeed = ops.math.add(graph.randomSeed(), ops.constant(new long[] {0, 1_000_003L * ++randomOps}));
     Operand<TFloat32> u = ops.random.statelessRandomUniform(ops.shape(x), opSeed, TFloat32.class);
     Operand<TFloat32> kept = ops.dtypes.cast(ops.math.greaterEqual(u, ops.constant(rate)), TFloat32.class);

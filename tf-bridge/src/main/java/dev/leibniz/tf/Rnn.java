@@ -170,6 +170,9 @@ final class Rnn {
     }
     List<Operand<?>> toSave = new ArrayList<>();
     Part record = pack(flatten(f, body, toSave), toSave, b);
+    if (body.isForExport()) {
+      toSave.clear(); // no backward reads them; and TF Lite takes no lists of a dynamic batch
+    }
     if (mask != null) {
       // Keras's masking: at a padded step every state (and so the output) stays what it was.
       Operand<TBool> keep = keep(body, mask, i);

@@ -33,7 +33,8 @@ public final class TfGraph {
   private final Graph graph;
   private final Ops ops;
   private final long seed;
-  private final boolean referenceVariables;
+  /** For export: each weight's variable name (Keras's path, {@code dense/kernel}); null in graphs that train. */
+  private final java.util.function.Function<Variable, String> exportNames;
   private final Tf tf;
   // Insertion-ordered (Variable compares by identity): weights() lists them in the order first read.
   private final Map<Variable, Weight> weights = new LinkedHashMap<>();
@@ -42,6 +43,7 @@ public final class TfGraph {
   private Op readsAfter;
   private final Map<Variable, Operand<TFloat32>> phaseReads = new IdentityHashMap<>();
   private final java.util.Set<String> usedNames = new java.util.HashSet<>();
+  private final Map<String, Ops> scopes = new HashMap<>();
   private final List<State> states = new ArrayList<>();
   private final List<Op> updates = new ArrayList<>();
   private final List<Operand<TFloat32>> addedLosses = new ArrayList<>();
@@ -76,18 +78,18 @@ public final class TfGraph {
 
   /** A graph for training and inference: resource variables; random initializers seeded by {@code seed}. */
   public TfGraph(Graph graph, long seed) {
-    this(graph, seed, false);
+    this(graph, seed, null);
   }
 
   public TfGraph(Graph graph) {
     this(graph, 42);
   }
 
-  private TfGraph(Graph graph, long seed, boolean referenceVariables) {
+  private TfGraph(Graph graph, long seed, java.util.function.Function<Variable, String> exportNames) {
     this.graph = Objects.requireNonNull(graph, "graph");
     this.ops = Ops.create(graph);
     this.seed = seed;
-    this.referenceVariables = referenceVariables;
+    this.exportNames = exportNames;
     this.outer = null;
     this.tf = new Tf(this);
   }
@@ -97,7 +99,7 @@ public final class TfGraph {
     this.graph = Objects.requireNonNull(body, "body");
     this.ops = Ops.create(body);
     this.seed = outer.seed;
-    this.referenceVariables = outer.referenceVariables;
+    this.exportNames = outer.exportNames;
     this.outer = outer;
     this.tf = new Tf(this);
   }
@@ -130,11 +132,12 @@ public final class TfGraph {
   }
 
   /**
-   * A graph for export: its weights are reference variables (VariableV2), the only kind
-   * TensorFlow Java's SavedModel exporter saves. Set them with {@link State#assign}; no training ops.
+   * A graph for export: no training ops, and each weight's resource variable named
+   * {@code names.apply(variable)} (a path such as {@code dense/kernel}, the name a SavedModel's
+   * reader lists), initialized to zeros: set the trained values with {@link State#assign}.
    */
-  public static TfGraph forExport(Graph graph) {
-    return new TfGraph(graph, 42, true);
+  public static TfGraph forExport(Graph graph, java.util.function.Function<Variable, String> names) {
+    return new TfGraph(graph, 42, Objects.requireNonNull(names, "names"));
   }
 
   /** The op vocabulary on this graph, what generated code calls. */
@@ -156,7 +159,7 @@ public final class TfGraph {
   }
 
   boolean isForExport() {
-    return referenceVariables;
+    return exportNames != null;
   }
 
   // ---------------------------------------------------------------- inputs and outputs
@@ -224,25 +227,40 @@ public final class TfGraph {
 
   private Weight create(Variable v) {
     Shape shape = Shape.of(v.shape().dims());
+    if (exportNames != null) {
+      return new Weight(v, variable(exportNames.apply(v), shape, ops.zeros(ops.constant(shape), TFloat32.class)));
+    }
     return new Weight(v, variable(v.name(), shape, Initializers.value(ops, v.init(), shape, seed, weights.size())));
   }
 
   /**
-   * A variable under a unique name: a resource variable (a reference variable for export), its
-   * read, the op that sets it to {@code initial}, and a placeholder with the op that assigns it.
+   * A resource variable under a unique name ({@code dense/kernel} becomes op {@code kernel} in
+   * scope {@code dense}), its read, the op that sets it to {@code initial}, and a placeholder
+   * with the op that assigns it.
    */
   private State variable(String name, Shape shape, Operand<TFloat32> initial) {
     String unique = unique(name);
-    Operand<TFloat32> feed = ops.withName(unique + "_value").placeholder(TFloat32.class, Placeholder.shape(shape));
-    if (referenceVariables) {
-      Operand<TFloat32> ref = ops.withName(unique).variable(shape, TFloat32.class);
-      return new State(unique, shape.asArray(), ref, ops.withName(unique + "_read").identity(ref),
-          ops.withName(unique + "_init").assign(ref, initial), feed, ops.withName(unique + "_assign").assign(ref, feed));
+    int slash = unique.lastIndexOf('/');
+    Ops scoped = slash < 0 ? ops : scope(unique.substring(0, slash));
+    String own = unique.substring(slash + 1);
+    Operand<TFloat32> feed = scoped.withName(own + "_value").placeholder(TFloat32.class, Placeholder.shape(shape));
+    Operand<?> handle = scoped.withName(own).varHandleOp(TFloat32.class, shape, VarHandleOp.sharedName(unique));
+    return new State(unique, shape.asArray(), handle, scoped.withName(own + "_read").readVariableOp(handle, TFloat32.class),
+        scoped.withName(own + "_init").assignVariableOp(handle, initial), feed,
+        scoped.withName(own + "_assign").assignVariableOp(handle, feed));
+  }
+
+  /** The ops under {@code path} (a/b/c); one Ops per scope, since TensorFlow Java numbers a scope opened twice. */
+  private Ops scope(String path) {
+    Ops known = scopes.get(path);
+    if (known != null) {
+      return known;
     }
-    Operand<?> handle = ops.withName(unique).varHandleOp(TFloat32.class, shape, VarHandleOp.sharedName(unique));
-    return new State(unique, shape.asArray(), handle, ops.withName(unique + "_read").readVariableOp(handle, TFloat32.class),
-        ops.withName(unique + "_init").assignVariableOp(handle, initial), feed,
-        ops.withName(unique + "_assign").assignVariableOp(handle, feed));
+    int slash = path.lastIndexOf('/');
+    Ops parent = slash < 0 ? ops : scope(path.substring(0, slash));
+    Ops scoped = parent.withSubScope(path.substring(slash + 1));
+    scopes.put(path, scoped);
+    return scoped;
   }
 
   // ---------------------------------------------------------------- gradients
@@ -368,14 +386,16 @@ public final class TfGraph {
 
   /**
    * 1 in training steps, 0 otherwise: a placeholder named "training" that defaults to 0, so
-   * evaluate, predict and exported models need not feed it.
+   * evaluate and predict need not feed it; in an export, the constant 0, so that converters
+   * (TF Lite's) fold the training branches away.
    */
   Operand<TFloat32> training() {
     if (outer != null) {
       return capture(outer.training());
     }
     if (training == null) {
-      training = ops.withName("training").placeholderWithDefault(ops.constant(0f), Shape.scalar());
+      training = isForExport() ? ops.withName("training").constant(0f)
+          : ops.withName("training").placeholderWithDefault(ops.constant(0f), Shape.scalar());
     }
     return training;
   }
