@@ -54,9 +54,16 @@ public final class SavedModelWriter {
   private final Operand<TString> save;
   private final Op restore;
 
+  /** Adds the saver's ops for {@code variables} to {@code graph} (none where there are none: a model without weights). */
   public SavedModelWriter(Graph graph, List<Variable> variables) {
     this.graph = graph;
     this.variables = List.copyOf(variables);
+    if (variables.isEmpty()) {
+      filename = null;
+      save = null;
+      restore = null;
+      return;
+    }
     Ops ops = Ops.create(graph).withSubScope("save");
     filename = ops.withName("filename").placeholderWithDefault(ops.constant("model"), Shape.scalar());
     String[] names = variables.stream().map(Variable::name).toArray(String[]::new);
@@ -90,16 +97,18 @@ public final class SavedModelWriter {
   public void write(Session session, Path dir, List<String> tags, List<Signature> signatures,
       Map<String, byte[]> extra) throws IOException {
     Path variablesDir = Files.createDirectories(dir.resolve("variables"));
-    try (TString prefix = TString.scalarOf(variablesDir.resolve("variables").toString())) {
-      session.runner().feed(filename, prefix).fetch(save).run().close();
-    }
     MetaGraphDef.Builder meta = MetaGraphDef.newBuilder()
         .setMetaInfoDef(MetaGraphDef.MetaInfoDef.newBuilder().addAllTags(tags)
             .setTensorflowVersion(TensorFlow.version()))
-        .setGraphDef(graph.toGraphDef())
-        .setSaverDef(SaverDef.newBuilder().setFilenameTensorName(tensorName(filename))
-            .setSaveTensorName(tensorName(save)).setRestoreOpName(restore.op().name())
-            .setVersion(SaverDef.CheckpointFormatVersion.V2).setMaxToKeep(5).setKeepCheckpointEveryNHours(10000));
+        .setGraphDef(graph.toGraphDef());
+    if (save != null) {
+      try (TString prefix = TString.scalarOf(variablesDir.resolve("variables").toString())) {
+        session.runner().feed(filename, prefix).fetch(save).run().close();
+      }
+      meta.setSaverDef(SaverDef.newBuilder().setFilenameTensorName(tensorName(filename))
+          .setSaveTensorName(tensorName(save)).setRestoreOpName(restore.op().name())
+          .setVersion(SaverDef.CheckpointFormatVersion.V2).setMaxToKeep(5).setKeepCheckpointEveryNHours(10000));
+    }
     CollectionDef.BytesList.Builder all = CollectionDef.BytesList.newBuilder();
     CollectionDef.BytesList.Builder trainable = CollectionDef.BytesList.newBuilder();
     for (Variable v : variables) {
