@@ -5,7 +5,8 @@
     python scripts/check_tflite.py target/deploy ../shared/datasets/mnist
 
 First runs the MnistDeploy example (pass --no-train to reuse its last exports), which trains the
-MNIST MLP, a convnet with batch normalization and dropout and an LSTM over the image rows in Java
+MNIST MLP, a convnet with batch normalization and dropout, an LSTM over the image rows and a
+bidirectional LSTM returning sequences into a GRU in Java
 and exports each to <folder>/<model>/1. Then, for each export:
   - tf.saved_model.load: the variables Python sees, under their Keras names, and the test accuracy;
   - the TF Lite converter, float32 and dynamic-range int8: the interpreter's test accuracy beside
@@ -28,7 +29,7 @@ from tensorflow.core.framework import tensor_pb2
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from check_savedmodel import mnist_test  # noqa: E402
 
-SHAPES = {"mlp": (784,), "convnet": (28, 28, 1), "lstm": (28, 28)}
+SHAPES = {"mlp": (784,), "convnet": (28, 28, 1), "lstm": (28, 28), "stacked_rnn": (28, 28)}
 
 
 def prediction_log_class():

@@ -87,6 +87,29 @@ final class KerasWeights {
     engine.setWeightValues(values);
   }
 
+  /**
+   * Each weight's Keras 3 variable path, as {@code model.weights[i].path} gives it: {@code dense/kernel},
+   * {@code lstm/lstm_cell/kernel}, {@code bidirectional/forward_lstm/lstm_cell/kernel},
+   * {@code multi_head_attention/query/kernel}.
+   */
+  static Map<Variable, String> paths(Model model) {
+    Map<Variable, String> out = new IdentityHashMap<>();
+    for (Slot s : layout(model)) {
+      String[] parts = s.path().substring("layers/".length()).split("/");
+      String prefix = parts.length == 1 ? parts[0] : parts[0] + "/" + s.name();
+      if (s.cell()) { // Keras's cell: lstm_cell, gru_cell, simple_rnn_cell, under the layer however numbered
+        prefix += "/" + s.name().replaceFirst("^(forward|backward)_", "").replaceFirst("_[0-9]+$", "") + "_cell";
+      }
+      for (Variable v : s.variables()) {
+        // a sublayer's weight as Keras names it: query/kernel where the layer holds query_kernel
+        String own = parts.length > 1 && v.name().startsWith(s.name() + "_")
+            ? v.name().substring(s.name().length() + 1) : v.name();
+        out.putIfAbsent(v, prefix + "/" + own);
+      }
+    }
+    return out;
+  }
+
   /** Keras's layout of the model: functional inputs, then each layer under its numbered snake-case name. */
   private static List<Slot> layout(Model model) {
     List<Slot> out = new ArrayList<>();

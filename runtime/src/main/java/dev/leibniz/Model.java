@@ -623,8 +623,9 @@ public abstract class Model implements AutoCloseable {
   }
 
   /**
-   * Each weight's Keras path, in {@link #getWeights} order: {@code dense/kernel},
-   * {@code dense_1/bias}, ... (the layer's name in {@code summary()}, then the weight's).
+   * Each weight's Keras path, in {@link #getWeights} order, as Keras 3's {@code weight.path}:
+   * {@code dense/kernel}, {@code dense_1/bias}, {@code lstm/lstm_cell/kernel}, ... (the layer's
+   * name in {@code summary()}, a recurrent layer's cell, then the weight's).
    */
   public List<String> weightNames() {
     return guard.shared("name its weights", () -> {
@@ -634,19 +635,13 @@ public abstract class Model implements AutoCloseable {
     });
   }
 
-  /** Each weight's Keras path: its layer's name in {@code summary()}, then the weight's. */
+  /** Each weight's Keras path ({@link KerasWeights#paths}); a model's own weights under its name. */
   private Map<Variable, String> weightPaths() {
-    Map<Variable, String> paths = new IdentityHashMap<>();
-    List<Object> layers = summaryLayers();
-    List<String> names = LayerGraphs.kerasNames(layers, new java.util.HashMap<>());
-    for (int i = 0; i < layers.size(); i++) {
-      for (Variable v : LayerGraphs.weights(layers.get(i))) {
-        paths.putIfAbsent(v, names.get(i) + "/" + v.name());
-      }
-    }
+    Map<Variable, String> paths = KerasWeights.paths(this);
     ownWeights().forEach(v -> paths.putIfAbsent(v, name() + "/" + v.name()));
     return paths;
   }
+
 
   /** The names of the trainable weights, in {@link #gradients} order. */
   public List<String> trainableWeightNames() {

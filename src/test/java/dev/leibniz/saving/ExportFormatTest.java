@@ -10,16 +10,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.UnknownFieldSet;
 import dev.leibniz.ExportOptions;
 import dev.leibniz.FitOptions;
+import dev.leibniz.Functional;
+import dev.leibniz.Functional.Symbol;
 import dev.leibniz.Leibniz;
 import dev.leibniz.Model;
 import dev.leibniz.Sequential;
 import dev.leibniz.data.Data;
 import dev.leibniz.layers.BatchNormalization;
+import dev.leibniz.layers.Bidirectional;
 import dev.leibniz.layers.Conv2D;
 import dev.leibniz.layers.Dense;
 import dev.leibniz.layers.Dropout;
 import dev.leibniz.layers.Flatten;
+import dev.leibniz.layers.GRU;
 import dev.leibniz.layers.LSTM;
+import dev.leibniz.layers.MultiHeadAttention;
+import dev.leibniz.layers.SimpleRNN;
 import dev.leibniz.optimizers.Optimizers;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -139,10 +145,43 @@ class ExportFormatTest {
     }
   }
 
+  /**
+   * Names as Keras 3 gives {@code weight.path} for the same functional model, printed by Keras 3.15:
+   * {@code [w.path for w in keras.Model(i, o).weights]} with i = Input((7, 3)), Bidirectional(LSTM(4,
+   * return_sequences=True)), GRU(3, return_sequences=True), MultiHeadAttention(2, 3)(h, h),
+   * SimpleRNN(2), Dense(2).
+   */
+  @Test
+  void recurrentAndAttentionWeightsUnderKerasPaths() throws Exception {
+    Symbol i = Functional.input(7, 3);
+    Symbol h = Functional.apply(new Bidirectional(new LSTM(4, true)), i);
+    h = Functional.apply(new GRU(3, true), h);
+    h = Functional.apply(new MultiHeadAttention(2, 3), h, h);
+    h = Functional.apply(new SimpleRNN(2), h);
+    Path dir = temp.resolve("named");
+    List<String> keras = List.of("bidirectional/forward_lstm/lstm_cell/kernel",
+        "bidirectional/forward_lstm/lstm_cell/recurrent_kernel", "bidirectional/forward_lstm/lstm_cell/bias",
+        "bidirectional/backward_lstm/lstm_cell/kernel", "bidirectional/backward_lstm/lstm_cell/recurrent_kernel",
+        "bidirectional/backward_lstm/lstm_cell/bias", "gru/gru_cell/kernel", "gru/gru_cell/recurrent_kernel",
+        "gru/gru_cell/bias", "multi_head_attention/query/kernel", "multi_head_attention/query/bias",
+        "multi_head_attention/key/kernel", "multi_head_attention/key/bias", "multi_head_attention/value/kernel",
+        "multi_head_attention/value/bias", "multi_head_attention/attention_output/kernel",
+        "multi_head_attention/attention_output/bias", "simple_rnn/simple_rnn_cell/kernel",
+        "simple_rnn/simple_rnn_cell/recurrent_kernel", "simple_rnn/simple_rnn_cell/bias", "dense/kernel", "dense/bias");
+    try (Model model = Functional.model(i, Functional.apply(new Dense(2), h))) {
+      model.build(7, 3);
+      assertEquals(keras, model.weightNames());
+      model.export(dir);
+    }
+    assertEquals(Set.copyOf(keras), metaGraph(dir).getGraphDef().getNodeList().stream()
+        .filter(n -> n.getOp().equals("VarHandleOp")).map(NodeDef::getName).collect(Collectors.toSet()));
+  }
+
   @Test
   void signaturesDependOnTheirInputsAndTheVariablesAlone() throws Exception {
     Path convnet = temp.resolve("convnet");
     Path lstm = temp.resolve("lstm");
+    Path stacked = temp.resolve("stacked");
     try (Model model = convnet()) {
       model.export(convnet);
     }
@@ -150,7 +189,18 @@ class ExportFormatTest {
       model.build(7, 3);
       model.export(lstm);
     }
-    for (Path dir : List.of(convnet, lstm)) {
+    // Returning sequences, each step's output goes to a buffer, not a list; the model predicts the same.
+    Data x = Data.of(ExportTest.random(4, 21, 3).values(), 7, 3);
+    float[] expected;
+    try (Model model = Sequential.of(new Bidirectional(new LSTM(4, true)), new GRU(3, true), new LSTM(2))) {
+      model.build(7, 3);
+      expected = model.predict(x, 4).values();
+      model.export(stacked);
+    }
+    try (SavedModel loaded = Leibniz.load(stacked)) {
+      assertArrayEquals(expected, loaded.predict(x, 3).values(), 1e-6f);
+    }
+    for (Path dir : List.of(convnet, lstm, stacked)) {
       MetaGraphDef meta = metaGraph(dir);
       SignatureDef sig = meta.getSignatureDefOrThrow("serving_default");
       List<String> outputs = sig.getOutputsMap().values().stream().map(t -> t.getName()).toList();

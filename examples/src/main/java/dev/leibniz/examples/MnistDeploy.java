@@ -7,10 +7,12 @@ import dev.leibniz.Sequential;
 import dev.leibniz.data.Data;
 import dev.leibniz.data.Mnist;
 import dev.leibniz.layers.BatchNormalization;
+import dev.leibniz.layers.Bidirectional;
 import dev.leibniz.layers.Conv2D;
 import dev.leibniz.layers.Dense;
 import dev.leibniz.layers.Dropout;
 import dev.leibniz.layers.Flatten;
+import dev.leibniz.layers.GRU;
 import dev.leibniz.layers.LSTM;
 import dev.leibniz.layers.MaxPooling2D;
 import dev.leibniz.optimizers.Optimizers;
@@ -24,7 +26,8 @@ import java.util.Locale;
 /**
  * Three MNIST models trained and exported for every TensorFlow tool ("Deep Learning with
  * TensorFlow 2 and Keras", deployment): the MLP, a convnet with batch normalization and dropout,
- * and an LSTM reading each image as 28 rows of 28 pixels. Each goes to
+ * an LSTM reading each image as 28 rows of 28 pixels, and a bidirectional LSTM returning its
+ * sequence into a GRU (the stacked recurrent form). Each goes to
  * {@code <out>/<name>/1} (TF Serving's version folder) with signatures {@code serving_default}
  * (probabilities) and {@code logits}, and a warm-up request; {@code <out>/java_accuracy.tsv}
  * lists Java's test accuracy of each, for {@code scripts/check_tflite.py} to set beside TF
@@ -43,7 +46,9 @@ public final class MnistDeploy {
         new Spec("convnet", () -> Sequential.of(new Conv2D(32, 3, "relu"), new BatchNormalization(), new MaxPooling2D(2),
             new Conv2D(64, 3, "relu"), new MaxPooling2D(2), new Flatten(), new Dropout(0.5),
             new Dense(10, "softmax")), 2, new long[] {28, 28, 1}),
-        new Spec("lstm", () -> Sequential.of(new LSTM(64), new Dense(10, "softmax")), 5, new long[] {28, 28}));
+        new Spec("lstm", () -> Sequential.of(new LSTM(64), new Dense(10, "softmax")), 5, new long[] {28, 28}),
+        new Spec("stacked_rnn", () -> Sequential.of(new Bidirectional(new LSTM(32, true)), new GRU(32),
+            new Dense(10, "softmax")), 3, new long[] {28, 28}));
   }
 
   public static void main(String[] args) throws IOException {

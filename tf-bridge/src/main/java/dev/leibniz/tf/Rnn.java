@@ -109,7 +109,8 @@ final class Rnn {
       StepBuilt trial = stepForward(body, placeholder(body.ops(), steps, Shape.scalar()), states, x, mask, sequences,
           step);
       for (Operand<?> value : trial.toSave()) {
-        init.add(o.tensorListReserve(elementShape(o, value.shape()), steps, value.type()));
+        init.add(outer.isForExport() ? sequenceBuffer(o, steps, batch, value.shape())
+            : o.tensorListReserve(elementShape(o, value.shape()), steps, value.type()));
       }
       captures = new ArrayList<>(body.captured().keySet());
       init.addAll(captures);
@@ -137,7 +138,10 @@ final class Rnn {
             out[2 + s] = built.next().get(s).asOutput();
           }
           for (int k = 0; k < built.toSave().size(); k++) {
-            out[firstList + k] = b.tensorListSetItem(in[firstList + k], i, built.toSave().get(k)).asOutput();
+            out[firstList + k] = (outer.isForExport()
+                ? b.tensorScatterNdUpdate((Operand<TFloat32>) in[firstList + k], b.reshape(i, b.constant(new int[] {1, 1})),
+                    b.expandDims((Operand<TFloat32>) built.toSave().get(k), b.constant(0)))
+                : b.tensorListSetItem(in[firstList + k], i, built.toSave().get(k))).asOutput();
           }
           System.arraycopy(raw, firstCapture, out, firstCapture, captures.size());
           record[0] = built.record();
@@ -145,14 +149,15 @@ final class Rnn {
         });
     List<Operand<TFloat32>> last = new ArrayList<>();
     for (int s = 0; s < stateCount; s++) {
-      last.add(o.ensureShape((Operand<TFloat32>) result[2 + s], stateShapes.get(s)));
+      last.add(withShape(outer, (Operand<TFloat32>) result[2 + s], stateShapes.get(s)));
     }
     List<Operand<?>> lists = new ArrayList<>(List.of(result).subList(firstList, firstCapture));
     Operand<TFloat32> output = last.get(0);
     if (sequences) {
       Operand<?> sequenceList = lists.remove(lists.size() - 1);
-      Operand<TFloat32> stacked = o.tensorListStack(sequenceList, elementShape(o, lastShape[0]), TFloat32.class);
-      output = o.ensureShape(o.linalg.transpose(stacked, o.constant(new int[] {1, 0, 2})),
+      Operand<TFloat32> stacked = outer.isForExport() ? (Operand<TFloat32>) sequenceList
+          : o.tensorListStack(sequenceList, elementShape(o, lastShape[0]), TFloat32.class);
+      output = withShape(outer, o.linalg.transpose(stacked, o.constant(new int[] {1, 0, 2})),
           Shape.of(x.shape().size(0), x.shape().size(1), stateShapes.get(0).size(1)));
     }
     return new Loop(output, last, x, mask, sequences, record[0], lists, steps);
@@ -171,7 +176,7 @@ final class Rnn {
     List<Operand<?>> toSave = new ArrayList<>();
     Part record = pack(flatten(f, body, toSave), toSave, b);
     if (body.isForExport()) {
-      toSave.clear(); // no backward reads them; and TF Lite takes no lists of a dynamic batch
+      toSave.clear(); // no backward reads them (the sequence's rows, below, go to a buffer: see sequenceBuffer)
     }
     if (mask != null) {
       // Keras's masking: at a padded step every state (and so the output) stays what it was.
@@ -530,6 +535,35 @@ final class Rnn {
   private static <T extends TType> Operand<T> placeholder(Ops b, Operand<T> like, Shape shape) {
     return (Operand<T>) b.scope().opBuilder("Placeholder", b.scope().makeUnique("loop_input"))
         .setAttr("dtype", like.asOutput().dataType()).setAttr("shape", shape).build().output(0);
+  }
+
+  /**
+   * {@code x} with its static shape, which the loop's outputs lose: EnsureShape, or in an export a
+   * Reshape to the same dimensions (TF Lite has no EnsureShape).
+   */
+  private static Operand<TFloat32> withShape(TfGraph outer, Operand<TFloat32> x, Shape shape) {
+    Ops o = outer.ops();
+    if (!outer.isForExport()) {
+      return o.ensureShape(x, shape);
+    }
+    Operand<TInt32> runTime = o.shape(x);
+    List<Operand<TInt32>> dims = new ArrayList<>();
+    for (int d = 0; d < shape.numDimensions(); d++) {
+      dims.add(shape.size(d) >= 0 ? o.constant((int) shape.size(d)) : scalarAt(o, runTime, d));
+    }
+    return o.reshape(x, o.stack(dims));
+  }
+
+  /**
+   * In an export, where the step's outputs go instead of a tensor list: a [steps, batch, units]
+   * tensor each step writes its row of (TensorScatterNdUpdate). TF Lite converts lists only when
+   * their element's shape is static, and the batch is not.
+   */
+  private static Operand<TFloat32> sequenceBuffer(Ops o, Operand<TInt32> steps, Operand<TInt32> batch, Shape element) {
+    if (element.numDimensions() != 2 || element.isUnknown() || element.size(1) < 0) {
+      throw new IllegalStateException("a recurrent step's output must be [batch, units] with units known, got " + element);
+    }
+    return o.fill(o.stack(List.of(steps, batch, o.constant((int) element.size(1)))), o.constant(0f));
   }
 
   /** A list element's shape for TensorFlow: -1 where unknown. */
