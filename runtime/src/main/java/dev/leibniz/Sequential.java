@@ -11,6 +11,7 @@ import java.util.List;
  */
 public final class Sequential extends Model {
   private final List<Object> layers = new ArrayList<>();
+  private Net net; // the chain, made once per layer list: every fit, predict and trainOnBatch asks for it
 
   private Sequential(List<Object> layers) {
     for (Object layer : layers) {
@@ -35,6 +36,7 @@ public final class Sequential extends Model {
           + "'s @Call takes " + graph.inputs() + " (use Functional for several)");
     }
     layers.add(layer);
+    net = null;
     return this;
   }
 
@@ -46,11 +48,14 @@ public final class Sequential extends Model {
   /** The chain of the layers added so far. */
   @Override
   Net net() {
-    Functional.Symbol input = Functional.inferredInput();
-    Functional.Symbol x = input;
-    for (Object layer : layers) {
-      x = Functional.apply(layer, x);
+    if (net == null) {
+      Functional.Symbol input = Functional.inferredInput();
+      Functional.Symbol x = input;
+      for (Object layer : layers) {
+        x = Functional.apply(layer, x);
+      }
+      net = new Net(List.of(input), List.of(x));
     }
-    return new Net(List.of(input), List.of(x));
+    return net;
   }
 }

@@ -130,18 +130,20 @@ public final class Data {
   /** The samples {@code order[from..to)} as one tensor {@code [to - from, sampleShape...]}; the caller closes it. */
   public TFloat32 batch(int[] order, int from, int to) {
     int n = to - from;
-    float[] buffer = new float[n * sampleSize];
-    if (order == null) {
-      System.arraycopy(values, from * sampleSize, buffer, 0, n * sampleSize);
-    } else {
-      for (int i = 0; i < n; i++) {
-        System.arraycopy(values, order[from + i] * sampleSize, buffer, i * sampleSize, sampleSize);
-      }
-    }
     long[] shape = new long[sampleShape.length + 1];
     shape[0] = n;
     System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
-    return TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(buffer, true, false));
+    if (order == null) { // in order: the tensor copies the range straight from the array
+      return TFloat32.tensorOf(Shape.of(shape),
+          DataBuffers.of(values, true, false).slice((long) from * sampleSize, (long) n * sampleSize));
+    }
+    // shuffled: each sample straight into the tensor's memory, no array in between to collect
+    TFloat32 batch = TFloat32.tensorOf(Shape.of(shape));
+    org.tensorflow.ndarray.buffer.FloatDataBuffer memory = batch.asRawTensor().data().asFloats();
+    for (int i = 0; i < n; i++) {
+      memory.offset((long) i * sampleSize).write(values, order[from + i] * sampleSize, sampleSize);
+    }
+    return batch;
   }
 
   /** Rows of flat samples, for results. */
