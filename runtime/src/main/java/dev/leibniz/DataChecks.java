@@ -80,7 +80,7 @@ final class DataChecks {
     targetShapes(e, y.stream().map(Data::sampleShape).toList(), y.stream().map(Data::isLabels).toList(), what);
     for (int i = 0; i < y.size(); i++) {
       if (e.config.losses().get(i).sparse()) {
-        long[] out = e.outputs.get(i).shape().asArray();
+        long[] out = e.outputShapes.get(i);
         long classes = out.length < 2 ? -1 : out[out.length - 1];
         float[] v = y.get(i).values();
         for (int k = 0; k < v.length; k++) {
@@ -106,7 +106,7 @@ final class DataChecks {
     }
     for (int i = 0; i < y.size(); i++) {
       Loss loss = e.config.losses().get(i);
-      long[] out = e.outputs.get(i).shape().asArray();
+      long[] out = e.outputShapes.get(i);
       long[] sample = Arrays.copyOfRange(out, 1, out.length);
       if (loss.sparse()) {
         long[] rows = sample.length == 0 ? sample : Arrays.copyOf(sample, sample.length - 1);

@@ -68,6 +68,8 @@ final class Engine implements AutoCloseable {
   final List<long[]> inputShapes;
   final List<Operand<TFloat32>> inputs = new ArrayList<>();
   final List<Operand<TFloat32>> outputs;
+  /** Each output's static shape, batch first (-1 where unknown): asked on every step's checks, fixed once built. */
+  final List<long[]> outputShapes;
   final List<Net.Applied> applied = new ArrayList<>();
   final CompileConfig config;
   private final long seed;
@@ -116,6 +118,7 @@ final class Engine implements AutoCloseable {
       // TensorFlow refuses to fetch a tensor it is fed.
       this.outputs = built.outputs().stream()
           .map(o -> inputs.contains(o) ? (Operand<TFloat32>) state.ops().identity(o) : o).toList();
+      this.outputShapes = outputs.stream().map(o -> o.shape().asArray()).toList();
       if (config != null && !config.objectives().isEmpty()) {
         buildObjectives();
       } else if (config != null) {

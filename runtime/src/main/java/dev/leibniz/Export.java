@@ -52,6 +52,7 @@ final class Export {
       TfGraph state = TfGraph.forExport(graph, v -> paths.getOrDefault(v, v.name()));
       Map<String, Operand<?>> signatureInputs = new LinkedHashMap<>();
       List<Operand<TFloat32>> inputs = new ArrayList<>();
+      List<org.tensorflow.op.Op> initializers = new ArrayList<>(); // run when the SavedModel loads (a vocabulary table)
       if (options.preprocessing != null) {
         if (inputShapes.size() != 1) {
           throw new IllegalArgumentException("preprocessing in the export takes a model of one input; this one has "
@@ -64,7 +65,7 @@ final class Export {
         Operand<TString> text = state.ops().withName(inputNames.get(0))
             .placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
         signatureInputs.put(inputNames.get(0), text);
-        Operand<?> mapped = options.preprocessing.apply(state.ops(), List.of(text)).get(0);
+        Operand<?> mapped = options.preprocessing.applyForExport(state.ops(), List.of(text), initializers).get(0);
         long[] got = mapped.shape().asArray();
         if (mapped.type() != TFloat32.class || !Arrays.equals(Arrays.copyOfRange(got, 1, got.length), inputShapes.get(0))) {
           throw new IllegalArgumentException(options.preprocessing + " gives " + mapped.type().getSimpleName() + " "
@@ -85,7 +86,7 @@ final class Export {
         named.put(outputNames.get(i), state.named(outputNames.get(i), outputs.get(i)));
       }
       signatures.add(new SavedModelWriter.Signature(SIGNATURE, signatureInputs, named));
-      for (String key : options.logitsSignatures.keySet()) {
+      for (String key : options.logitsSignatures) {
         Map<String, Operand<?>> logits = new LinkedHashMap<>();
         for (int i = 0; i < outputs.size(); i++) {
           logits.put(outputNames.get(i), state.named(key + "_" + outputNames.get(i), logits(outputs.get(i),
@@ -106,7 +107,7 @@ final class Export {
       }
       Map<String, byte[]> extra = options.warmup.isEmpty() ? Map.of()
           : Map.of(WARMUP_FILE, dev.leibniz.saving.WarmupRequests.encode(SIGNATURE, options.warmup, inputNames, inputShapes));
-      SavedModelWriter writer = new SavedModelWriter(graph, variables);
+      SavedModelWriter writer = new SavedModelWriter(graph, variables, initializers);
       try (TfSession session = new TfSession(state)) {
         session.assign(trained);
         AtomicFiles.writeDirectory(target, temp -> writer.write(session.session(), temp, List.of("serve"), signatures,

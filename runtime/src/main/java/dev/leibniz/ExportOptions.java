@@ -3,9 +3,10 @@ package dev.leibniz;
 import dev.leibniz.data.Data;
 import dev.leibniz.data.InputMap;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 
 /**
@@ -20,7 +21,7 @@ public final class ExportOptions {
   InputMap preprocessing;
   long version = -1;
   boolean nextVersion;
-  final Map<String, String> logitsSignatures = new LinkedHashMap<>();
+  final Set<String> logitsSignatures = new LinkedHashSet<>();
   final List<List<Data>> warmup = new ArrayList<>();
 
   private ExportOptions() {}
@@ -32,13 +33,13 @@ public final class ExportOptions {
 
   /** The signature's input names, one per model input (default {@code input_0, input_1, ...}). */
   public ExportOptions inputNames(String... names) {
-    this.inputNames = List.of(names);
+    this.inputNames = Arrays.asList(names.clone()); // nulls reach the export's check, which names them
     return this;
   }
 
   /** The signature's output names, one per model output (default {@code output_0, ...}). */
   public ExportOptions outputNames(String... names) {
-    this.outputNames = List.of(names);
+    this.outputNames = Arrays.asList(names.clone());
     return this;
   }
 
@@ -79,10 +80,9 @@ public final class ExportOptions {
    */
   public ExportOptions logitsSignature(String key) {
     Objects.requireNonNull(key, "key");
-    if (key.equals(Export.SIGNATURE) || logitsSignatures.containsKey(key)) {
+    if (key.equals(Export.SIGNATURE) || !logitsSignatures.add(key)) {
       throw new IllegalArgumentException("signature \"" + key + "\" is taken");
     }
-    logitsSignatures.put(key, key);
     return this;
   }
 

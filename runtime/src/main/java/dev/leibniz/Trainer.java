@@ -194,7 +194,7 @@ final class Trainer {
       result.add(Data.of(flat, outShapes.get(i)));
     }
     for (int i = result.size(); i < e.outputs.size(); i++) { // no samples: the static shape, 0 where unknown
-      long[] s = e.outputs.get(i).shape().asArray();
+      long[] s = e.outputShapes.get(i);
       result.add(Data.of(new float[0], Arrays.stream(Arrays.copyOfRange(s, 1, s.length)).map(d -> Math.max(d, 0)).toArray()));
     }
     callbacks.onPredictEnd(model);

@@ -16,13 +16,16 @@ import dev.leibniz.Leibniz;
 import dev.leibniz.Model;
 import dev.leibniz.Sequential;
 import dev.leibniz.data.Data;
+import dev.leibniz.data.TextVectorization;
 import dev.leibniz.layers.BatchNormalization;
 import dev.leibniz.layers.Bidirectional;
 import dev.leibniz.layers.Conv2D;
 import dev.leibniz.layers.Dense;
 import dev.leibniz.layers.Dropout;
+import dev.leibniz.layers.Embedding;
 import dev.leibniz.layers.Flatten;
 import dev.leibniz.layers.GRU;
+import dev.leibniz.layers.GlobalAveragePooling1D;
 import dev.leibniz.layers.LSTM;
 import dev.leibniz.layers.MultiHeadAttention;
 import dev.leibniz.layers.SimpleRNN;
@@ -314,6 +317,39 @@ class ExportFormatTest {
       float[] values = new float[rows * 4];
       tensor.getTensorContent().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
       assertArrayEquals(batch.slice(0, rows).values(), values);
+    }
+  }
+
+  /**
+   * With a vectorizer in front, the export looks tokens up in a hash table that its main op fills
+   * when the model loads (the converter takes that with TF Select; it has no LowerBound, the
+   * fingerprint search the vectorizer uses elsewhere), and predicts as the model on vectorized text.
+   */
+  @Test
+  void textExportLooksTokensUpInATableItsMainOpFills() throws Exception {
+    TextVectorization vectorizer = new TextVectorization(20, 5).adapt(List.of("the cat sat", "a dog ran far",
+        "the dog sat"));
+    List<String> texts = List.of("The cat ran!", "", "zebra dog", "the the the the the the sat");
+    Path dir = temp.resolve("text");
+    float[] expected;
+    try (Model model = Sequential.of(new Embedding(20, 3), new GlobalAveragePooling1D(), new Dense(2, "softmax"))) {
+      model.build(5);
+      expected = model.predict(vectorizer.vectorize(texts), 4).values();
+      model.export(dir, vectorizer);
+    }
+    MetaGraphDef meta = metaGraph(dir);
+    String main = meta.getCollectionDefOrThrow("saved_model_main_op").getNodeList().getValue(0);
+    assertTrue(ancestors(meta, List.of(main)).stream().anyMatch(n -> n.getOp().equals("LookupTableImportV2")));
+    Set<String> ops = ancestors(meta, meta.getSignatureDefOrThrow("serving_default").getOutputsMap().values().stream()
+        .map(t -> t.getName()).toList()).stream().map(NodeDef::getOp).collect(Collectors.toSet());
+    assertTrue(ops.contains("LookupTableFindV2") && !ops.contains("LowerBound"), ops.toString());
+    try (org.tensorflow.SavedModelBundle b = org.tensorflow.SavedModelBundle.load(dir.toString(), "serve");
+        org.tensorflow.types.TString in = org.tensorflow.types.TString.vectorOf(texts.toArray(String[]::new));
+        var result = b.function("serving_default").call(Map.of("input_0", in))) {
+      var out = (org.tensorflow.types.TFloat32) result.get("output_0").orElseThrow();
+      float[] got = new float[(int) out.size()];
+      out.asRawTensor().data().asFloats().read(got);
+      assertArrayEquals(expected, got, 1e-6f);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.leibniz.data;
 
 import java.util.List;
 import org.tensorflow.Operand;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 
 /**
@@ -13,4 +14,13 @@ import org.tensorflow.op.Ops;
 public interface InputMap {
   /** The mapped inputs, built with {@code ops} in the graph they build on. */
   List<Operand<?>> apply(Ops ops, List<Operand<?>> inputs);
+
+  /**
+   * As {@link #apply}, in front of an exported model: state the map sets up once (a lookup
+   * table) is set up by the ops it adds to {@code initializers}, which the SavedModel runs when it
+   * is loaded (its main op). By default the map has none: {@link #apply}.
+   */
+  default List<Operand<?>> applyForExport(Ops ops, List<Operand<?>> inputs, List<Op> initializers) {
+    return apply(ops, inputs);
+  }
 }

@@ -12,6 +12,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
@@ -196,8 +197,23 @@ public final class TextVectorization implements InputMap {
 
   /** Texts ({@code [batch]}, or one, {@code []}) to token indices ({@code [batch, sequenceLength]} or {@code [sequenceLength]}), as floats. */
   @Override
-  @SuppressWarnings("unchecked")
   public List<Operand<?>> apply(Ops ops, List<Operand<?>> inputs) {
+    return build(ops, inputs, null);
+  }
+
+  /**
+   * As {@link #apply}, looking the tokens up in a hash table (string to index) that
+   * {@code initializers} fill: what TF Lite's converter takes (with TF Select for the string
+   * ops, as Keras's TextVectorization needs), where the fingerprints' binary search is not.
+   */
+  @Override
+  public List<Operand<?>> applyForExport(Ops ops, List<Operand<?>> inputs, List<Op> initializers) {
+    return build(ops, inputs, java.util.Objects.requireNonNull(initializers, "initializers"));
+  }
+
+  /** The vectorizing graph; {@code initializers} null: fingerprint lookup, else a table they fill. */
+  @SuppressWarnings("unchecked")
+  private List<Operand<?>> build(Ops ops, List<Operand<?>> inputs, List<Op> initializers) {
     if (inputs.size() != 1 || inputs.get(0).type() != TString.class) {
       throw new IllegalArgumentException("TextVectorization takes one input of strings, got "
           + inputs.stream().map(i -> i.type().getSimpleName()).toList());
@@ -207,7 +223,7 @@ public final class TextVectorization implements InputMap {
     Operand<TString> texts = one ? ops.reshape(text, ops.constant(new long[] {1})) : text;
     var split = split(ops, standardize(ops, texts));
     Operand<TString> dense = ops.sparse.sparseToDense(split.indices(), split.shape(), split.values(), ops.constant(""));
-    Operand<TInt64> ids = lookup(ops, dense);
+    Operand<TInt64> ids = lookup(ops, dense, initializers);
     // cut to sequenceLength, then pad with 0 up to it
     Operand<TInt64> width = ops.math.minimum(ops.gather(ops.shape(ids, TInt64.class), ops.constant(1), ops.constant(0)),
         ops.constant((long) sequenceLength));
@@ -221,8 +237,16 @@ public final class TextVectorization implements InputMap {
   }
 
   /** Each token's index: 0 for padding, 2... for the vocabulary, 1 for the rest. */
-  private Operand<TInt64> lookup(Ops ops, Operand<TString> tokens) {
+  private Operand<TInt64> lookup(Ops ops, Operand<TString> tokens, List<Op> initializers) {
     Operand<TInt64> shape = ops.shape(tokens, TInt64.class);
+    Operand<TString> all = ops.reshape(tokens, ops.constant(new long[] {-1}));
+    Operand<TInt64> flat = initializers == null ? byFingerprint(ops, all) : byTable(ops, all, initializers);
+    Operand<TInt64> real = ops.select(ops.math.equal(all, ops.constant("")), ops.zerosLike(flat), flat);
+    return ops.reshape(real, shape);
+  }
+
+  /** Each token's index by a binary search of the vocabulary's sorted fingerprints: no state to set up. */
+  private Operand<TInt64> byFingerprint(Ops ops, Operand<TString> tokens) {
     Operand<TInt64> h = ops.reshape(ops.strings.toHashBucketFast(tokens, BUCKETS), ops.constant(new long[] {1, -1}));
     Operand<TInt64> ids;
     if (sortedHashes.length == 0) {
@@ -234,10 +258,21 @@ public final class TextVectorization implements InputMap {
       Operand<TInt64> found = ops.gather(ops.constant(sortedHashes), at, ops.constant(0));
       ids = ops.select(ops.math.equal(found, h), ops.gather(ops.constant(sortedIds), at, ops.constant(0)), ops.onesLike(h));
     }
-    Operand<TInt64> flat = ops.reshape(ids, ops.constant(new long[] {-1}));
-    Operand<TInt64> real = ops.select(ops.math.equal(ops.reshape(tokens, ops.constant(new long[] {-1})), ops.constant("")),
-        ops.zerosLike(flat), flat);
-    return ops.reshape(real, shape);
+    return ops.reshape(ids, ops.constant(new long[] {-1}));
+  }
+
+  /** Each token's index from a hash table of the vocabulary, filled by the op added to {@code initializers}. */
+  private Operand<TInt64> byTable(Ops ops, Operand<TString> tokens, List<Op> initializers) {
+    List<String> words = vocabulary.subList(2, vocabulary.size());
+    long[] ids = new long[words.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = i + 2;
+    }
+    Operand<?> table = ops.withName("vocabulary").hashTable(TString.class, TInt64.class);
+    initializers.add(ops.withName("vocabulary_init").lookupTableImport(table,
+        ops.constant(Shape.of(words.size()), org.tensorflow.ndarray.buffer.DataBuffers.ofObjects(
+            words.toArray(String[]::new))), ops.constant(ids)));
+    return ops.lookupTableFind(table, tokens, ops.constant(1L));
   }
 
   @Override

@@ -53,11 +53,18 @@ public final class SavedModelWriter {
   private final Operand<TString> filename;
   private final Operand<TString> save;
   private final Op restore;
+  private final Op mainOp;
 
-  /** Adds the saver's ops for {@code variables} to {@code graph} (none where there are none: a model without weights). */
-  public SavedModelWriter(Graph graph, List<Variable> variables) {
+  /**
+   * Adds the saver's ops for {@code variables} to {@code graph} (none where there are none: a
+   * model without weights), and the main op that runs {@code initializers} once the model is
+   * loaded and its variables restored (filling a lookup table), where there are any.
+   */
+  public SavedModelWriter(Graph graph, List<Variable> variables, List<Op> initializers) {
     this.graph = graph;
     this.variables = List.copyOf(variables);
+    this.mainOp = initializers.isEmpty() ? null
+        : Ops.create(graph).withName("main_op").withControlDependencies(initializers).noOp();
     if (variables.isEmpty()) {
       filename = null;
       save = null;
@@ -119,6 +126,10 @@ public final class SavedModelWriter {
       if (v.trainable()) {
         trainable.addValue(def.toByteString());
       }
+    }
+    if (mainOp != null) { // TensorFlow's loaders run it after the restore (saved_model_main_op)
+      meta.putCollectionDef("saved_model_main_op", CollectionDef.newBuilder()
+          .setNodeList(CollectionDef.NodeList.newBuilder().addValue(mainOp.op().name())).build());
     }
     meta.putCollectionDef("variables", CollectionDef.newBuilder().setBytesList(all).build());
     meta.putCollectionDef("trainable_variables", CollectionDef.newBuilder().setBytesList(trainable).build());
