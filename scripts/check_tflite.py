@@ -14,7 +14,8 @@ and exports each to <folder>/<model>/1. Then, for each export:
   - the `logits` signature: softmax of it equals serving_default;
   - the warm-up requests TF Serving would run (assets.extra), decoded and run;
   - a fine-tuning step in Python on the loaded variables (the loss must fall);
-and `saved_model_cli run` on the MLP with a real test image.
+and `saved_model_cli run` on the MLP with a real test image; and, where LicenseClassifier has exported to
+target/license-classifier/1, converts that string-input model with TF Select.
 """
 import os
 import subprocess
@@ -145,6 +146,12 @@ def main():
     for name, (accuracy, folder) in java.items():
         check(name, folder, images.reshape((-1,) + SHAPES[name]), labels, accuracy, prediction_log)
     saved_model_cli(java["mlp"][1], images.reshape(-1, 784), labels)
+    text = "target/license-classifier/1"  # LicenseClassifier's export: strings in, a vectorizer in front
+    if os.path.isdir(text):
+        converter = tf.lite.TFLiteConverter.from_saved_model(text)
+        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS, tf.lite.OpsSet.SELECT_TF_OPS]
+        print("== %s (strings in) converts with TF Select: %d bytes (the pip package's interpreter has no Select"
+              " ops to run it)" % (text, len(converter.convert())))
 
 
 if __name__ == "__main__":
