@@ -110,7 +110,7 @@ final class Export {
       SavedModelWriter writer = new SavedModelWriter(graph, variables, initializers);
       try (TfSession session = new TfSession(state)) {
         session.assign(trained);
-        AtomicFiles.writeDirectory(target, temp -> writer.write(session.session(), temp, List.of("serve"), signatures,
+        AtomicFiles.writeDirectory(target, temp -> writer.write(session.session(), temp, List.of(dev.leibniz.saving.SavedModel.TAG), signatures,
             extra));
       }
     }

@@ -76,7 +76,7 @@ public final class SavedModelWriter {
     String[] names = variables.stream().map(Variable::name).toArray(String[]::new);
     Operand<TString> keys = ops.withName("tensor_names").constant(Shape.of(names.length), DataBuffers.ofObjects(names));
     Operand<TString> slices = ops.withName("shape_and_slices").constant(Shape.of(names.length),
-        DataBuffers.ofObjects(blanks(names.length)));
+        DataBuffers.ofObjects(java.util.Collections.nCopies(names.length, "").toArray(String[]::new)));
     List<Operand<?>> reads = variables.stream().<Operand<?>>map(Variable::read).toList();
     Op saved = ops.withName("SaveV2").train.save(filename, keys, slices, reads);
     save = ops.withName("control_dependency").withControlDependencies(List.of(saved)).identity(filename);
@@ -90,11 +90,6 @@ public final class SavedModelWriter {
     restore = ops.withName("restore_all").withControlDependencies(assigns).noOp();
   }
 
-  private static String[] blanks(int n) {
-    String[] blank = new String[n];
-    java.util.Arrays.fill(blank, "");
-    return blank;
-  }
 
   /**
    * Writes {@code saved_model.pb} (tag {@code tags}, the signatures, the saver and the variables
