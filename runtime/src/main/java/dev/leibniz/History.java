@@ -16,6 +16,16 @@ public final class History implements Callback {
   private final Map<String, List<Double>> values = new LinkedHashMap<>();
   private int epochs;
 
+  public History() {}
+
+  /** A history with these values per epoch (what another process's {@link #history()} was: a launcher's result). */
+  public static History of(Map<String, ? extends List<? extends Number>> values) {
+    History h = new History();
+    values.forEach((k, v) -> h.values.put(k, new ArrayList<>(v.stream().map(Number::doubleValue).toList())));
+    h.epochs = values.values().stream().mapToInt(List::size).max().orElse(0);
+    return h;
+  }
+
   @Override
   public void onEpochEnd(Model model, int epoch, Map<String, Double> logs) {
     logs.forEach((k, v) -> values.computeIfAbsent(k, x -> new ArrayList<>()).add(v));

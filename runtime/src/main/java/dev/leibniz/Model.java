@@ -45,6 +45,7 @@ public abstract class Model implements AutoCloseable {
   private final java.util.Set<Object> frozen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
   private int threads;
   private long seed = 42;
+  private MultiWorkerMirroredStrategy strategy;
   private boolean stopTraining;
   private int epochsTrained;
   private long batchesTrained; // trainOnBatch's steps: each draws its own dropout and noise
@@ -138,6 +139,32 @@ public abstract class Model implements AutoCloseable {
       this.seed = seed;
     });
     return this;
+  }
+
+  /**
+   * Trains on the cluster {@code strategy} names, with the other workers, as Keras's
+   * {@code with strategy.scope():} does; before the graph is built. Every worker builds the same
+   * model (same layers, same seed) and calls {@code fit} with the same data and options:
+   * {@code batchSize} is the global batch, of which this worker takes its share (Keras's
+   * {@code AutoShardPolicy.DATA}); validation and {@code evaluate} run whole on each worker.
+   * Only the chief (task 0) writes files: on the others {@code saveCheckpoint},
+   * {@code saveWeights}, {@code export} and the writing callbacks do nothing.
+   */
+  public Model distribute(MultiWorkerMirroredStrategy strategy) {
+    java.util.Objects.requireNonNull(strategy, "strategy");
+    guard.exclusive("distribute it", () -> {
+      requireNotBuilt("distribute it");
+      this.strategy = strategy;
+    });
+    return this;
+  }
+
+  /**
+   * Whether this model writes files: true unless it trains as a worker other than the chief
+   * ({@link #distribute}), as Keras's callbacks write on the chief only.
+   */
+  public boolean isChief() {
+    return strategy == null || strategy.isChief();
   }
 
   void requireNotBuilt(String what) {
@@ -259,7 +286,7 @@ public abstract class Model implements AutoCloseable {
     }
     if (engine == null) {
       DataChecks.shapes(net.declaredShapes(), sampleShapes, "declared with Functional.input");
-      engine = new Engine(net, sampleShapes, config, threads, seed, List.copyOf(frozen));
+      engine = new Engine(net, sampleShapes, config, threads, seed, List.copyOf(frozen), strategy);
     } else {
       DataChecks.shapes(engine.inputShapes, sampleShapes, "built");
     }
@@ -371,7 +398,13 @@ public abstract class Model implements AutoCloseable {
       names.addAll(names.stream().map(n -> "val_" + n).toList());
     }
     fitLogNames = List.copyOf(names);
-    Trainer.fit(this, e, train, validation, options, CallbackList.of(options.callbacks, history, progress),
+    if (strategy != null) {
+      e.joinWorkers(train.steps(), options.batchSize);
+      train = train.shard(strategy.numWorkers(), strategy.taskIndex());
+    }
+    List<Callback> callbacks = isChief() ? options.callbacks
+        : options.callbacks.stream().filter(c -> !c.chiefOnly()).toList();
+    Trainer.fit(this, e, train, validation, options, CallbackList.of(callbacks, history, progress),
         () -> guard.checkOpen("go on with fit"));
     return history;
   }
@@ -759,6 +792,9 @@ public abstract class Model implements AutoCloseable {
   public Path export(Path dir, ExportOptions options) throws IOException {
     java.util.Objects.requireNonNull(options, "options");
     Path[] written = new Path[1];
+    if (!isChief()) {
+      return dir; // the chief writes
+    }
     ioShared("export it", () -> {
       Engine e = requireBuilt("export it");
       written[0] = Export.write(net(), e.inputShapes, e.weightValues(), weightPaths(), e.outputs.size(), dir, options);
@@ -814,6 +850,9 @@ public abstract class Model implements AutoCloseable {
    * atomically: if the save fails or the process dies mid-write, the previous file is intact.
    */
   public void saveCheckpoint(Path file) throws IOException {
+    if (!isChief()) {
+      return; // the chief writes
+    }
     ioShared("save a checkpoint", () -> saveCheckpointNow(file));
   }
 
@@ -852,6 +891,9 @@ public abstract class Model implements AutoCloseable {
    * The file's name must end in {@code .weights.h5}.
    */
   public void saveWeights(Path file) throws IOException {
+    if (!isChief()) {
+      return; // the chief writes
+    }
     ioShared("save its weights", () -> KerasWeights.save(this, requireBuilt("save its weights"), file));
   }
 

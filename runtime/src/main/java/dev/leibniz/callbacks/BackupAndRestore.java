@@ -50,7 +50,9 @@ public final class BackupAndRestore implements Callback {
   @Override
   public void onTrainBegin(Model model) {
     try {
-      Files.createDirectories(dir);
+      if (model.isChief()) { // every worker of a cluster restores the chief's backup; only the chief writes
+        Files.createDirectories(dir);
+      }
       if (Files.exists(file())) {
         model.resumeAt(model.loadCheckpoint(file()).epoch());
       }
@@ -70,7 +72,7 @@ public final class BackupAndRestore implements Callback {
 
   @Override
   public void onTrainEnd(Model model) {
-    if (deleteWhenDone) {
+    if (deleteWhenDone && model.isChief()) {
       try {
         Files.deleteIfExists(file());
       } catch (IOException e) {

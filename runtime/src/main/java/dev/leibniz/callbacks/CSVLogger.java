@@ -43,6 +43,11 @@ public final class CSVLogger implements Callback {
   }
 
   @Override
+  public boolean chiefOnly() {
+    return true;
+  }
+
+  @Override
   public void onTrainBegin(Model model) {
     if (Files.isDirectory(file)) {
       throw new IllegalArgumentException("CSVLogger's file " + file + " is a directory; give the path of a file");

@@ -15,6 +15,14 @@ import java.util.Map;
  * that a training step pays nothing for hooks nobody listens to.
  */
 public interface Callback {
+  /**
+   * Whether only the chief of a multi-worker cluster runs it ({@link Model#distribute}): true for
+   * the callbacks that write logs (CSVLogger, TensorBoard), so that one worker writes them.
+   */
+  default boolean chiefOnly() {
+    return false;
+  }
+
   default void onTrainBegin(Model model) {}
 
   default void onTrainEnd(Model model) {}

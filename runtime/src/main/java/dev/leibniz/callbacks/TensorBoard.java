@@ -62,6 +62,11 @@ public final class TensorBoard implements Callback {
   }
 
   @Override
+  public boolean chiefOnly() {
+    return true;
+  }
+
+  @Override
   public void onTrainBegin(Model model) {
     checkDirectory();
     try {

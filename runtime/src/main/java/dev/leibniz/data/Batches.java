@@ -18,8 +18,15 @@ public final class Batches implements Feed {
   private final List<Data> y;
   private final int batchSize;
   private final int count;
+  /** Multi-worker training: this worker's share of each batch, share {@code share} of {@code shares}. */
+  private final int shares;
+  private final int share;
 
   private Batches(List<Data> x, List<Data> y, int batchSize) {
+    this(x, y, batchSize, 1, 0);
+  }
+
+  private Batches(List<Data> x, List<Data> y, int batchSize, int shares, int share) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
     }
@@ -27,6 +34,8 @@ public final class Batches implements Feed {
     this.y = List.copyOf(y);
     this.batchSize = batchSize;
     this.count = x.get(0).count();
+    this.shares = shares;
+    this.share = share;
     for (Data d : this.y) {
       if (d.count() != count) {
         throw new IllegalArgumentException("targets hold " + d.count() + " samples, inputs " + count);
@@ -62,6 +71,13 @@ public final class Batches implements Feed {
   @Override
   public Iterable<Batch> pass(String what, int epoch, boolean shuffle, long seed) {
     return pass(shuffle ? shuffled(count, seed, epoch) : null);
+  }
+
+  /** As {@link Feed#shard}: only this worker's rows of each batch are copied into tensors. */
+  @Override
+  public Batches shard(int workers, int index) {
+    WorkerShard.check(workers, index);
+    return new Batches(x, y, batchSize, workers, index);
   }
 
   public List<Data> inputs() {
@@ -112,10 +128,14 @@ public final class Batches implements Feed {
     return p;
   }
 
-  /** One batch's tensors: each input's and each target's; close them once the step has run. */
-  public record Batch(int step, List<TFloat32> x, List<TFloat32> y) implements AutoCloseable {
-    public int size() {
-      return (int) x.get(0).shape().get(0);
+  /**
+   * One batch's tensors: each input's and each target's; close them once the step has run.
+   * {@code size}: the samples it stands for in the epoch's results (a worker's share of a global
+   * batch stands for the whole, whose losses the workers average).
+   */
+  public record Batch(int step, List<TFloat32> x, List<TFloat32> y, int size) implements AutoCloseable {
+    public Batch(int step, List<TFloat32> x, List<TFloat32> y) {
+      this(step, x, y, (int) x.get(0).shape().get(0));
     }
 
     @Override
@@ -141,9 +161,10 @@ public final class Batches implements Feed {
           throw new NoSuchElementException();
         }
         int from = step * batchSize;
-        int to = Math.min(count, from + batchSize);
-        Batch b = new Batch(step++, tensors(x, order, from, to), tensors(y, order, from, to));
-        return b;
+        int size = Math.min(count, from + batchSize) - from;
+        int first = from + (int) ((long) size * share / shares);
+        int end = from + (int) ((long) size * (share + 1) / shares);
+        return new Batch(step++, tensors(x, order, first, end), tensors(y, order, first, end), size);
       }
     };
   }

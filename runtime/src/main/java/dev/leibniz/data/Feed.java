@@ -19,6 +19,14 @@ public interface Feed extends AutoCloseable {
    */
   Iterable<Batches.Batch> pass(String what, int epoch, boolean shuffle, long seed);
 
+  /**
+   * Worker {@code index} of {@code workers}' share of each batch, for multi-worker training
+   * ({@link WorkerShard}): every worker walks the same batches and keeps its rows.
+   */
+  default Feed shard(int workers, int index) {
+    return new WorkerShard(this, workers, index);
+  }
+
   /** Releases what the feed holds (a pipeline's graph, a generator's thread); arrays hold nothing. */
   @Override
   default void close() {}

@@ -212,7 +212,7 @@ public final class Nn {
     if (!graph.isForExport()) {
       // moving -= (1 - momentum) (moving - value)
       Operand<TFloat32> delta = ops.math.mul(ops.math.sub(w.value(), value), ops.constant(1 - momentum));
-      graph.addUpdate(ops.assignSubVariableOp(w.handle(), delta));
+      graph.addUpdate(w.handle(), delta);
     }
     return value;
   }

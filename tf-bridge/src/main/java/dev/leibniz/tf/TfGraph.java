@@ -46,6 +46,7 @@ public final class TfGraph {
   private final Map<String, Ops> scopes = new HashMap<>();
   private final List<State> states = new ArrayList<>();
   private final List<Op> updates = new ArrayList<>();
+  private final List<MovingUpdate> movingUpdates = new ArrayList<>();
   private final List<Operand<TFloat32>> addedLosses = new ArrayList<>();
   private final List<Op> trainEnd = new ArrayList<>();
   private Operand<TFloat32> training;
@@ -435,9 +436,18 @@ public final class TfGraph {
     return List.copyOf(addedLosses);
   }
 
-  /** Registers a state update that training steps run besides the optimizer's (a moving average). */
-  void addUpdate(Op update) {
-    updates.add(update);
+  /** A moving statistic's update in a training step: {@code variable -= delta}. */
+  public record MovingUpdate(Operand<?> handle, Operand<TFloat32> delta) {}
+
+  /** Registers a moving statistic's update that training steps run besides the optimizer's: {@code handle -= delta}. */
+  void addUpdate(Operand<?> handle, Operand<TFloat32> delta) {
+    movingUpdates.add(new MovingUpdate(handle, delta));
+    updates.add(ops.assignSubVariableOp(handle, delta));
+  }
+
+  /** The moving statistics' updates, as {@link #updates()} runs them; multi-worker training averages the deltas first. */
+  public List<MovingUpdate> movingUpdates() {
+    return List.copyOf(movingUpdates);
   }
 
   /** Registers what runs once when training ends (an optimizer's moving averages put into the weights). */

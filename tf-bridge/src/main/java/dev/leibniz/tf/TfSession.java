@@ -28,6 +28,11 @@ public final class TfSession implements AutoCloseable {
     this.session = new Session(graph.graph(), config.build());
   }
 
+  /** A session on {@code cluster}'s task: its server started if need be, runs only on its own devices. */
+  public TfSession(TfGraph graph, TfCluster cluster, int threads) {
+    this.session = GrpcSession.open(graph.graph(), cluster.start(threads), cluster.sessionConfig(threads));
+  }
+
   public TfSession(TfGraph graph) {
     this(graph, 0);
   }

@@ -1,0 +1,101 @@
+package dev.leibniz.data;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * One worker's share of each batch of a feed, for multi-worker training: of a global batch of
+ * {@code n} samples, worker {@code index} of {@code workers} takes rows
+ * {@code [n * index / workers, n * (index + 1) / workers)}. Every worker walks the same global
+ * batches (the same shuffle, from the same seed), so all take the same number of steps, which
+ * TensorFlow's collectives need; this is Keras's {@code AutoShardPolicy.DATA}: each worker reads
+ * the data and keeps its part. Each share stands for its global batch in the epoch's results.
+ */
+public final class WorkerShard implements Feed {
+  private final Feed all;
+  private final int workers;
+  private final int index;
+
+  public WorkerShard(Feed all, int workers, int index) {
+    check(workers, index);
+    this.all = all;
+    this.workers = workers;
+    this.index = index;
+  }
+
+  static void check(int workers, int index) {
+    if (workers < 1 || index < 0 || index >= workers) {
+      throw new IllegalArgumentException("worker " + index + " of " + workers);
+    }
+  }
+
+  @Override
+  public long steps() {
+    return all.steps();
+  }
+
+  @Override
+  public List<long[]> inputShapes() {
+    return all.inputShapes();
+  }
+
+  @Override
+  public List<long[]> targetShapes() {
+    return all.targetShapes();
+  }
+
+  @Override
+  public Iterable<Batches.Batch> pass(String what, int epoch, boolean shuffle, long seed) {
+    Iterable<Batches.Batch> batches = all.pass(what, epoch, shuffle, seed);
+    return () -> new Iterator<>() {
+      private final Iterator<Batches.Batch> it = batches.iterator();
+
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public Batches.Batch next() {
+        try (Batches.Batch b = it.next()) {
+          int from = (int) ((long) b.size() * index / workers);
+          int to = (int) ((long) b.size() * (index + 1) / workers);
+          List<TFloat32> x = rows(b.x(), from, to);
+          try {
+            return new Batches.Batch(b.step(), x, rows(b.y(), from, to), b.size());
+          } catch (RuntimeException e) {
+            x.forEach(TFloat32::close);
+            throw e;
+          }
+        }
+      }
+    };
+  }
+
+  /** Rows {@code [from, to)} of each tensor, copied as bytes. */
+  private static List<TFloat32> rows(List<TFloat32> tensors, int from, int to) {
+    List<TFloat32> out = new ArrayList<>();
+    try {
+      for (TFloat32 t : tensors) {
+        long rowBytes = t.numBytes() / Math.max(1, t.shape().get(0));
+        long[] shape = t.shape().asArray();
+        shape[0] = to - from;
+        TFloat32 part = TFloat32.tensorOf(org.tensorflow.ndarray.Shape.of(shape));
+        out.add(part);
+        t.asRawTensor().data().slice(rowBytes * from, rowBytes * (to - from)).copyTo(part.asRawTensor().data(),
+            rowBytes * (to - from));
+      }
+    } catch (RuntimeException e) {
+      out.forEach(TFloat32::close);
+      throw e;
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    all.close();
+  }
+}

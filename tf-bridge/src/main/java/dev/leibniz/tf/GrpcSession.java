@@ -1,0 +1,84 @@
+package dev.leibniz.tf;
+
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeleteSessionOptions;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeleteStatus;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_GetCode;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_Message;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_NewSession;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_NewSessionOptions;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_NewStatus;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_SetConfig;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_SetTarget;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import org.bytedeco.javacpp.BytePointer;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.internal.c_api.TF_Graph;
+import org.tensorflow.internal.c_api.TF_Session;
+import org.tensorflow.internal.c_api.TF_SessionOptions;
+import org.tensorflow.internal.c_api.TF_Status;
+import org.tensorflow.proto.ConfigProto;
+
+/**
+ * A {@link Session} on a TensorFlow server ({@code grpc://host:port}) instead of in process.
+ * TensorFlow Java 1.1.0 has no public way to set a session's target (tensorflow/java#369): the
+ * native session is made with the C API, which takes one, and wrapped in TensorFlow Java's own
+ * {@code Session} through its package-private constructor, so that runs, feeds and closing are
+ * TensorFlow Java's. This class is the only place that reaches into TensorFlow Java's internals.
+ */
+final class GrpcSession {
+  private GrpcSession() {}
+
+  /** A session on {@code graph} whose runs go to {@code target} (e.g. {@code grpc://localhost:2222}). */
+  static Session open(Graph graph, String target, ConfigProto config) {
+    TF_Status status = TF_NewStatus();
+    TF_SessionOptions options = TF_NewSessionOptions();
+    try {
+      TF_SetTarget(options, target);
+      byte[] bytes = config.toByteArray();
+      try (BytePointer serialized = new BytePointer(bytes)) {
+        TF_SetConfig(options, serialized, bytes.length, status);
+        check(status, "set the session's configuration");
+      }
+      TF_Session handle = TF_NewSession(nativeGraph(graph), options, status);
+      check(status, "open a session on " + target);
+      return wrap(graph, handle);
+    } finally {
+      TF_DeleteSessionOptions(options);
+      TF_DeleteStatus(status);
+    }
+  }
+
+  private static void check(TF_Status status, String what) {
+    if (TF_GetCode(status) != 0) {
+      throw new IllegalStateException("TensorFlow could not " + what + ": " + TF_Message(status).getString());
+    }
+  }
+
+  private static TF_Graph nativeGraph(Graph graph) {
+    try {
+      Field f = Graph.class.getDeclaredField("nativeHandle");
+      f.setAccessible(true);
+      return (TF_Graph) f.get(graph);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw unsupported(e);
+    }
+  }
+
+  private static Session wrap(Graph graph, TF_Session handle) {
+    try {
+      Constructor<Session> c = Session.class.getDeclaredConstructor(Graph.class, TF_Session.class);
+      c.setAccessible(true);
+      return c.newInstance(graph, handle);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw unsupported(e);
+    }
+  }
+
+  private static IllegalStateException unsupported(Exception e) {
+    return new IllegalStateException("this TensorFlow Java version does not have the internals Leibniz uses to open a"
+        + " session on a server (built for org.tensorflow:tensorflow-core-api 1.1.0): " + e, e);
+  }
+}
