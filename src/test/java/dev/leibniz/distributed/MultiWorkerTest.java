@@ -165,23 +165,28 @@ class MultiWorkerTest {
 
   @Test
   void twoWorkerJvmsTrainAsOneAndOnlyTheChiefWrites() throws Exception {
-    Map<String, Object> single = alone("mlp");
-    List<String> args = new ArrayList<>();
-    for (int task = 0; task < 2; task++) {
-      args.add("task:" + task + " mlp " + MNIST + " " + temp.resolve("r" + task + ".bin") + " export:"
-          + temp.resolve("export" + task) + " csv:" + temp.resolve("log" + task + ".csv"));
-    }
-    inNamespace(180, args.toArray(String[]::new));
-    for (int task = 0; task < 2; task++) {
-      assertSameTraining(single, results("r" + task + ".bin"), "", "mlp, worker JVM " + task);
-    }
-    assertTrue(Files.isDirectory(temp.resolve("export0")), "the chief exported");
-    assertFalse(Files.exists(temp.resolve("export1")), "worker 1 wrote an export");
-    assertEquals(4, Files.readAllLines(temp.resolve("log0.csv")).size(), "the chief's CSV log: a header and 3 epochs");
-    assertFalse(Files.exists(temp.resolve("log1.csv")), "worker 1 wrote a CSV log");
-    Data x = Worker.data("mlp", MNIST)[0].slice(0, 16);
-    try (SavedModel loaded = Leibniz.load(temp.resolve("export0"))) {
-      assertArrayEquals((float[]) single.get("prediction"), loaded.predict(x, 16).values(), 1e-5f);
+    for (String kind : List.of("mlp", "conv")) {
+      Map<String, Object> single = alone(kind);
+      List<String> args = new ArrayList<>();
+      for (int task = 0; task < 2; task++) {
+        String at = kind + task;
+        args.add("task:" + task + " " + kind + " " + MNIST + " " + temp.resolve(at + ".bin") + " export:"
+            + temp.resolve("export-" + at) + " csv:" + temp.resolve("log-" + at + ".csv"));
+      }
+      inNamespace(180, args.toArray(String[]::new));
+      for (int task = 0; task < 2; task++) {
+        assertSameTraining(single, results(kind + task + ".bin"), "", kind + ", worker JVM " + task);
+      }
+      assertTrue(Files.isDirectory(temp.resolve("export-" + kind + "0")), "the chief exported");
+      assertFalse(Files.exists(temp.resolve("export-" + kind + "1")), "worker 1 wrote an export");
+      assertEquals(4, Files.readAllLines(temp.resolve("log-" + kind + "0.csv")).size(),
+          "the chief's CSV log: a header and 3 epochs");
+      assertFalse(Files.exists(temp.resolve("log-" + kind + "1.csv")), "worker 1 wrote a CSV log");
+      Data x = Worker.data(kind, MNIST)[0].slice(0, 16);
+      try (SavedModel loaded = Leibniz.load(temp.resolve("export-" + kind + "0"))) {
+        assertArrayEquals((float[]) single.get("prediction"), loaded.predict(x, 16).values(), 1e-5f,
+            kind + ": the chief's SavedModel predicts as one worker's model");
+      }
     }
   }
 
