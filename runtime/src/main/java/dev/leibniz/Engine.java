@@ -102,17 +102,13 @@ final class Engine implements AutoCloseable {
   private final java.util.Set<Variable> frozen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
   private final List<Object> frozenLayers;
 
-  /** The cluster this graph trains on with the other workers, or null on its own. */
-  private final MultiWorkerMirroredStrategy strategy;
-  /** With a strategy: the all-reduce that checks, before training, that every worker is there with the same model and data. */
-  private Operand<TFloat32> clusterCheckFeed;
-  private Operand<TFloat32> clusterCheck;
+  /** The workers this graph trains with, or null where it trains alone. */
+  private final WorkerGroup workers;
 
   Engine(Net net, List<long[]> inputShapes, CompileConfig config, int threads, long seed, List<Object> frozenLayers,
       MultiWorkerMirroredStrategy strategy) {
-    this.strategy = strategy;
-    // each worker draws its own dropout masks: its seed's own stream
-    this.seed = strategy == null ? seed : seed + 0x9E3779B97F4A7C15L * strategy.taskIndex();
+    this.workers = strategy == null ? null : new WorkerGroup(strategy);
+    this.seed = workers == null ? seed : workers.seed(seed);
     this.frozenLayers = List.copyOf(frozenLayers);
     this.inputShapes = List.copyOf(inputShapes);
     this.config = config;
@@ -135,7 +131,7 @@ final class Engine implements AutoCloseable {
       } else if (config != null) {
         buildTraining(built);
       }
-      this.session = strategy == null ? new TfSession(state, threads) : new TfSession(state, strategy.cluster(), threads);
+      this.session = workers == null ? new TfSession(state, threads) : workers.session(state, threads);
       session.initialize(state);
     } catch (RuntimeException e) {
       graph.close();
@@ -207,8 +203,12 @@ final class Engine implements AutoCloseable {
     lossNames.add(0, "loss");
     java.util.function.Function<Variable, Operand<TFloat32>> gradients = v -> trains(v) ? state.gradient(v) : null;
     List<Op> step = new ArrayList<>();
-    if (strategy != null) {
-      gradients = allReduced(gradients, statistics, step);
+    if (workers != null) { // summed across the workers; evaluation keeps the local losses and metric updates
+      WorkerGroup.Step reduced = workers.allReduced(state, WorkerSum.rowsOf(state.ops(), inputs.get(0)), gradients,
+          losses, statistics);
+      gradients = reduced.gradients();
+      trainLosses = reduced.losses();
+      step.addAll(reduced.updates());
     } else {
       step.addAll(updates);
       step.addAll(state.updates()); // moving statistics (batch normalization)
@@ -227,116 +227,18 @@ final class Engine implements AutoCloseable {
   }
 
   /**
-   * Multi-worker training: the step's gradients, losses, metric statistics and moving-statistic
-   * updates summed across the workers in one all-reduce; {@code step}'s metric and moving updates
-   * replaced by ones that apply the sums, so that every worker holds the same weights, moving
-   * statistics (Keras keeps their mean across replicas) and metric totals. Adds to {@code step}
-   * the updates that apply the sums; returns the gradients the optimizer applies: the mean over
-   * every worker's samples.
-   */
-  private java.util.function.Function<Variable, Operand<TFloat32>> allReduced(
-      java.util.function.Function<Variable, Operand<TFloat32>> local, Map<TfGraph.State, Operand<TFloat32>> statistics,
-      List<Op> step) {
-    var ops = state.ops();
-    WorkerSum sum = new WorkerSum(state, WorkerSum.rowsOf(ops, inputs.get(0)));
-    Map<Variable, Integer> gradients = new IdentityHashMap<>();
-    for (TfGraph.Weight w : state.weights()) {
-      Operand<TFloat32> g = local.apply(w.variable());
-      if (g != null) {
-        gradients.put(w.variable(), sum.mean(g));
-      }
-    }
-    List<Integer> lossParts = losses.stream().map(sum::mean).toList(); // evaluation keeps the local ones
-    Map<TfGraph.State, Integer> statParts = new LinkedHashMap<>();
-    statistics.forEach((st, stat) -> statParts.put(st, sum.sum(stat)));
-    List<TfGraph.MovingUpdate> moving = state.movingUpdates();
-    List<Integer> movingParts = moving.stream().map(m -> sum.mean(m.delta())).toList();
-    sum.reduce(strategy.numWorkers(), strategy.cluster().nextInstanceKey(), seconds(strategy.timeout()));
-    trainLosses = lossParts.stream().map(sum::result).toList();
-    statParts.forEach((st, part) -> step.add(ops.assignAddVariableOp(st.handle(), sum.result(part))));
-    for (int i = 0; i < moving.size(); i++) {
-      step.add(ops.assignSubVariableOp(moving.get(i).handle(), sum.result(movingParts.get(i))));
-    }
-    buildClusterCheck();
-    return v -> gradients.containsKey(v) ? sum.result(gradients.get(v)) : null;
-  }
-
-  private static float seconds(java.time.Duration d) {
-    return d.toMillis() / 1000f;
-  }
-
-  /** The all-reduce of what every worker must agree on before the first step: [1, steps, batch size, weights]. */
-  private void buildClusterCheck() {
-    var ops = state.ops();
-    clusterCheckFeed = state.placeholder("cluster_check", new long[] {4});
-    clusterCheck = dev.leibniz.tf.Collectives.allReduceSum(ops, clusterCheckFeed, strategy.numWorkers(), 1,
-        strategy.cluster().nextInstanceKey(), seconds(strategy.startupTimeout()));
-  }
-
-  /**
-   * Before multi-worker training: waits (up to the startup timeout) for every worker to join, and
-   * checks they train the same model on data of the same size, or the steps' all-reduces would
-   * hang or mix different things.
+   * Before multi-worker training: waits for every worker to join and checks they agree on the
+   * model and the data ({@link WorkerGroup#join}); nothing alone.
    */
   void joinWorkers(long steps, int batchSize) {
-    if (strategy == null) {
-      return;
-    }
-    long weights = state.weights().stream().mapToLong(w -> w.variable().shape().size()).sum();
-    float[] own = {1, steps, batchSize, weights};
-    float[] all;
-    try (TFloat32 fed = TFloat32.vectorOf(own)) {
-      all = session.run(Map.of(clusterCheckFeed, fed), List.of(clusterCheck)).get(0);
-    } catch (org.tensorflow.exceptions.TensorFlowException e) {
-      throw workerFailed("the workers did not all start within " + strategy.startupTimeout().toSeconds() + " s", e);
-    }
-    String[] what = {"workers", "steps per epoch", "global batch size", "weights"};
-    for (int i = 1; i < own.length; i++) {
-      if (all[i] != own[i] * all[0]) {
-        throw new WorkerFailedException("the workers disagree on the " + what[i] + ": this worker (task "
-            + strategy.taskIndex() + ") has " + (long) own[i] + ", their mean is " + all[i] / all[0] + ". Every worker"
-            + " must build the same model and call fit with the same data and options", null);
-      }
+    if (workers != null) {
+      workers.join(session, steps, batchSize, state.weights().stream().mapToLong(w -> w.variable().shape().size()).sum());
     }
   }
 
   private void refuseDistributed(String what) {
-    if (strategy != null) {
-      throw new IllegalStateException(what + " are not distributed: multi-worker training (" + strategy + ") runs"
-          + " the fit of compile(optimizer, loss, metrics)");
-    }
-  }
-
-  /**
-   * A failed all-reduce as an error that names the workers that did not take part: those whose
-   * server no longer answers are the dead ones; where all answer, one stopped taking steps.
-   */
-  private WorkerFailedException workerFailed(String what, RuntimeException cause) {
-    List<String> silent = new ArrayList<>();
-    List<String> workers = strategy.workers();
-    for (int i = 0; i < workers.size(); i++) {
-      if (i != strategy.taskIndex() && !answers(workers.get(i))) {
-        silent.add("worker " + i + " (" + workers.get(i) + ")");
-      }
-    }
-    String who = silent.isEmpty()
-        ? "every worker's server answers, so one of them stopped taking steps (its fit ended early, failed, or hangs)"
-        : String.join(", ", silent) + (silent.size() == 1 ? " does" : " do") + " not answer: dead or unreachable";
-    return new WorkerFailedException(what + " (task " + strategy.taskIndex() + "): " + who + ". TensorFlow's"
-        + " collectives cannot run again in this process: restart every worker; fit with BackupAndRestore resumes"
-        + " from the chief's last backup. TensorFlow said: " + cause.getMessage().lines()
-        .filter(l -> !l.isBlank() && !l.startsWith("From ")).findFirst().orElse(""), cause);
-  }
-
-  /** Whether a TCP connection to {@code address} ({@code host:port}) opens within a second. */
-  private static boolean answers(String address) {
-    int colon = address.lastIndexOf(':');
-    try (java.net.Socket s = new java.net.Socket()) {
-      s.connect(new java.net.InetSocketAddress(address.substring(0, colon),
-          Integer.parseInt(address.substring(colon + 1))), 1000);
-      return true;
-    } catch (java.io.IOException e) {
-      return false;
+    if (workers != null) {
+      throw workers.refused(what);
     }
   }
 
@@ -544,10 +446,10 @@ final class Engine implements AutoCloseable {
       }
       return scalars(session.run(feeds, trainLosses, trainOp));
     } catch (org.tensorflow.exceptions.TensorFlowException ex) {
-      if (strategy == null) {
+      if (workers == null) {
         throw ex;
       }
-      throw workerFailed("step " + step + " did not complete within " + strategy.timeout().toSeconds() + " s", ex);
+      throw workers.stepFailed(step, ex);
     } finally {
       open.forEach(Tensor::close);
     }
