@@ -787,7 +787,8 @@ public abstract class Model implements AutoCloseable {
   /**
    * As {@link #export(Path)}, with what {@code options} add (names, preprocessing, a TF Serving
    * version folder, a logits signature, warm-up requests); returns the folder written (the
-   * version subfolder where one was asked for).
+   * version subfolder where one was asked for). On a worker other than the chief of a cluster
+   * ({@link #distribute}) it writes nothing and returns {@code dir}.
    */
   public Path export(Path dir, ExportOptions options) throws IOException {
     java.util.Objects.requireNonNull(options, "options");

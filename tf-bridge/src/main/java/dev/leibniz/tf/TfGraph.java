@@ -45,7 +45,6 @@ public final class TfGraph {
   private final java.util.Set<String> usedNames = new java.util.HashSet<>();
   private final Map<String, Ops> scopes = new HashMap<>();
   private final List<State> states = new ArrayList<>();
-  private final List<Op> updates = new ArrayList<>();
   private final List<MovingUpdate> movingUpdates = new ArrayList<>();
   private final List<Operand<TFloat32>> addedLosses = new ArrayList<>();
   private final List<Op> trainEnd = new ArrayList<>();
@@ -436,16 +435,15 @@ public final class TfGraph {
     return List.copyOf(addedLosses);
   }
 
-  /** A moving statistic's update in a training step: {@code variable -= delta}. */
-  public record MovingUpdate(Operand<?> handle, Operand<TFloat32> delta) {}
+  /** A moving statistic's update in a training step, {@code op}: {@code variable -= delta}. */
+  public record MovingUpdate(Operand<?> handle, Operand<TFloat32> delta, Op op) {}
 
   /** Registers a moving statistic's update that training steps run besides the optimizer's: {@code handle -= delta}. */
   void addUpdate(Operand<?> handle, Operand<TFloat32> delta) {
-    movingUpdates.add(new MovingUpdate(handle, delta));
-    updates.add(ops.assignSubVariableOp(handle, delta));
+    movingUpdates.add(new MovingUpdate(handle, delta, ops.assignSubVariableOp(handle, delta)));
   }
 
-  /** The moving statistics' updates, as {@link #updates()} runs them; multi-worker training averages the deltas first. */
+  /** The moving statistics' updates; multi-worker training averages their deltas across the workers first. */
   public List<MovingUpdate> movingUpdates() {
     return List.copyOf(movingUpdates);
   }
@@ -462,7 +460,7 @@ public final class TfGraph {
 
   /** The state updates a training step runs besides the optimizer's (moving averages). */
   public List<Op> updates() {
-    return List.copyOf(updates);
+    return movingUpdates.stream().map(MovingUpdate::op).toList();
   }
 
   /** Dimensions as TensorFlow's int32 shape constants want them. */
