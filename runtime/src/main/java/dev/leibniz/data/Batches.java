@@ -162,8 +162,8 @@ public final class Batches implements Feed {
         }
         int from = step * batchSize;
         int size = Math.min(count, from + batchSize) - from;
-        int first = from + (int) ((long) size * share / shares);
-        int end = from + (int) ((long) size * (share + 1) / shares);
+        int first = from + WorkerShard.rowsBefore(size, share, shares);
+        int end = from + WorkerShard.rowsBefore(size, share + 1, shares);
         return new Batch(step++, tensors(x, order, first, end), tensors(y, order, first, end), size);
       }
     };

@@ -25,6 +25,11 @@ public final class WorkerShard implements Feed {
     this.index = index;
   }
 
+  /** Of a batch of {@code size} rows, the rows of the shares before share {@code index} of {@code workers}. */
+  static int rowsBefore(int size, int index, int workers) {
+    return (int) ((long) size * index / workers);
+  }
+
   static void check(int workers, int index) {
     if (workers < 1 || index < 0 || index >= workers) {
       throw new IllegalArgumentException("worker " + index + " of " + workers);
@@ -60,8 +65,8 @@ public final class WorkerShard implements Feed {
       @Override
       public Batches.Batch next() {
         try (Batches.Batch b = it.next()) {
-          int from = (int) ((long) b.size() * index / workers);
-          int to = (int) ((long) b.size() * (index + 1) / workers);
+          int from = rowsBefore(b.size(), index, workers);
+          int to = rowsBefore(b.size(), index + 1, workers);
           List<TFloat32> x = rows(b.x(), from, to);
           try {
             return new Batches.Batch(b.step(), x, rows(b.y(), from, to), b.size());
