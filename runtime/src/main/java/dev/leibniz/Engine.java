@@ -7,7 +7,9 @@ import dev.leibniz.metrics.Metrics;
 import dev.leibniz.optimizers.Optimizer;
 import dev.leibniz.tf.Tf;
 import dev.leibniz.tf.TfGraph;
+import dev.leibniz.tf.FeedTensor;
 import dev.leibniz.tf.Natives;
+import dev.leibniz.tf.PreparedRun;
 import dev.leibniz.tf.TfSession;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -74,7 +76,7 @@ final class Engine implements AutoCloseable {
   final CompileConfig config;
   private final long seed;
   /** Fed to the graph's training flag in every training step. */
-  private final TFloat32 trainingOn = TFloat32.scalarOf(1f);
+  private final FeedTensor trainingOn = FeedTensor.floats(new float[] {1f});
   final List<Operand<TFloat32>> targets = new ArrayList<>();
   /** The total loss, then (for several outputs) each output's own loss, as Keras logs them. */
   private final List<Operand<TFloat32>> losses = new ArrayList<>();
@@ -95,6 +97,8 @@ final class Engine implements AutoCloseable {
   private final Map<Optimizer, CustomUpdate> customUpdates = new IdentityHashMap<>();
   /** Steps of custom loops so far: each draws new dropout masks. */
   private long customSteps;
+  /** The session runs of the steps, each prepared at its first use ({@link #prepared}). */
+  private final Map<Integer, PreparedRun> preparedRuns = new java.util.concurrent.ConcurrentHashMap<>();
   /** Every optimizer update built in this graph, in order. */
   private final List<OptimizerUpdate> optimizers = new ArrayList<>();
 
@@ -416,48 +420,81 @@ final class Engine implements AutoCloseable {
     return shape;
   }
 
-  private Map<Operand<?>, Tensor> feeds(List<TFloat32> x, List<TFloat32> y) {
-    Map<Operand<?>, Tensor> feeds = new HashMap<>();
+  /**
+   * What a step feeds, in order: the inputs, the targets, then the outputs' sample weights where
+   * given ({@code yCount} in all), and for training the training flag and the random seed where the
+   * graph has them.
+   */
+  private List<Operand<?>> feedOrder(int xCount, int yCount, boolean training) {
+    List<Operand<?>> order = new ArrayList<>(inputs.subList(0, xCount));
+    for (int i = 0; i < yCount; i++) {
+      order.add(i < targets.size() ? targets.get(i) : sampleWeights.get(i - targets.size()));
+    }
+    if (training && state.trainingFlag() != null) {
+      order.add(state.trainingFlag());
+    }
+    if (training && state.randomSeedFeed() != null) {
+      order.add(state.randomSeedFeed());
+    }
+    return order;
+  }
+
+  /** The tensors for {@link #feedOrder}'s operands: {@code x}, {@code y}, then {@code extra}. */
+  private static FeedTensor[] feedValues(List<FeedTensor> x, List<FeedTensor> y, FeedTensor... extra) {
+    int ys = y == null ? 0 : y.size();
+    FeedTensor[] values = new FeedTensor[x.size() + ys + extra.length];
     for (int i = 0; i < x.size(); i++) {
-      feeds.put(inputs.get(i), x.get(i));
+      values[i] = x.get(i);
     }
-    for (int i = 0; y != null && i < y.size(); i++) { // the targets, then the outputs' sample weights if given
-      feeds.put(i < targets.size() ? targets.get(i) : sampleWeights.get(i - targets.size()), y.get(i));
+    for (int i = 0; i < ys; i++) {
+      values[x.size() + i] = y.get(i);
     }
-    return feeds;
+    System.arraycopy(extra, 0, values, x.size() + ys, extra.length);
+    return values;
+  }
+
+  private static final int TRAIN = 0;
+  private static final int EVAL = 1;
+  private static final int PREDICT = 2;
+
+  /**
+   * The session run of a step ({@link #TRAIN}, {@link #EVAL}, {@link #PREDICT}) that fetches
+   * {@code fetches} and runs {@code target}, prepared at its first use for this many inputs and
+   * targets (with sample weights or without), then kept.
+   */
+  private PreparedRun prepared(int kind, int xCount, int yCount, List<? extends Operand<?>> fetches, Op... target) {
+    return preparedRuns.computeIfAbsent((kind * 1000 + xCount) * 1000 + yCount,
+        k -> session.prepare(feedOrder(xCount, yCount, kind == TRAIN), fetches, target));
   }
 
   /**
    * One training step: forward, loss, backward, update and metric updates in one run; the batch
    * losses ({@link #lossNames}). The graph's training flag is 1, and its random ops draw from (seed, step).
    */
-  float[] trainStep(List<TFloat32> x, List<TFloat32> y, long step) {
+  float[] trainStep(List<FeedTensor> x, List<FeedTensor> y, long step) {
     syncLearningRates();
-    Map<Operand<?>, Tensor> feeds = feeds(x, y);
-    List<Tensor> open = new ArrayList<>();
+    PreparedRun run = prepared(TRAIN, x.size(), y.size(), trainLosses, trainOp);
+    FeedTensor seed = state.randomSeedFeed() == null ? null : FeedTensor.longs(this.seed, step);
     try {
-      if (state.trainingFlag() != null) {
-        feeds.put(state.trainingFlag(), trainingOn);
-      }
-      if (state.randomSeedFeed() != null) {
-        TInt64 seed = TInt64.vectorOf(this.seed, step);
-        open.add(seed);
-        feeds.put(state.randomSeedFeed(), seed);
-      }
-      return scalars(session.run(feeds, trainLosses, trainOp));
+      FeedTensor[] values = state.trainingFlag() == null
+          ? (seed == null ? feedValues(x, y) : feedValues(x, y, seed))
+          : (seed == null ? feedValues(x, y, trainingOn) : feedValues(x, y, trainingOn, seed));
+      return run.scalars(values);
     } catch (org.tensorflow.exceptions.TensorFlowException ex) {
       if (workers == null) {
         throw ex;
       }
       throw workers.stepFailed(step, ex);
     } finally {
-      open.forEach(Tensor::close);
+      if (seed != null) {
+        seed.close();
+      }
     }
   }
 
   /** The losses of a batch ({@link #lossNames}), with metric updates and no training. */
-  float[] evalStep(List<TFloat32> x, List<TFloat32> y) {
-    return scalars(session.run(feeds(x, y), losses, evalOp));
+  float[] evalStep(List<FeedTensor> x, List<FeedTensor> y) {
+    return prepared(EVAL, x.size(), y.size(), losses, evalOp).scalars(feedValues(x, y));
   }
 
   /** The metrics' names, in compile order. */
@@ -470,17 +507,9 @@ final class Engine implements AutoCloseable {
     return lossNames;
   }
 
-  private static float[] scalars(List<float[]> values) {
-    float[] out = new float[values.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = values.get(i)[0];
-    }
-    return out;
-  }
-
   /** Each output for the batch, with its run-time shape (a model built for any length gives the length of these inputs). */
-  List<dev.leibniz.tf.Tensors.Shaped> predict(List<TFloat32> x) {
-    return session.runShaped(feeds(x, null), outputs);
+  List<dev.leibniz.tf.Tensors.Shaped> predict(List<FeedTensor> x) {
+    return prepared(PREDICT, x.size(), 0, outputs).shaped(feedValues(x, null));
   }
 
   void resetMetrics() {

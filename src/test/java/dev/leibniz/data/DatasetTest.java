@@ -23,7 +23,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tensorflow.types.TFloat32;
+import dev.leibniz.tf.FeedTensor;
 
 /**
  * The Dataset pipeline against what it must give: every operation's samples and order (checked
@@ -52,8 +52,7 @@ class DatasetTest {
       List<float[]> out = new ArrayList<>();
       for (Batches.Batch b : p.pass("test", epoch, false, 0)) {
         try (b) {
-          float[] v = new float[(int) b.x().get(0).size()];
-          b.x().get(0).asRawTensor().data().asFloats().read(v);
+          float[] v = b.x().get(0).values();
           float[] ids = new float[b.size()];
           for (int i = 0; i < ids.length; i++) {
             ids[i] = v[i * (v.length / ids.length)];
@@ -265,15 +264,14 @@ class DatasetTest {
       for (Batches.Batch b : p.pass("test", 0, false, 0)) {
         try (b) {
           assertArrayEquals(x, append(new float[0], b.x().get(0)), "raw float32 bytes, decoded in the graph");
-          assertArrayEquals(new long[] {7, 3}, b.x().get(0).shape().asArray());
+          assertArrayEquals(new long[] {7, 3}, b.x().get(0).shape());
         }
       }
     }
   }
 
-  private static float[] append(float[] a, TFloat32 t) {
-    float[] v = new float[(int) t.size()];
-    t.asRawTensor().data().asFloats().read(v);
+  private static float[] append(float[] a, FeedTensor t) {
+    float[] v = t.values();
     float[] c = Arrays.copyOf(a, a.length + v.length);
     System.arraycopy(v, 0, c, a.length, v.length);
     return c;

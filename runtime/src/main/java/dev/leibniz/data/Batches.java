@@ -5,7 +5,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
-import org.tensorflow.types.TFloat32;
+import dev.leibniz.tf.FeedTensor;
 
 /**
  * Samples cut into batches, as {@code fit}, {@code evaluate} and {@code predict} walk them:
@@ -133,15 +133,15 @@ public final class Batches implements Feed {
    * {@code size}: the samples it stands for in the epoch's results (a worker's share of a global
    * batch stands for the whole, whose losses the workers average).
    */
-  public record Batch(int step, List<TFloat32> x, List<TFloat32> y, int size) implements AutoCloseable {
-    public Batch(int step, List<TFloat32> x, List<TFloat32> y) {
-      this(step, x, y, (int) x.get(0).shape().get(0));
+  public record Batch(int step, List<FeedTensor> x, List<FeedTensor> y, int size) implements AutoCloseable {
+    public Batch(int step, List<FeedTensor> x, List<FeedTensor> y) {
+      this(step, x, y, (int) x.get(0).rows());
     }
 
     @Override
     public void close() {
-      x.forEach(TFloat32::close);
-      y.forEach(TFloat32::close);
+      x.forEach(FeedTensor::close);
+      y.forEach(FeedTensor::close);
     }
   }
 
@@ -169,14 +169,14 @@ public final class Batches implements Feed {
     };
   }
 
-  private static List<TFloat32> tensors(List<Data> data, int[] order, int from, int to) {
-    List<TFloat32> out = new ArrayList<>();
+  private static List<FeedTensor> tensors(List<Data> data, int[] order, int from, int to) {
+    List<FeedTensor> out = new ArrayList<>();
     try {
       for (Data d : data) {
         out.add(d.batch(order, from, to));
       }
     } catch (RuntimeException e) {
-      out.forEach(TFloat32::close);
+      out.forEach(FeedTensor::close);
       throw e;
     }
     return out;

@@ -2,9 +2,7 @@ package dev.leibniz.data;
 
 import java.util.Arrays;
 import java.util.Objects;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.types.TFloat32;
+import dev.leibniz.tf.FeedTensor;
 
 /**
  * Samples held flat, row-major, with the shape of one sample: what {@code fit}, {@code evaluate}
@@ -128,22 +126,17 @@ public final class Data {
   }
 
   /** The samples {@code order[from..to)} as one tensor {@code [to - from, sampleShape...]}; the caller closes it. */
-  public TFloat32 batch(int[] order, int from, int to) {
+  public FeedTensor batch(int[] order, int from, int to) {
     int n = to - from;
     long[] shape = new long[sampleShape.length + 1];
     shape[0] = n;
     System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
-    if (order == null) { // in order: the tensor copies the range straight from the array
-      return TFloat32.tensorOf(Shape.of(shape),
-          DataBuffers.of(values, true, false).slice((long) from * sampleSize, (long) n * sampleSize));
+    FeedTensor batch = FeedTensor.floats(shape);
+    if (order == null) { // in order: one copy of the range, straight from the array into the tensor's memory
+      return batch.write(0, values, from * sampleSize, n * sampleSize);
     }
     // shuffled: each sample straight into the tensor's memory, no array in between to collect
-    TFloat32 batch = TFloat32.tensorOf(Shape.of(shape));
-    org.tensorflow.ndarray.buffer.FloatDataBuffer memory = batch.asRawTensor().data().asFloats();
-    for (int i = 0; i < n; i++) {
-      memory.offset((long) i * sampleSize).write(values, order[from + i] * sampleSize, sampleSize);
-    }
-    return batch;
+    return batch.gather(values, sampleSize, order, from, n);
   }
 
   /** Rows of flat samples, for results. */

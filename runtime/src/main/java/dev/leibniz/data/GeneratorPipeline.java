@@ -1,5 +1,6 @@
 package dev.leibniz.data;
 
+import dev.leibniz.tf.FeedTensor;
 import dev.leibniz.tf.Natives;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -344,7 +345,8 @@ final class GeneratorPipeline implements Feed {
   /** One batch's tensors: each component's rows copied flat, the inputs through the maps. */
   private Batches.Batch tensors(List<float[][]> rows, int step) {
     List<TFloat32> x = new ArrayList<>();
-    List<TFloat32> y = new ArrayList<>();
+    List<FeedTensor> feedX = new ArrayList<>();
+    List<FeedTensor> y = new ArrayList<>();
     try {
       for (int c = 0; c < source.shapes.size(); c++) {
         int size = source.size(c);
@@ -353,7 +355,11 @@ final class GeneratorPipeline implements Feed {
           System.arraycopy(rows.get(r)[c], 0, flat, r * size, size);
         }
         Shape shape = Shape.of(source.shapes.get(c)).prepend(rows.size());
-        (c < source.inputs() ? x : y).add(TFloat32.tensorOf(shape, DataBuffers.of(flat, true, false)));
+        if (c < source.inputs()) {
+          x.add(TFloat32.tensorOf(shape, DataBuffers.of(flat, true, false)));
+        } else {
+          y.add(FeedTensor.floats(flat, shape.asArray()));
+        }
       }
       if (session != null) {
         Session.Runner r = session.runner();
@@ -368,10 +374,14 @@ final class GeneratorPipeline implements Feed {
           x.add((TFloat32) result.get(i));
         }
       }
-      return new Batches.Batch(step, x, y);
+      x.forEach(t -> feedX.add(FeedTensor.of(t)));
+      return new Batches.Batch(step, feedX, y);
     } catch (RuntimeException e) {
-      x.forEach(TFloat32::close);
-      y.forEach(TFloat32::close);
+      if (feedX.isEmpty()) {
+        x.forEach(TFloat32::close);
+      }
+      feedX.forEach(FeedTensor::close);
+      y.forEach(FeedTensor::close);
       throw e;
     }
   }

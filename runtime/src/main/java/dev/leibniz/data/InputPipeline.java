@@ -1,5 +1,6 @@
 package dev.leibniz.data;
 
+import dev.leibniz.tf.FeedTensor;
 import dev.leibniz.tf.Natives;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -363,10 +364,10 @@ public final class InputPipeline implements Feed, AutoCloseable {
           done = true;
           throw failure(what, epochNumber, step, e);
         }
-        List<TFloat32> x = new ArrayList<>();
-        List<TFloat32> y = new ArrayList<>();
+        List<FeedTensor> x = new ArrayList<>();
+        List<FeedTensor> y = new ArrayList<>();
         for (int i = 0; i < result.size(); i++) {
-          (i < inputs ? x : y).add((TFloat32) result.get(i));
+          (i < inputs ? x : y).add(FeedTensor.of(result.get(i)));
         }
         return new Batches.Batch(step++, x, y);
       }

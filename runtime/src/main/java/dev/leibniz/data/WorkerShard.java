@@ -1,5 +1,6 @@
 package dev.leibniz.data;
 
+import dev.leibniz.tf.FeedTensor;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -67,11 +68,11 @@ public final class WorkerShard implements Feed {
         try (Batches.Batch b = it.next()) {
           int from = rowsBefore(b.size(), index, workers);
           int to = rowsBefore(b.size(), index + 1, workers);
-          List<TFloat32> x = rows(b.x(), from, to);
+          List<FeedTensor> x = rows(b.x(), from, to);
           try {
             return new Batches.Batch(b.step(), x, rows(b.y(), from, to), b.size());
           } catch (RuntimeException e) {
-            x.forEach(TFloat32::close);
+            x.forEach(FeedTensor::close);
             throw e;
           }
         }
@@ -79,21 +80,15 @@ public final class WorkerShard implements Feed {
     };
   }
 
-  /** Rows {@code [from, to)} of each tensor, copied as bytes. */
-  private static List<TFloat32> rows(List<TFloat32> tensors, int from, int to) {
-    List<TFloat32> out = new ArrayList<>();
+  /** Rows {@code [from, to)} of each tensor, copied. */
+  private static List<FeedTensor> rows(List<FeedTensor> tensors, int from, int to) {
+    List<FeedTensor> out = new ArrayList<>();
     try {
-      for (TFloat32 t : tensors) {
-        long rowBytes = t.numBytes() / Math.max(1, t.shape().get(0));
-        long[] shape = t.shape().asArray();
-        shape[0] = to - from;
-        TFloat32 part = TFloat32.tensorOf(org.tensorflow.ndarray.Shape.of(shape));
-        out.add(part);
-        t.asRawTensor().data().slice(rowBytes * from, rowBytes * (to - from)).copyTo(part.asRawTensor().data(),
-            rowBytes * (to - from));
+      for (FeedTensor t : tensors) {
+        out.add(t.rows(from, to));
       }
     } catch (RuntimeException e) {
-      out.forEach(TFloat32::close);
+      out.forEach(FeedTensor::close);
       throw e;
     }
     return out;

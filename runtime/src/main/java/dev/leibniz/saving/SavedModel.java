@@ -189,7 +189,10 @@ public final class SavedModel implements AutoCloseable {
       Map<String, Tensor> feeds = new HashMap<>();
       try {
         for (Map.Entry<String, Data> in : x.entrySet()) {
-          feeds.put(in.getKey(), tensor(inputs.get(in.getKey()), in.getValue().batch(null, from, to)));
+          Data rows = in.getValue().slice(from, to);
+          long[] shape = java.util.stream.LongStream.concat(java.util.stream.LongStream.of(to - from),
+              Arrays.stream(rows.sampleShape())).toArray();
+          feeds.put(in.getKey(), tensor(inputs.get(in.getKey()), dev.leibniz.tf.Tensors.of(rows.values(), shape)));
         }
         try (Result result = function.call(feeds)) {
           for (String k : outputs.keySet()) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.leibniz.tf.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,7 +32,7 @@ class BatchesTest {
     for (Batches.Batch batch : b.pass(null)) {
       try (batch) {
         sizes.add(batch.size());
-        for (float v : Tensors.toFloats(batch.y().get(0))) {
+        for (float v : batch.y().get(0).values()) {
           labels.add(v);
         }
       }
@@ -48,8 +47,8 @@ class BatchesTest {
     int from = 0; // the batches' samples follow the order, one batch after the other
     for (Batches.Batch batch : ten(3).pass(order)) {
       try (batch) {
-        float[] x = Tensors.toFloats(batch.x().get(0));
-        float[] y = Tensors.toFloats(batch.y().get(0));
+        float[] x = batch.x().get(0).values();
+        float[] y = batch.y().get(0).values();
         for (int i = 0; i < y.length; i++) {
           assertEquals(10 * y[i], x[2 * i]);
           assertEquals(y[i], order[from + i]);

@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.leibniz.tf.Tensors;
+import dev.leibniz.tf.FeedTensor;
 import org.junit.jupiter.api.Test;
-import org.tensorflow.types.TFloat32;
 
 /** Samples held flat: shapes, rows, slices, batches, and what is refused. */
 class DataTest {
@@ -18,9 +17,14 @@ class DataTest {
     assertArrayEquals(new float[] {4, 5, 6}, d.sample(1));
     assertArrayEquals(new float[] {4, 5, 6}, d.slice(1, 2).values());
     assertEquals("data of 2 samples of shape [3]", d.toString());
-    try (TFloat32 batch = d.batch(new int[] {1, 0}, 0, 2)) {
-      assertArrayEquals(new long[] {2, 3}, batch.shape().asArray());
-      assertArrayEquals(new float[] {4, 5, 6, 1, 2, 3}, Tensors.toFloats(batch));
+    try (FeedTensor batch = d.batch(new int[] {1, 0}, 0, 2)) {
+      assertArrayEquals(new long[] {2, 3}, batch.shape());
+      assertArrayEquals(new float[] {4, 5, 6, 1, 2, 3}, batch.values());
+    }
+    try (FeedTensor batch = d.batch(null, 0, 2); FeedTensor rows = batch.rows(1, 2)) {
+      assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, batch.values());
+      assertArrayEquals(new long[] {1, 3}, rows.shape());
+      assertArrayEquals(new float[] {4, 5, 6}, rows.values());
     }
   }
 

@@ -18,6 +18,10 @@ import org.tensorflow.proto.ConfigProto;
  */
 public final class TfSession implements AutoCloseable {
   private final Session session;
+  private final List<PreparedRun> prepared = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile boolean closed;
+  /** Prepared runs hold the read lock while they run and read their results; closing takes the write lock. */
+  private final java.util.concurrent.locks.ReentrantReadWriteLock runLock = new java.util.concurrent.locks.ReentrantReadWriteLock();
 
   /** {@code threads <= 0} leaves TensorFlow's default (all cores). */
   public TfSession(TfGraph graph, int threads) {
@@ -79,6 +83,27 @@ public final class TfSession implements AutoCloseable {
     return out;
   }
 
+  /**
+   * A run of {@code targets} fetching {@code fetches}, fed {@code feeds} in this order, prepared
+   * once for a loop that makes it at every step (a training step, a prediction batch).
+   */
+  public PreparedRun prepare(List<Operand<?>> feeds, List<? extends Operand<?>> fetches, Op... targets) {
+    checkOpen();
+    PreparedRun run = new PreparedRun(this, session, feeds, fetches, targets);
+    prepared.add(run);
+    return run;
+  }
+
+  java.util.concurrent.locks.Lock runs() {
+    return runLock.readLock();
+  }
+
+  void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("this session is closed");
+    }
+  }
+
   /** Sets each variable to its value (fed through its placeholder), in one run. */
   public void assign(Map<TfGraph.State, float[]> values) {
     Map<Operand<?>, Tensor> feeds = new HashMap<>();
@@ -96,6 +121,17 @@ public final class TfSession implements AutoCloseable {
 
   @Override
   public void close() {
-    session.close();
+    runLock.writeLock().lock(); // waits for prepared runs in progress
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      prepared.forEach(PreparedRun::close);
+      prepared.clear();
+      session.close();
+    } finally {
+      runLock.writeLock().unlock();
+    }
   }
 }
