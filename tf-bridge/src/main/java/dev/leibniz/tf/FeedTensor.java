@@ -55,9 +55,7 @@ public final class FeedTensor implements AutoCloseable {
       }
       size *= d;
     }
-    try (LongPointer dims = new LongPointer(shape)) {
-      return new FeedTensor(TF_AllocateTensor(TF_FLOAT, dims, shape.length, size * Float.BYTES), shape.clone(), null);
-    }
+    return new FeedTensor(TF_AllocateTensor(TF_FLOAT, shape, shape.length, size * Float.BYTES), shape.clone(), null);
   }
 
   /** A float tensor of {@code shape} holding {@code values} (row-major). */
@@ -73,11 +71,10 @@ public final class FeedTensor implements AutoCloseable {
 
   /** A vector of 64-bit integers (a random seed's two halves). */
   public static FeedTensor longs(long... values) {
-    try (LongPointer dims = new LongPointer(new long[] {values.length})) {
-      TF_Tensor h = TF_AllocateTensor(TF_INT64, dims, 1, (long) values.length * Long.BYTES);
-      new LongPointer(TF_TensorData(h)).put(values);
-      return new FeedTensor(h, new long[] {values.length}, null);
-    }
+    long[] shape = {values.length};
+    TF_Tensor h = TF_AllocateTensor(TF_INT64, shape, 1, (long) values.length * Long.BYTES);
+    new LongPointer(TF_TensorData(h)).put(values);
+    return new FeedTensor(h, shape, null);
   }
 
   /** {@code tensor}, made by TensorFlow Java, to feed as it is; closing this closes it. */
