@@ -5,11 +5,11 @@ import dev.leibniz.losses.Loss;
 import dev.leibniz.metrics.Metric;
 import dev.leibniz.metrics.Metrics;
 import dev.leibniz.optimizers.Optimizer;
-import dev.leibniz.tf.Tf;
-import dev.leibniz.tf.TfGraph;
 import dev.leibniz.tf.FeedTensor;
 import dev.leibniz.tf.Natives;
 import dev.leibniz.tf.PreparedRun;
+import dev.leibniz.tf.Tf;
+import dev.leibniz.tf.TfGraph;
 import dev.leibniz.tf.TfSession;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -439,18 +439,18 @@ final class Engine implements AutoCloseable {
     return order;
   }
 
-  /** The tensors for {@link #feedOrder}'s operands: {@code x}, {@code y}, then {@code extra}. */
+  /** The tensors for {@link #feedOrder}'s operands: {@code x}, {@code y}, then {@code extra}'s that are not null. */
   private static FeedTensor[] feedValues(List<FeedTensor> x, List<FeedTensor> y, FeedTensor... extra) {
-    int ys = y == null ? 0 : y.size();
-    FeedTensor[] values = new FeedTensor[x.size() + ys + extra.length];
-    for (int i = 0; i < x.size(); i++) {
-      values[i] = x.get(i);
+    List<FeedTensor> values = new ArrayList<>(x);
+    if (y != null) {
+      values.addAll(y);
     }
-    for (int i = 0; i < ys; i++) {
-      values[x.size() + i] = y.get(i);
+    for (FeedTensor t : extra) {
+      if (t != null) {
+        values.add(t);
+      }
     }
-    System.arraycopy(extra, 0, values, x.size() + ys, extra.length);
-    return values;
+    return values.toArray(new FeedTensor[0]);
   }
 
   private static final int TRAIN = 0;
@@ -476,10 +476,7 @@ final class Engine implements AutoCloseable {
     PreparedRun run = prepared(TRAIN, x.size(), y.size(), trainLosses, trainOp);
     FeedTensor seed = state.randomSeedFeed() == null ? null : FeedTensor.longs(this.seed, step);
     try {
-      FeedTensor[] values = state.trainingFlag() == null
-          ? (seed == null ? feedValues(x, y) : feedValues(x, y, seed))
-          : (seed == null ? feedValues(x, y, trainingOn) : feedValues(x, y, trainingOn, seed));
-      return run.scalars(values);
+      return run.scalars(feedValues(x, y, state.trainingFlag() == null ? null : trainingOn, seed));
     } catch (org.tensorflow.exceptions.TensorFlowException ex) {
       if (workers == null) {
         throw ex;

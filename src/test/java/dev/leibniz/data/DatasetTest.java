@@ -13,6 +13,7 @@ import dev.leibniz.Sequential;
 import dev.leibniz.layers.Dense;
 import dev.leibniz.layers.Rescaling;
 import dev.leibniz.optimizers.Optimizers;
+import dev.leibniz.tf.FeedTensor;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,6 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.leibniz.tf.FeedTensor;
 
 /**
  * The Dataset pipeline against what it must give: every operation's samples and order (checked

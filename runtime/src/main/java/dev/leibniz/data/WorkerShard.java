@@ -4,7 +4,6 @@ import dev.leibniz.tf.FeedTensor;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.tensorflow.types.TFloat32;
 
 /**
  * One worker's share of each batch of a feed, for multi-worker training: of a global batch of

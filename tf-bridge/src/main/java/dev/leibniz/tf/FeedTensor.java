@@ -7,15 +7,10 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TF_INT64;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorData;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorType;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.reflect.Method;
 import java.util.Arrays;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
-import org.tensorflow.RawTensor;
 import org.tensorflow.Tensor;
 import org.tensorflow.internal.c_api.TF_Tensor;
 
@@ -29,8 +24,6 @@ import org.tensorflow.internal.c_api.TF_Tensor;
  * each once its step has run; closing twice is harmless.
  */
 public final class FeedTensor implements AutoCloseable {
-  private static final MethodHandle TENSOR_HANDLE = tensorHandle();
-
   static {
     Natives.require(); // JavaCPP's pointers below need TensorFlow's native library loaded
   }
@@ -79,14 +72,7 @@ public final class FeedTensor implements AutoCloseable {
 
   /** {@code tensor}, made by TensorFlow Java, to feed as it is; closing this closes it. */
   public static FeedTensor of(Tensor tensor) {
-    try {
-      return new FeedTensor((TF_Tensor) TENSOR_HANDLE.invokeExact(tensor.asRawTensor()), tensor.shape().asArray(),
-          tensor);
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException(e);
-    }
+    return new FeedTensor(TfInternals.tensor(tensor), tensor.shape().asArray(), tensor);
   }
 
   /** Writes {@code count} values of {@code src} from {@code from} at flat position {@code at}; returns this tensor. */
@@ -178,16 +164,5 @@ public final class FeedTensor implements AutoCloseable {
   @Override
   public String toString() {
     return "tensor of shape " + Arrays.toString(shape);
-  }
-
-  private static MethodHandle tensorHandle() {
-    try {
-      Method m = RawTensor.class.getDeclaredMethod("nativeHandle");
-      m.setAccessible(true);
-      return MethodHandles.lookup().unreflect(m).asType(MethodType.methodType(TF_Tensor.class, RawTensor.class));
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      throw new IllegalStateException("this TensorFlow Java version does not have the internals Leibniz uses to feed"
-          + " its tensors (built for org.tensorflow:tensorflow-core-api 1.1.0): " + e, e);
-    }
   }
 }

@@ -10,12 +10,9 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TF_NewStatus;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_SetConfig;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_SetTarget;
 
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Field;
 import org.bytedeco.javacpp.BytePointer;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
-import org.tensorflow.internal.c_api.TF_Graph;
 import org.tensorflow.internal.c_api.TF_Session;
 import org.tensorflow.internal.c_api.TF_SessionOptions;
 import org.tensorflow.internal.c_api.TF_Status;
@@ -26,7 +23,7 @@ import org.tensorflow.proto.ConfigProto;
  * TensorFlow Java 1.1.0 has no public way to set a session's target (tensorflow/java#369): the
  * native session is made with the C API, which takes one, and wrapped in TensorFlow Java's own
  * {@code Session} through its package-private constructor, so that runs, feeds and closing are
- * TensorFlow Java's. This class is the only place that reaches into TensorFlow Java's internals.
+ * TensorFlow Java's. The internals are {@link TfInternals}'.
  */
 final class GrpcSession {
   private GrpcSession() {}
@@ -42,9 +39,9 @@ final class GrpcSession {
         TF_SetConfig(options, serialized, bytes.length, status);
         check(status, "set the session's configuration");
       }
-      TF_Session handle = TF_NewSession(nativeGraph(graph), options, status);
+      TF_Session handle = TF_NewSession(TfInternals.graph(graph), options, status);
       check(status, "open a session on " + target);
-      return wrap(graph, handle);
+      return TfInternals.wrap(graph, handle);
     } finally {
       TF_DeleteSessionOptions(options);
       TF_DeleteStatus(status);
@@ -55,30 +52,5 @@ final class GrpcSession {
     if (TF_GetCode(status) != 0) {
       throw new IllegalStateException("TensorFlow could not " + what + ": " + TF_Message(status).getString());
     }
-  }
-
-  private static TF_Graph nativeGraph(Graph graph) {
-    try {
-      Field f = Graph.class.getDeclaredField("nativeHandle");
-      f.setAccessible(true);
-      return (TF_Graph) f.get(graph);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      throw unsupported(e);
-    }
-  }
-
-  private static Session wrap(Graph graph, TF_Session handle) {
-    try {
-      Constructor<Session> c = Session.class.getDeclaredConstructor(Graph.class, TF_Session.class);
-      c.setAccessible(true);
-      return c.newInstance(graph, handle);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      throw unsupported(e);
-    }
-  }
-
-  private static IllegalStateException unsupported(Exception e) {
-    return new IllegalStateException("this TensorFlow Java version does not have the internals Leibniz uses to open a"
-        + " session on a server (built for org.tensorflow:tensorflow-core-api 1.1.0): " + e, e);
   }
 }

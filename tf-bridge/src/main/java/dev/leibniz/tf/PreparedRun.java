@@ -7,7 +7,6 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TF_SessionRun;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorData;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorType;
 
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.FloatPointer;
@@ -71,7 +70,7 @@ public final class PreparedRun {
   PreparedRun(TfSession owner, Session session, List<Operand<?>> feeds, List<? extends Operand<?>> fetches,
       Op... targets) {
     this.owner = owner;
-    this.session = nativeSession(session);
+    this.session = TfInternals.session(session);
     this.feeds = List.copyOf(feeds);
     this.fetches = List.copyOf(fetches);
     this.targets = targets.clone();
@@ -188,20 +187,5 @@ public final class PreparedRun {
       out.getPointer(i).oper(((GraphOperation) o.op()).getUnsafeNativeHandle()).index(o.index());
     }
     return out;
-  }
-
-  private static TF_Session nativeSession(Session s) {
-    try {
-      Field f = Session.class.getDeclaredField("nativeHandle");
-      f.setAccessible(true);
-      return (TF_Session) f.get(s);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      throw unsupported(e);
-    }
-  }
-
-  private static IllegalStateException unsupported(Exception e) {
-    return new IllegalStateException("this TensorFlow Java version does not have the internals Leibniz uses for its"
-        + " prepared session runs (built for org.tensorflow:tensorflow-core-api 1.1.0): " + e, e);
   }
 }
