@@ -125,13 +125,18 @@ public final class Data {
     return new Data(out, sampleShape, labels, "data", false);
   }
 
-  /** The samples {@code order[from..to)} as one tensor {@code [to - from, sampleShape...]}; the caller closes it. */
-  public FeedTensor batch(int[] order, int from, int to) {
-    int n = to - from;
+  /** The shape of {@code n} of these samples together: {@code [n, sampleShape...]}. */
+  public long[] batchShape(int n) {
     long[] shape = new long[sampleShape.length + 1];
     shape[0] = n;
     System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
-    FeedTensor batch = FeedTensor.floats(shape);
+    return shape;
+  }
+
+  /** The samples {@code order[from..to)} as one tensor {@code [to - from, sampleShape...]}; the caller closes it. */
+  public FeedTensor batch(int[] order, int from, int to) {
+    int n = to - from;
+    FeedTensor batch = FeedTensor.floats(batchShape(n));
     if (order == null) { // in order: one copy of the range, straight from the array into the tensor's memory
       return batch.write(0, values, from * sampleSize, n * sampleSize);
     }

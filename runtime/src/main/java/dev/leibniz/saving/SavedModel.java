@@ -189,10 +189,11 @@ public final class SavedModel implements AutoCloseable {
       Map<String, Tensor> feeds = new HashMap<>();
       try {
         for (Map.Entry<String, Data> in : x.entrySet()) {
-          Data rows = in.getValue().slice(from, to);
-          long[] shape = java.util.stream.LongStream.concat(java.util.stream.LongStream.of(to - from),
-              Arrays.stream(rows.sampleShape())).toArray();
-          feeds.put(in.getKey(), tensor(inputs.get(in.getKey()), dev.leibniz.tf.Tensors.of(rows.values(), shape)));
+          Data d = in.getValue();
+          long sampleSize = d.values().length / d.count();
+          TFloat32 batch = TFloat32.tensorOf(Shape.of(d.batchShape(to - from)),
+              DataBuffers.of(d.values(), true, false).slice(from * sampleSize, (to - from) * sampleSize));
+          feeds.put(in.getKey(), tensor(inputs.get(in.getKey()), batch));
         }
         try (Result result = function.call(feeds)) {
           for (String k : outputs.keySet()) {

@@ -19,12 +19,14 @@ class DataTest {
     assertEquals("data of 2 samples of shape [3]", d.toString());
     try (FeedTensor batch = d.batch(new int[] {1, 0}, 0, 2)) {
       assertArrayEquals(new long[] {2, 3}, batch.shape());
+      assertArrayEquals(new long[] {2, 3}, d.batchShape(2));
       assertArrayEquals(new float[] {4, 5, 6, 1, 2, 3}, batch.values());
     }
     try (FeedTensor batch = d.batch(null, 0, 2); FeedTensor rows = batch.rows(1, 2)) {
       assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, batch.values());
       assertArrayEquals(new long[] {1, 3}, rows.shape());
       assertArrayEquals(new float[] {4, 5, 6}, rows.values());
+      assertThrows(IndexOutOfBoundsException.class, () -> batch.rows(1, 3), "past the last row");
     }
   }
 

@@ -29,6 +29,7 @@ public final class FeedTensor implements AutoCloseable {
   }
 
   private final long[] shape;
+  private final long size;
   /** A TensorFlow Java tensor this one stands for (closed with it), or null where the memory is this one's own. */
   private final Tensor held;
   private TF_Tensor handle;
@@ -37,6 +38,11 @@ public final class FeedTensor implements AutoCloseable {
     this.handle = handle;
     this.shape = shape;
     this.held = held;
+    long n = 1;
+    for (long d : shape) {
+      n *= d;
+    }
+    this.size = n;
   }
 
   /** A float tensor of {@code shape}, its values not set: write every one before feeding it. */
@@ -54,9 +60,9 @@ public final class FeedTensor implements AutoCloseable {
   /** A float tensor of {@code shape} holding {@code values} (row-major). */
   public static FeedTensor floats(float[] values, long... shape) {
     FeedTensor t = floats(shape);
-    if (t.size() != values.length) {
+    if (t.size != values.length) {
       t.close();
-      throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + t.size()
+      throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + t.size
           + " values, got an array of " + values.length);
     }
     return t.write(0, values, 0, values.length);
@@ -77,10 +83,10 @@ public final class FeedTensor implements AutoCloseable {
 
   /** Writes {@code count} values of {@code src} from {@code from} at flat position {@code at}; returns this tensor. */
   public FeedTensor write(long at, float[] src, int from, int count) {
-    if (at < 0 || at + count > size()) {
-      throw new IndexOutOfBoundsException("values [" + at + ", " + (at + count) + ") of a tensor of " + size());
+    if (at < 0 || at + count > size) {
+      throw new IndexOutOfBoundsException("values [" + at + ", " + (at + count) + ") of a tensor of " + size);
     }
-    new FloatPointer(data(TF_FLOAT)).position(at).put(src, from, count);
+    new FloatPointer(data()).position(at).put(src, from, count);
     return this;
   }
 
@@ -89,10 +95,10 @@ public final class FeedTensor implements AutoCloseable {
    * this tensor's first {@code count} rows, in that order: a shuffled batch; returns this tensor.
    */
   public FeedTensor gather(float[] src, int rowSize, int[] rows, int from, int count) {
-    if ((long) count * rowSize > size()) {
-      throw new IndexOutOfBoundsException(count + " rows of " + rowSize + " values into a tensor of " + size());
+    if ((long) count * rowSize > size) {
+      throw new IndexOutOfBoundsException(count + " rows of " + rowSize + " values into a tensor of " + size);
     }
-    FloatPointer memory = new FloatPointer(data(TF_FLOAT));
+    FloatPointer memory = new FloatPointer(data());
     for (int i = 0; i < count; i++) {
       memory.position((long) i * rowSize).put(src, rows[from + i] * rowSize, rowSize);
     }
@@ -101,18 +107,21 @@ public final class FeedTensor implements AutoCloseable {
 
   /** The tensor's values, flat and row-major (a float tensor's). */
   public float[] values() {
-    float[] out = new float[Math.toIntExact(size())];
-    new FloatPointer(data(TF_FLOAT)).get(out);
+    float[] out = new float[Math.toIntExact(size)];
+    new FloatPointer(data()).get(out);
     return out;
   }
 
   /** A new float tensor holding rows {@code [from, to)} of this one (a worker's share of a batch). */
   public FeedTensor rows(long from, long to) {
-    long rowSize = shape[0] == 0 ? 0 : size() / shape[0];
+    if (shape.length == 0 || from < 0 || from > to || to > shape[0]) {
+      throw new IndexOutOfBoundsException("rows [" + from + ", " + to + ") of a " + this);
+    }
+    long rowSize = shape[0] == 0 ? 0 : size / shape[0];
     long[] part = shape.clone();
     part[0] = to - from;
     FeedTensor t = floats(part);
-    new FloatPointer(t.data(TF_FLOAT)).put(new FloatPointer(data(TF_FLOAT)).position(from * rowSize).limit(to * rowSize));
+    new FloatPointer(t.data()).put(new FloatPointer(data()).position(from * rowSize).limit(to * rowSize));
     return t;
   }
 
@@ -125,14 +134,6 @@ public final class FeedTensor implements AutoCloseable {
     return shape.length == 0 ? 1 : shape[0];
   }
 
-  long size() {
-    long size = 1;
-    for (long d : shape) {
-      size *= d;
-    }
-    return size;
-  }
-
   /** The C API's handle, for a run to feed. */
   TF_Tensor handle() {
     if (handle == null) {
@@ -141,11 +142,17 @@ public final class FeedTensor implements AutoCloseable {
     return handle;
   }
 
-  private Pointer data(int type) {
-    if (TF_TensorType(handle()) != type) {
-      throw new IllegalArgumentException("expected a float32 tensor, got type " + TF_TensorType(handle()));
+  private Pointer data() {
+    return floatData(handle());
+  }
+
+  /** {@code t}'s memory where it holds floats (a tensor fed, a run's result); else an error naming its type. */
+  static Pointer floatData(TF_Tensor t) {
+    if (TF_TensorType(t) != TF_FLOAT) {
+      throw new IllegalArgumentException("expected a float32 tensor, got "
+          + org.tensorflow.proto.DataType.forNumber(TF_TensorType(t)));
     }
-    return TF_TensorData(handle());
+    return TF_TensorData(t);
   }
 
   @Override

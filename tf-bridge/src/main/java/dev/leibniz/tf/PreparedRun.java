@@ -4,8 +4,6 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeleteTensor;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_Dim;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_NumDims;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_SessionRun;
-import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorData;
-import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorType;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +18,6 @@ import org.tensorflow.internal.c_api.TF_Session;
 import org.tensorflow.internal.c_api.TF_Status;
 import org.tensorflow.internal.c_api.TF_Tensor;
 import org.tensorflow.op.Op;
-import org.tensorflow.proto.DataType;
 
 /**
  * One kind of session run, its feeds, fetches and targets fixed: the C API's arrays are filled
@@ -32,13 +29,10 @@ import org.tensorflow.proto.DataType;
  * model) each take their own arrays for the tensors going in and out.
  */
 public final class PreparedRun {
-  private static final int FLOAT = DataType.DT_FLOAT.getNumber();
-
   private final TfSession owner;
   private final TF_Session session;
-  private final List<Operand<?>> feeds;
-  private final List<? extends Operand<?>> fetches;
-  private final Op[] targets;
+  private final int feedCount;
+  private final int targetCount;
   private final TF_Output inputs;
   /** Each fetch's place among the distinct outputs run (TensorFlow fetches each output once). */
   private final int[] fetchIndex;
@@ -71,9 +65,8 @@ public final class PreparedRun {
       Op... targets) {
     this.owner = owner;
     this.session = TfInternals.session(session);
-    this.feeds = List.copyOf(feeds);
-    this.fetches = List.copyOf(fetches);
-    this.targets = targets.clone();
+    this.feedCount = feeds.size();
+    this.targetCount = targets.length;
     this.inputs = outputsOf(feeds);
     java.util.Map<org.tensorflow.Output<?>, Integer> index = new java.util.LinkedHashMap<>();
     this.fetchIndex = new int[fetches.size()];
@@ -92,9 +85,9 @@ public final class PreparedRun {
   public float[] scalars(FeedTensor... values) {
     Slot slot = run(values);
     try {
-      float[] out = new float[fetches.size()];
+      float[] out = new float[fetchIndex.length];
       for (int i = 0; i < out.length; i++) {
-        out[i] = new FloatPointer(floatData(slot, fetchIndex[i])).get(0);
+        out[i] = new FloatPointer(FeedTensor.floatData(slot.out.get(TF_Tensor.class, fetchIndex[i]))).get(0);
       }
       return out;
     } finally {
@@ -106,8 +99,8 @@ public final class PreparedRun {
   public List<Tensors.Shaped> shaped(FeedTensor... values) {
     Slot slot = run(values);
     try {
-      List<Tensors.Shaped> out = new ArrayList<>(fetches.size());
-      for (int i = 0; i < fetches.size(); i++) {
+      List<Tensors.Shaped> out = new ArrayList<>(fetchIndex.length);
+      for (int i = 0; i < fetchIndex.length; i++) {
         TF_Tensor t = slot.out.get(TF_Tensor.class, fetchIndex[i]);
         long[] shape = new long[TF_NumDims(t)];
         long size = 1;
@@ -116,7 +109,7 @@ public final class PreparedRun {
           size *= shape[d];
         }
         float[] flat = new float[Math.toIntExact(size)];
-        new FloatPointer(floatData(slot, fetchIndex[i])).get(flat);
+        new FloatPointer(FeedTensor.floatData(t)).get(flat);
         out.add(new Tensors.Shaped(shape, flat));
       }
       return out;
@@ -127,8 +120,8 @@ public final class PreparedRun {
 
   /** Runs with {@code values} in a slot of its own, which the caller reads, then hands to {@link #done}. */
   private Slot run(FeedTensor[] values) {
-    if (values.length != feeds.size()) {
-      throw new IllegalArgumentException("this run feeds " + feeds.size() + " tensors, got " + values.length);
+    if (values.length != feedCount) {
+      throw new IllegalArgumentException("this run feeds " + feedCount + " tensors, got " + values.length);
     }
     owner.runs().lock(); // the session stays open until done() unlocks
     Slot slot = null;
@@ -136,14 +129,14 @@ public final class PreparedRun {
       owner.checkOpen();
       slot = free.poll();
       if (slot == null) {
-        slot = new Slot(feeds.size(), distinct);
+        slot = new Slot(feedCount, distinct);
         all.add(slot);
       }
       for (int i = 0; i < values.length; i++) {
         slot.in.put(i, values[i].handle());
       }
       TF_SessionRun(session, null, inputs, slot.in, values.length, outputs, slot.out, distinct, targetOps,
-          targets.length, null, slot.status);
+          targetCount, null, slot.status);
       slot.status.throwExceptionIfNotOK(); // TensorFlow's own exception, as TensorFlow Java's runner throws
       return slot;
     } catch (RuntimeException e) {
@@ -162,14 +155,6 @@ public final class PreparedRun {
     }
     free.push(slot);
     owner.runs().unlock();
-  }
-
-  private static org.bytedeco.javacpp.Pointer floatData(Slot slot, int output) {
-    TF_Tensor t = slot.out.get(TF_Tensor.class, output);
-    if (TF_TensorType(t) != FLOAT) {
-      throw new IllegalArgumentException("expected a float32 tensor, got " + DataType.forNumber(TF_TensorType(t)));
-    }
-    return TF_TensorData(t);
   }
 
   /** Frees the arrays; the session calls it once no run is in progress. */
