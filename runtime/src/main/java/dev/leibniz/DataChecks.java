@@ -59,8 +59,13 @@ final class DataChecks {
     }
   }
 
+  /** Each one's sample shape (a loop, not a stream: a small model's step runs it before the JIT has compiled it). */
   static List<long[]> shapes(List<Data> x) {
-    return x.stream().map(Data::sampleShape).toList();
+    List<long[]> out = new ArrayList<>(x.size());
+    for (Data d : x) {
+      out.add(d.sampleShape());
+    }
+    return out;
   }
 
   /** For sparse losses, a column of class indices ({@code [n, 1]}, as Keras takes) as one index per sample. */
@@ -77,7 +82,11 @@ final class DataChecks {
 
   /** Targets against outputs and losses: class indices in range for sparse losses, else the output's shape. */
   static void targets(Engine e, List<Data> y, String what) {
-    targetShapes(e, y.stream().map(Data::sampleShape).toList(), y.stream().map(Data::isLabels).toList(), what);
+    boolean[] labels = new boolean[y.size()];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = y.get(i).isLabels();
+    }
+    targetShapes(e, shapes(y), labels, what);
     for (int i = 0; i < y.size(); i++) {
       if (e.config.losses().get(i).sparse()) {
         long[] out = e.outputShapes.get(i);
@@ -95,11 +104,11 @@ final class DataChecks {
 
   /** A dataset's targets against the outputs and losses: their sample shapes (the values are not in memory). */
   static void targetShapes(Engine e, List<long[]> y, String what) {
-    targetShapes(e, y, java.util.Collections.nCopies(y.size(), false), what);
+    targetShapes(e, y, new boolean[y.size()], what);
   }
 
   /** Each target's sample shape: one class index per output row for sparse losses, else the output's shape. */
-  private static void targetShapes(Engine e, List<long[]> y, List<Boolean> labels, String what) {
+  private static void targetShapes(Engine e, List<long[]> y, boolean[] labels, String what) {
     if (y.size() != e.targets.size()) {
       throw new IllegalArgumentException("the model takes " + e.targets.size() + " target(s) (one per output, none for"
           + " custom objectives), got " + y.size());
@@ -119,7 +128,7 @@ final class DataChecks {
       } else if (!compatible(sample, y.get(i))) {
         throw new IllegalArgumentException(what + ": targets have shape " + Arrays.toString(y.get(i))
             + " per sample but the model outputs " + Arrays.toString(sample) + " per sample"
-            + (labels.get(i) ? "; for class indices use sparse_categorical_crossentropy" : ""));
+            + (labels[i] ? "; for class indices use sparse_categorical_crossentropy" : ""));
       }
     }
   }

@@ -47,7 +47,9 @@ public final class PeerBenchmark {
       System.exit(2);
     }
     PeerBenchmark b = new PeerBenchmark(Path.of(args[0]));
-    // TensorFlow's native library loaded before any timing, as the peers' "import tensorflow" is
+    // TensorFlow's native library loaded before any timing, as the peers' "import tensorflow" is; through
+    // Leibniz, which turns JavaCPP's memory limit off first (TensorFlow Java's own first call would leave it on)
+    dev.leibniz.tf.Natives.require();
     System.err.println("TensorFlow " + org.tensorflow.TensorFlow.version());
     for (String w : (args.length > 1 ? args[1] : "mlp,cnn,linear,predict").split(",")) {
       Map<String, Object> r = switch (w) {

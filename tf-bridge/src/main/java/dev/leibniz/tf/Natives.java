@@ -20,6 +20,12 @@ public final class Natives {
     if (System.getProperty(MAX_PHYSICAL_BYTES) == null
         && System.getProperty(MAX_PHYSICAL_BYTES.toLowerCase(java.util.Locale.ROOT)) == null) {
       System.setProperty(MAX_PHYSICAL_BYTES, "0");
+      if (org.bytedeco.javacpp.Pointer.maxPhysicalBytes() != 0) { // read already: TensorFlow Java was used first
+        System.getLogger(Natives.class.getName()).log(System.Logger.Level.WARNING, "TensorFlow Java was used before"
+            + " Leibniz, so JavaCPP's memory limit is on: it reads the process's size at every native allocation,"
+            + " a third of a small model's step. Start the JVM with -D" + MAX_PHYSICAL_BYTES + "=0, or let Leibniz"
+            + " make the first graph");
+      }
     }
   }
 

@@ -26,7 +26,8 @@ import org.tensorflow.op.Op;
  * {@code Result} and a typed tensor per output on every run: a third of a small model's training
  * step in a fresh JVM, whose first steps run interpreted. Made by {@link TfSession#prepare}, which
  * closes it with the session. Runs from several threads at once (concurrent predictions on one
- * model) each take their own arrays for the tensors going in and out.
+ * model) each take their own arrays for the tensors going in and out. Its ops run on the calling
+ * thread or on TensorFlow's inter-op pool, whichever its first runs measured faster ({@link RunDispatch}).
  */
 public final class PreparedRun {
   private final TfSession owner;
@@ -39,6 +40,8 @@ public final class PreparedRun {
   private final int distinct;
   private final TF_Output outputs;
   private final PointerPointer<TF_Operation> targetOps;
+  /** On the calling thread or TensorFlow's inter-op pool, whichever this run measured faster. */
+  private final RunDispatch dispatch;
   /** Arrays for runs to take, one per run in progress: a run puts its own back when done. */
   private final java.util.concurrent.ConcurrentLinkedDeque<Slot> free = new java.util.concurrent.ConcurrentLinkedDeque<>();
   private final java.util.List<Slot> all = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -65,6 +68,7 @@ public final class PreparedRun {
       Op... targets) {
     this.owner = owner;
     this.session = TfInternals.session(session);
+    this.dispatch = new RunDispatch(owner.local());
     this.feedCount = feeds.size();
     this.targetCount = targets.length;
     this.inputs = outputsOf(feeds);
@@ -135,9 +139,12 @@ public final class PreparedRun {
       for (int i = 0; i < values.length; i++) {
         slot.in.put(i, values[i].handle());
       }
-      TF_SessionRun(session, null, inputs, slot.in, values.length, outputs, slot.out, distinct, targetOps,
-          targetCount, null, slot.status);
+      int ticket = dispatch.begin();
+      long start = System.nanoTime();
+      TF_SessionRun(session, dispatch.options(ticket), inputs, slot.in, values.length, outputs, slot.out, distinct,
+          targetOps, targetCount, null, slot.status);
       slot.status.throwExceptionIfNotOK(); // TensorFlow's own exception, as TensorFlow Java's runner throws
+      dispatch.ran(ticket, System.nanoTime() - start);
       return slot;
     } catch (RuntimeException e) {
       if (slot != null) {
@@ -155,6 +162,11 @@ public final class PreparedRun {
     }
     free.push(slot);
     owner.runs().unlock();
+  }
+
+  /** Whether runs go on the calling thread: null while the first runs still try both ways. */
+  public Boolean onCallingThread() {
+    return dispatch.chosen();
   }
 
   /** Frees the arrays; the session calls it once no run is in progress. */

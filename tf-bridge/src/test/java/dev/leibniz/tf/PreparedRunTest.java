@@ -62,6 +62,34 @@ class PreparedRunTest {
   }
 
   @Test
+  void bothWaysOfRunningGiveTheSameValuesAndTheRunKeepsOne() {
+    try (Graph g = new Graph()) {
+      TfGraph state = new TfGraph(g);
+      Operand<TFloat32> a = state.placeholder("a", -1, 512);
+      // two long products, independent of each other: runs long enough (over a millisecond) to try both ways
+      Operand<TFloat32> left = state.ops().linalg.matMul(a, a, org.tensorflow.op.linalg.MatMul.transposeB(true));
+      Operand<TFloat32> right = state.ops().linalg.matMul(a, a, org.tensorflow.op.linalg.MatMul.transposeA(true));
+      Operand<TFloat32> both = state.ops().math.add(state.ops().reduceSum(left, state.ops().constant(new int[] {0, 1})),
+          state.ops().reduceSum(right, state.ops().constant(new int[] {0, 1})));
+      float[] values = new float[512 * 512];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = (i % 7 - 3) / 7f;
+      }
+      try (TfSession session = new TfSession(state);
+          FeedTensor in = FeedTensor.floats(values, 512, 512);
+          TFloat32 tensor = Tensors.of(values, 512, 512)) {
+        float expected = session.run(Map.of(a, tensor), List.of(both)).get(0)[0];
+        PreparedRun run = session.prepare(List.of(a), List.of(both));
+        int runs = RunDispatch.WARM_UP + RunDispatch.BLOCK * RunDispatch.BLOCKS + 2;
+        for (int i = 0; i < runs; i++) {
+          assertEquals(expected, run.scalars(in)[0], "run " + i + " (on the calling thread or the pool)");
+        }
+        assertTrue(run.onCallingThread() != null, "the runs chose a way");
+      }
+    }
+  }
+
+  @Test
   void tensorFlowsErrorsAndClosedSessionsAreReported() {
     try (Graph g = new Graph()) {
       TfGraph state = new TfGraph(g);
