@@ -85,11 +85,14 @@ final class RunDispatch {
       return;
     }
     synchronized (this) {
+      if (inline != null) {
+        return; // a run begun before the choice, ending after it
+      }
       nanos[trial / BLOCK][trial % BLOCK - 1] = Math.max(1, elapsed); // 0 marks a time not yet in
       timed++;
-      if (inline == null && full(nanos[0]) && median(nanos[0]) < SHORT_NANOS) {
+      if (full(nanos[0]) && median(nanos[0]) < SHORT_NANOS) {
         inline = true;
-      } else if (inline == null && timed == BLOCKS * TIMED) {
+      } else if (timed == BLOCKS * TIMED) {
         inline = median(way(0)) <= median(way(1));
       }
     }

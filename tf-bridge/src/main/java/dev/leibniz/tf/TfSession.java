@@ -101,8 +101,15 @@ public final class TfSession implements AutoCloseable {
 
   /** {@link RunDispatch#ON_CALLING_THREAD} as TensorFlow Java's runner takes it, made at the first such run. */
   private static final class OnCallingThread {
-    static final org.tensorflow.proto.RunOptions OPTIONS =
-        org.tensorflow.proto.RunOptions.newBuilder().setInterOpThreadPool(-1).build();
+    static final org.tensorflow.proto.RunOptions OPTIONS = parse();
+
+    private static org.tensorflow.proto.RunOptions parse() {
+      try {
+        return org.tensorflow.proto.RunOptions.parseFrom(RunDispatch.ON_CALLING_THREAD);
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw new IllegalStateException(e); // the bytes are fixed and tested
+      }
+    }
   }
 
   boolean local() {
