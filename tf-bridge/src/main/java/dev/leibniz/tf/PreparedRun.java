@@ -165,7 +165,7 @@ public final class PreparedRun {
   }
 
   /** Whether runs go on the calling thread: null while the first runs still try both ways. */
-  public Boolean onCallingThread() {
+  Boolean onCallingThread() {
     return dispatch.chosen();
   }
 
