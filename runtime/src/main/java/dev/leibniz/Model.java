@@ -123,7 +123,12 @@ public abstract class Model implements AutoCloseable {
     return this;
   }
 
-  /** TensorFlow's intra- and inter-op thread counts (0: all cores); before the graph is built. */
+  /**
+   * TensorFlow's intra- and inter-op thread counts (0, the default: {@code -Dleibniz.threads}, else all
+   * cores); before the graph is built. TensorFlow sizes its pools once per process, at its first session
+   * (Leibniz opens one in the background when it loads TensorFlow): a count other than the process's logs
+   * a warning and runs on the process's pools. Set the process's with {@code -Dleibniz.threads=n}.
+   */
   public Model threads(int threads) {
     guard.exclusive("change the thread count", () -> {
       requireNotBuilt("change the thread count");

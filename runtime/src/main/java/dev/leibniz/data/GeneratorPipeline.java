@@ -2,6 +2,7 @@ package dev.leibniz.data;
 
 import dev.leibniz.tf.FeedTensor;
 import dev.leibniz.tf.Natives;
+import dev.leibniz.tf.TfSession;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -103,7 +104,7 @@ final class GeneratorPipeline implements Feed {
         inputShapes.add(Arrays.copyOfRange(s, 1, s.length));
         mapOut.add(o);
       }
-      session = new Session(graph);
+      session = TfSession.open(graph, 0);
     } catch (RuntimeException e) {
       close();
       throw e;

@@ -2,6 +2,7 @@ package dev.leibniz.data;
 
 import dev.leibniz.tf.FeedTensor;
 import dev.leibniz.tf.Natives;
+import dev.leibniz.tf.TfSession;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -133,7 +134,7 @@ public final class InputPipeline implements Feed, AutoCloseable {
       Operand<?> iterator = ops.data.iterator("", "", types, atShapes);
       this.start = ops.data.makeIterator(at, iterator);
       this.next = ops.data.iteratorGetNext(iterator, types, atShapes).components();
-      this.session = new Session(graph);
+      this.session = TfSession.open(graph, 0);
     } catch (IOException e) {
       close();
       throw new DataException(e.getMessage(), e);

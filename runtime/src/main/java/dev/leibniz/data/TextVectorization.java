@@ -1,6 +1,7 @@
 package dev.leibniz.data;
 
 import dev.leibniz.tf.Natives;
+import dev.leibniz.tf.TfSession;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -144,7 +145,7 @@ public final class TextVectorization implements InputMap {
    */
   @SuppressWarnings("unchecked")
   public Data vectorize(List<String> texts) {
-    try (Graph g = Natives.newGraph(); Session s = new Session(g);
+    try (Graph g = Natives.newGraph(); Session s = TfSession.open(g, 0);
         TString t = TString.vectorOf(texts.toArray(String[]::new))) {
       Ops ops = Ops.create(g);
       Operand<TString> p = ops.placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
@@ -173,7 +174,7 @@ public final class TextVectorization implements InputMap {
 
   /** {@code op} on a vector of strings in a graph of its own; its result's strings. */
   private static List<String> run(List<String> in, StringOp op) {
-    try (Graph g = Natives.newGraph(); Session s = new Session(g); TString t = TString.vectorOf(in.toArray(String[]::new))) {
+    try (Graph g = Natives.newGraph(); Session s = TfSession.open(g, 0); TString t = TString.vectorOf(in.toArray(String[]::new))) {
       Ops ops = Ops.create(g);
       Operand<TString> p = ops.placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
       Operand<TString> out = op.build(ops, p);

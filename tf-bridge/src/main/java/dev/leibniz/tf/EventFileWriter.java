@@ -55,7 +55,7 @@ public final class EventFileWriter implements AutoCloseable {
       histogram = tf.summary.writeHistogramSummary(writer, step, tag, values);
       flush = tf.summary.flushSummaryWriter(writer);
       close = tf.summary.closeSummaryWriter(writer);
-      session = new Session(graph);
+      session = TfSession.open(graph, 0);
       session.runner().addTarget(create).run();
     } catch (RuntimeException e) {
       graph.close();

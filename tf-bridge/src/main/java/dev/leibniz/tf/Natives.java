@@ -35,6 +35,7 @@ public final class Natives {
   public static void require() {
     try {
       TensorFlow.version();
+      WarmUp.start();
     } catch (LinkageError e) {
       throw new IllegalStateException("TensorFlow's native library is not on the class path for this platform ("
           + System.getProperty("os.name") + ", " + System.getProperty("os.arch") + "): add the dependency"

@@ -490,19 +490,46 @@ public final class Tf {
   }
 
   public Operand<TFloat32> sumGrad(Operand<TFloat32> dy, Operand<TFloat32> x, int[] axes, boolean keepDims) {
-    Operand<TFloat32> kept = dy;
-    if (!keepDims) {
-      int rank = rankOf(x);
-      boolean[] reduced = reducedAxes(rank, axes);
-      Operand<TInt32> shapeX = ops.shape(x);
-      List<Operand<TInt32>> dims = new ArrayList<>();
-      for (int i = 0; i < rank; i++) {
-        dims.add(reduced[i] ? ops.constant(new int[] {1}) : ops.slice(shapeX, ops.constant(new int[] {i}), ops.constant(new int[] {1})));
+    int rank = rankOf(x);
+    boolean[] reduced = reducedAxes(rank, axes);
+    Operand<TFloat32> kept = keepDims || rank == 0 ? dy : withReducedAxes(dy, x, reduced);
+    // where every reduced axis is of size 1, kept is in x's shape already: nothing to spread
+    return reducedOnlyOnes(x.shape(), reduced) ? kept : broadcastLike(kept, x);
+  }
+
+  /** True when every axis of {@code x} that {@code reduced} marks has a static size of 1. */
+  private static boolean reducedOnlyOnes(Shape x, boolean[] reduced) {
+    for (int i = 0; i < reduced.length; i++) {
+      if (reduced[i] && x.size(i) != 1) {
+        return false;
       }
-      // ConcatV2 needs two or more pieces: a rank-1 shape is its one piece.
-      kept = rank == 0 ? dy : ops.reshape(dy, rank == 1 ? dims.get(0) : ops.concat(dims, ops.constant(0)));
     }
-    return broadcastLike(kept, x);
+    return true;
+  }
+
+  /**
+   * dy (x reduced over {@code reduced}) with those axes back, of size 1: one Reshape to a constant
+   * shape where at most one other axis of x is of unknown size, else to a shape read from x at run time.
+   */
+  private Operand<TFloat32> withReducedAxes(Operand<TFloat32> dy, Operand<TFloat32> x, boolean[] reduced) {
+    Shape s = x.shape();
+    int rank = reduced.length;
+    long[] target = new long[rank];
+    int unknown = 0;
+    for (int i = 0; i < rank; i++) {
+      target[i] = reduced[i] ? 1 : s.size(i);
+      unknown += target[i] < 0 ? 1 : 0;
+    }
+    if (unknown <= 1) {
+      return ops.reshape(dy, ops.constant(target));
+    }
+    Operand<TInt32> shapeX = ops.shape(x);
+    List<Operand<TInt32>> dims = new ArrayList<>();
+    for (int i = 0; i < rank; i++) {
+      dims.add(reduced[i] ? ops.constant(new int[] {1}) : ops.slice(shapeX, ops.constant(new int[] {i}), ops.constant(new int[] {1})));
+    }
+    // ConcatV2 needs two or more pieces: a rank-1 shape is its one piece.
+    return ops.reshape(dy, rank == 1 ? dims.get(0) : ops.concat(dims, ops.constant(0)));
   }
 
   /** The gradient of a mean: the gradient of the sum over the number of elements reduced. */
@@ -510,10 +537,30 @@ public final class Tf {
     return meanGrad(dy, x, null, false);
   }
 
+  /** As TensorFlow's: the sum's gradient divided by the count, a constant where the reduced axes' sizes are known. */
   public Operand<TFloat32> meanGrad(Operand<TFloat32> dy, Operand<TFloat32> x, int[] axes, boolean keepDims) {
-    Operand<TFloat32> count = ops.math.div(ops.dtypes.cast(ops.size(x), TFloat32.class),
-        ops.dtypes.cast(ops.size(dy), TFloat32.class));
-    return ops.math.div(sumGrad(dy, x, axes, keepDims), count);
+    Operand<TFloat32> spread = sumGrad(dy, x, axes, keepDims);
+    long count = reducedCount(x.shape(), reducedAxes(rankOf(x), axes));
+    if (count == 1) {
+      return spread;
+    }
+    Operand<TFloat32> divisor = count > 0 && count <= 1 << 24 ? ops.constant((float) count)
+        : ops.math.div(ops.dtypes.cast(ops.size(x), TFloat32.class), ops.dtypes.cast(ops.size(dy), TFloat32.class));
+    return ops.math.div(spread, divisor);
+  }
+
+  /** How many elements of x each result of the reduction sums: -1 where a reduced axis is of unknown size. */
+  private static long reducedCount(Shape x, boolean[] reduced) {
+    long count = 1;
+    for (int i = 0; i < reduced.length; i++) {
+      if (reduced[i]) {
+        if (x.size(i) < 0) {
+          return -1;
+        }
+        count *= x.size(i);
+      }
+    }
+    return count;
   }
 
   private Operand<TInt32> axesOf(Operand<TFloat32> x, int[] axes) {

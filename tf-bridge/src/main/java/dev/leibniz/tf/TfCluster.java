@@ -58,7 +58,7 @@ public final class TfCluster {
 
   /**
    * Starts this task's server if this process has not yet, its thread pools of {@code threads}
-   * threads (0: TensorFlow's default), where its ops run whatever a session's configuration
+   * threads (0: {@link TfSession#processThreads}), where its ops run whatever a session's configuration
    * says; the session target on it ({@code grpc://host:port}).
    */
   public String start(int threads) {
@@ -94,13 +94,14 @@ public final class TfCluster {
    * What sessions on this task's server run with: only this task's devices (so that a session
    * starts without waiting for the others, whose absence the collectives' timeout reports), task
    * 0 leading the collectives' groups, and {@code threads} intra- and inter-op threads (0:
-   * TensorFlow's default).
+   * {@link TfSession#processThreads}).
    */
   public ConfigProto sessionConfig(int threads) {
     ConfigProto.Builder config = ConfigProto.newBuilder().addDeviceFilters("/job:" + JOB + "/task:" + task)
         .setExperimental(ConfigProto.Experimental.newBuilder().setCollectiveGroupLeader("/job:" + JOB + "/replica:0/task:0"));
-    if (threads > 0) {
-      config.setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(threads);
+    int count = TfSession.threads(threads);
+    if (count > 0) {
+      config.setIntraOpParallelismThreads(count).setInterOpParallelismThreads(count);
     }
     return config.build();
   }

@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
@@ -17,6 +20,11 @@ import org.tensorflow.proto.ConfigProto;
  * tensors and fetch float arrays. Close it (and the graph) when done.
  */
 public final class TfSession implements AutoCloseable {
+  /** Sets the thread count of every session in the process that asks for none. */
+  public static final String THREADS_PROPERTY = "leibniz.threads";
+  /** The size TensorFlow gave its thread pools at the process's first session; 0 before it. */
+  private static final AtomicInteger POOLS = new AtomicInteger();
+  private static final AtomicBoolean WARNED = new AtomicBoolean();
   private final Session session;
   private final List<PreparedRun> prepared = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closed;
@@ -25,12 +33,52 @@ public final class TfSession implements AutoCloseable {
   /** Prepared runs hold the read lock while they run and read their results; closing takes the write lock. */
   private final java.util.concurrent.locks.ReentrantReadWriteLock runLock = new java.util.concurrent.locks.ReentrantReadWriteLock();
 
-  /** {@code threads <= 0} leaves TensorFlow's default (all cores). */
+  /** {@code threads <= 0}: {@link #processThreads}. */
   public TfSession(TfGraph graph, int threads) {
-    // Without a config where there is nothing to set: a session made with one takes 0.15 s longer to open
-    this.session = threads > 0 ? new Session(graph.graph(), ConfigProto.newBuilder()
-        .setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(threads).build()) : new Session(graph.graph());
+    this.session = open(graph.graph(), threads);
     this.local = true;
+  }
+
+  /** The thread count of a session that asks for none: {@code -Dleibniz.threads}, else 0 (all cores). */
+  public static int processThreads() {
+    return Integer.getInteger(THREADS_PROPERTY, 0);
+  }
+
+  /**
+   * A local session on {@code graph} with {@code threads} intra- and inter-op threads ({@code <= 0}:
+   * {@link #processThreads}).
+   */
+  public static Session open(Graph graph, int threads) {
+    int count = threads(threads);
+    // Without a config where there is nothing to set: a session made with one takes 0.15 s longer to open
+    return count > 0 ? new Session(graph, ConfigProto.newBuilder()
+        .setIntraOpParallelismThreads(count).setInterOpParallelismThreads(count).build()) : new Session(graph);
+  }
+
+  /**
+   * The thread count a session asking for {@code threads} gets: that, else {@link #processThreads} (0:
+   * all cores). TensorFlow sizes both pools once per process, at its first session (Leibniz's warm-up's,
+   * or the first model's where the warm-up is off): a later session asking for another count keeps the
+   * first one's pools, and gets a warning, once.
+   */
+  static int threads(int threads) {
+    int count = threads > 0 ? threads : processThreads();
+    int pools = count > 0 ? count : Runtime.getRuntime().availableProcessors();
+    if (!POOLS.compareAndSet(0, pools) && POOLS.get() != pools && WARNED.compareAndSet(false, true)) {
+      System.getLogger(TfSession.class.getName()).log(System.Logger.Level.WARNING, poolsKept(POOLS.get(), pools));
+    }
+    return count;
+  }
+
+  /** The thread pools' size, fixed by the process's first session; 0 before it. */
+  static int pools() {
+    return POOLS.get();
+  }
+
+  static String poolsKept(int pools, int asked) {
+    return "A session asked for " + asked + (asked == 1 ? " thread" : " threads") + ", but TensorFlow sized its"
+        + " thread pools at " + pools + " at this process's first session, and keeps them. To have " + asked
+        + ", start the JVM with -D" + THREADS_PROPERTY + "=" + asked + ".";
   }
 
   /** A session on {@code cluster}'s task: its server started if need be, runs only on its own devices. */
