@@ -38,7 +38,7 @@ public final class MultiWorkerBenchmark {
 
   public static void main(String[] args) throws Exception {
     // One thread per worker and for the single process alike: TensorFlow sizes its pools once per process
-    System.setProperty("leibniz.threads", System.getProperty("leibniz.threads", "1"));
+    System.setProperty(TfSession.THREADS_PROPERTY, System.getProperty(TfSession.THREADS_PROPERTY, "1"));
     Mnist mnist = Mnist.load(Path.of(args[0]));
     String mode = args[1];
     int epochs = args.length > 2 ? Integer.parseInt(args[2]) : 4;
