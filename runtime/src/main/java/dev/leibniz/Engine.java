@@ -86,6 +86,12 @@ final class Engine implements AutoCloseable {
   private Op trainOp;
   private Op evalOp;
   private Op resetMetrics;
+  /** trainOnBatch's step: trainOp with each metric's totals set to the batch's statistics (null with a strategy). */
+  private Op trainOnBatchOp;
+  /** testOnBatch's: the metric totals set to the batch's statistics, nothing trained. */
+  private Op testOnBatchOp;
+  /** Each metric's statistics of the batch, in the order of the metrics' totals. */
+  private final List<Operand<TFloat32>> batchStatistics = new ArrayList<>();
   private final List<MetricSlot> metrics = new ArrayList<>();
   /** The optimizer's slots and step count: what a checkpoint saves besides the weights. */
   private List<TfGraph.State> optimizerStates = List.of();
@@ -218,11 +224,26 @@ final class Engine implements AutoCloseable {
       step.addAll(state.updates()); // moving statistics (batch normalization)
     }
     int before = state.states().size();
-    step.add(applied(config.optimizer(), gradients));
+    Op update = applied(config.optimizer(), gradients);
+    step.add(update);
     List<TfGraph.State> all = state.states();
     this.optimizerStates = all.subList(before, all.size());
     this.trainOp = state.group(step);
     this.evalOp = state.group(updates);
+    // Keras's train_on_batch and test_on_batch reset the metrics, then count the batch: the totals
+    // set to the batch's statistics, which the same run fetches.
+    List<Op> fresh = new ArrayList<>();
+    statistics.forEach((metricTotal, stat) -> {
+      fresh.add(state.ops().assignVariableOp(metricTotal.handle(), stat));
+      batchStatistics.add(stat);
+    });
+    this.testOnBatchOp = state.group(fresh);
+    if (workers == null) {
+      List<Op> onBatch = new ArrayList<>(fresh);
+      onBatch.addAll(state.updates());
+      onBatch.add(update);
+      this.trainOnBatchOp = state.group(onBatch);
+    }
     List<Op> resets = new ArrayList<>();
     for (MetricSlot m : metrics) {
       m.totals().forEach(s -> resets.add(s.reset()));
@@ -456,15 +477,17 @@ final class Engine implements AutoCloseable {
   private static final int TRAIN = 0;
   private static final int EVAL = 1;
   private static final int PREDICT = 2;
+  private static final int TRAIN_ON_BATCH = 3;
+  private static final int TEST_ON_BATCH = 4;
 
   /**
-   * The session run of a step ({@link #TRAIN}, {@link #EVAL}, {@link #PREDICT}) that fetches
+   * The session run of a step ({@link #TRAIN}, {@link #EVAL}, {@link #PREDICT}, ...) that fetches
    * {@code fetches} and runs {@code target}, prepared at its first use for this many inputs and
    * targets (with sample weights or without), then kept.
    */
   private PreparedRun prepared(int kind, int xCount, int yCount, List<? extends Operand<?>> fetches, Op... target) {
     return preparedRuns.computeIfAbsent((kind * 1000 + xCount) * 1000 + yCount,
-        k -> session.prepare(feedOrder(xCount, yCount, kind == TRAIN), fetches, target));
+        k -> session.prepare(feedOrder(xCount, yCount, kind == TRAIN || kind == TRAIN_ON_BATCH), fetches, target));
   }
 
   /**
@@ -472,11 +495,63 @@ final class Engine implements AutoCloseable {
    * losses ({@link #lossNames}). The graph's training flag is 1, and its random ops draw from (seed, step).
    */
   float[] trainStep(List<FeedTensor> x, List<FeedTensor> y, long step) {
+    return training(prepared(TRAIN, x.size(), y.size(), trainLosses, trainOp)::scalars, x, y, step);
+  }
+
+  /**
+   * Keras's {@code train_on_batch}: one training step whose metrics count this batch alone, its
+   * losses and metrics read in the same run. With a strategy: a reset, the step, then the totals.
+   */
+  Map<String, Double> trainOnBatch(List<FeedTensor> x, List<FeedTensor> y, long step) {
+    if (trainOnBatchOp == null) {
+      resetMetrics();
+      float[] batchLosses = trainStep(x, y, step);
+      return batchResults(batchLosses, metricResults());
+    }
+    return batchResults(training(prepared(TRAIN_ON_BATCH, x.size(), y.size(), onBatchFetches(), trainOnBatchOp)::shaped,
+        x, y, step));
+  }
+
+  /** Keras's {@code test_on_batch}: the losses and metrics of this batch alone, in one run, nothing trained. */
+  Map<String, Double> testOnBatch(List<FeedTensor> x, List<FeedTensor> y) {
+    return batchResults(prepared(TEST_ON_BATCH, x.size(), y.size(), onBatchFetches(), testOnBatchOp)
+        .shaped(feedValues(x, y)));
+  }
+
+  private List<Operand<TFloat32>> onBatchFetches() {
+    List<Operand<TFloat32>> fetches = new ArrayList<>(losses);
+    fetches.addAll(batchStatistics);
+    return fetches;
+  }
+
+  /** The losses then the batch's statistics, as one batch's results by name. */
+  private Map<String, Double> batchResults(List<dev.leibniz.tf.Tensors.Shaped> fetched) {
+    float[] batchLosses = new float[losses.size()];
+    for (int i = 0; i < batchLosses.length; i++) {
+      batchLosses[i] = fetched.get(i).values()[0];
+    }
+    List<float[]> totals = fetched.subList(losses.size(), fetched.size()).stream()
+        .map(dev.leibniz.tf.Tensors.Shaped::values).toList();
+    return batchResults(batchLosses, metricResults(totals));
+  }
+
+  /** Results in name order, as Keras prints them. */
+  private Map<String, Double> batchResults(float[] batchLosses, Map<String, Double> metricResults) {
+    Map<String, Double> out = new java.util.TreeMap<>();
+    for (int i = 0; i < batchLosses.length; i++) {
+      out.put(lossNames.get(i), (double) batchLosses[i]);
+    }
+    out.putAll(metricResults);
+    return out;
+  }
+
+  /** A training run: the training flag on, random ops drawing from (seed, step). */
+  private <T> T training(java.util.function.Function<FeedTensor[], T> run, List<FeedTensor> x, List<FeedTensor> y,
+      long step) {
     syncLearningRates();
-    PreparedRun run = prepared(TRAIN, x.size(), y.size(), trainLosses, trainOp);
     FeedTensor seed = state.randomSeedFeed() == null ? null : FeedTensor.longs(this.seed, step);
     try {
-      return run.scalars(feedValues(x, y, state.trainingFlag() == null ? null : trainingOn, seed));
+      return run.apply(feedValues(x, y, state.trainingFlag() == null ? null : trainingOn, seed));
     } catch (org.tensorflow.exceptions.TensorFlowException ex) {
       if (workers == null) {
         throw ex;
@@ -522,7 +597,11 @@ final class Engine implements AutoCloseable {
     }
     List<Operand<TFloat32>> fetches = new ArrayList<>();
     metrics.forEach(m -> m.totals().forEach(t -> fetches.add(t.value())));
-    List<float[]> totals = session.run(Map.of(), fetches); // one run for every metric's totals
+    return metricResults(session.run(Map.of(), fetches)); // one run for every metric's totals
+  }
+
+  /** Each metric's value from its totals ({@code totals}: every metric's, in compile order). */
+  private Map<String, Double> metricResults(List<float[]> totals) {
     Map<String, Double> out = new LinkedHashMap<>();
     int at = 0;
     for (MetricSlot m : metrics) {

@@ -551,7 +551,25 @@ public abstract class Model implements AutoCloseable {
    */
   public Map<String, Double> trainOnBatch(List<Data> x, List<Data> yGiven) {
     return guard.exclusive("trainOnBatch", () -> onePass("trainOnBatch", x, yGiven, null, Integer.MAX_VALUE,
-        (e, data) -> Trainer.trainOnBatch(e, data, batchesTrained++)));
+        (e, data) -> Trainer.onBatch(data, b -> e.trainOnBatch(b.x(), b.y(), batchesTrained++))));
+  }
+
+  public Map<String, Double> testOnBatch(Data x, Data y) {
+    return testOnBatch(one("x", x), one("y", y));
+  }
+
+  /**
+   * The loss and metrics of {@code x} as one batch, as Keras's {@code test_on_batch(x, y,
+   * return_dict=True)}: one graph run, nothing trained (the metrics are reset first, as Keras 3 does).
+   */
+  public Map<String, Double> testOnBatch(List<Data> x, List<Data> yGiven) {
+    return guard.exclusive("testOnBatch", () -> onePass("testOnBatch", x, yGiven, null, Integer.MAX_VALUE,
+        (e, data) -> Trainer.onBatch(data, b -> e.testOnBatch(b.x(), b.y()))));
+  }
+
+  /** The predictions for {@code x} as one batch, as Keras's {@code predict_on_batch}: one graph run. */
+  public Data predictOnBatch(Data x) {
+    return predict(x, Math.max(1, x.count()));
   }
 
   /** {@code x} and {@code y} checked against the compiled model, then {@code body} on their batches. */

@@ -79,15 +79,14 @@ final class Trainer {
     return results;
   }
 
-  /** One training step per batch of {@code data} (one batch, for trainOnBatch), then its loss and metrics. */
-  static Map<String, Double> trainOnBatch(Engine e, Batches data, long step) {
-    Running running = new Running(e);
+  /** {@code body} on {@code data}'s one batch (trainOnBatch's, testOnBatch's): its loss and metrics. */
+  static Map<String, Double> onBatch(Batches data, java.util.function.Function<Batches.Batch, Map<String, Double>> body) {
     for (Batches.Batch b : data.pass(null)) {
       try (b) {
-        running.add(e.trainStep(b.x(), b.y(), step), b.size());
+        return body.apply(b);
       }
     }
-    return running.results();
+    throw new IllegalStateException("no batch in " + data.count() + " samples");
   }
 
   /**

@@ -110,6 +110,36 @@ class CustomLoopTest {
     }
   }
 
+  /**
+   * Keras's test_on_batch and predict_on_batch: one batch's loss and metrics (not the totals a
+   * trainOnBatch left) and its predictions, as evaluate and predict give for it; nothing trained.
+   */
+  @Test
+  void testOnBatchAndPredictOnBatchAreEvaluateAndPredictOfOneBatch() {
+    try (Model m = model()) {
+      m.compile(Optimizers.rmsprop(0.01f), "sparse_categorical_crossentropy", "accuracy",
+          "sparse_top_k_categorical_accuracy");
+      dev.leibniz.data.Data x = dev.leibniz.data.Data.of(X.toFloatArray(), 5);
+      dev.leibniz.data.Data y = dev.leibniz.data.Data.of(Y.toFloatArray());
+      m.trainOnBatch(x, y);
+      int[] first = java.util.stream.IntStream.range(0, 16).toArray();
+      dev.leibniz.data.Data x16 = x.take(first);
+      dev.leibniz.data.Data y16 = y.take(first);
+      List<float[]> trained = m.getWeights();
+      var logs = m.testOnBatch(x16, y16);
+      var evaluated = m.evaluate(x16, y16, 16);
+      assertEquals(List.of("accuracy", "loss", "sparse_top_k_categorical_accuracy"), logs.keySet().stream().toList());
+      for (String name : evaluated.keySet()) {
+        assertEquals(evaluated.get(name), logs.get(name), 1e-6, name);
+      }
+      assertEquals(Math.round(logs.get("accuracy") * 16), logs.get("accuracy") * 16, 1e-9, "16 samples' accuracy");
+      for (int i = 0; i < trained.size(); i++) {
+        assertArrayEquals(trained.get(i), m.getWeights().get(i), "weight " + i + ": testOnBatch trains nothing");
+      }
+      assertArrayEquals(m.predict(x16, 16).values(), m.predictOnBatch(x16).values());
+    }
+  }
+
   static int[] intLabels() {
     int[] labels = new int[N];
     for (int i = 0; i < N; i++) {
