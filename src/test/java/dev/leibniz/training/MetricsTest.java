@@ -1,12 +1,16 @@
 package dev.leibniz.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.leibniz.metrics.AUC;
 import dev.leibniz.metrics.Accuracy;
 import dev.leibniz.metrics.Metric;
+import dev.leibniz.metrics.Metrics;
 import dev.leibniz.metrics.Precision;
 import dev.leibniz.metrics.Recall;
+import dev.leibniz.losses.Losses;
 import dev.leibniz.tf.Tensors;
 import dev.leibniz.tf.Tf;
 import dev.leibniz.tf.TfGraph;
@@ -105,5 +109,48 @@ public class MetricsTest {
     // A perfect ranking gives 1, a reversed one 0.
     assertEquals(1.0, stream(new AUC(), List.of(batch(new float[] {1, 0}, d(2), new float[] {0.8f, 0.3f}, d(2)))), 1e-6);
     assertEquals(0.0, stream(new AUC(), List.of(batch(new float[] {1, 0}, d(2), new float[] {0.3f, 0.8f}, d(2)))), 1e-6);
+  }
+
+  /** A loss named as a metric is its mean per sample over every batch, from the probabilities (Keras's wrapper). */
+  @Test
+  void aLossNamedAsAMetricIsItsMeanPerSample() {
+    Metric bce = Metrics.get("binary_crossentropy", null, 1);
+    assertEquals("binary_crossentropy", bce.name());
+    double expected = -(Math.log(0.9) + Math.log(0.8) + Math.log(0.6) + Math.log(0.6)) / 4;
+    assertEquals(expected, stream(bce, List.of(
+        batch(new float[] {1, 0}, d(2, 1), new float[] {0.9f, 0.2f}, d(2, 1)),
+        batch(new float[] {1, 0}, d(2, 1), new float[] {0.6f, 0.4f}, d(2, 1)))), 1e-6);
+    double sparse = stream(Metrics.get("sparse_categorical_crossentropy", Losses.sparseCategoricalCrossentropy(), 3),
+        List.of(batch(new float[] {2, 0}, d(2), new float[] {0.1f, 0.2f, 0.7f, 0.5f, 0.25f, 0.25f}, d(2, 3))));
+    assertEquals(-(Math.log(0.7) + Math.log(0.5)) / 2, sparse, 1e-6);
+    double kl = stream(Metrics.get("kl_divergence", null, 2),
+        List.of(batch(new float[] {0.5f, 0.5f}, d(1, 2), new float[] {0.25f, 0.75f}, d(1, 2))));
+    assertEquals(0.5 * Math.log(2) + 0.5 * Math.log(2.0 / 3), kl, 1e-6);
+    // hinge takes 0/1 targets as -1/1: max(0, 1 - 0.3) and max(0, 1 + 0.4)
+    double hinge = stream(Metrics.get("hinge", null, 1),
+        List.of(batch(new float[] {1, 0}, d(2, 1), new float[] {0.3f, 0.4f}, d(2, 1))));
+    assertEquals((0.7 + 1.4) / 2, hinge, 1e-6);
+  }
+
+  @Test
+  void aLossMetricOfTheOtherTargetKindIsRefusedWithTheOneToUse() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Metrics.get("sparse_categorical_crossentropy", Losses.categoricalCrossentropy(), 3));
+    for (String part : List.of("class indices", "categorical_crossentropy is given targets shaped like the predictions",
+        "use a metric of the same kind (e.g. categorical_crossentropy)")) {
+      assertTrue(e.getMessage().contains(part), e.getMessage());
+    }
+  }
+
+  /** In fit's graph the metric sees the softmax's probabilities, the loss its logits: the same number here. */
+  @Test
+  void theLossAsAMetricMatchesTheLossInEvaluate() {
+    float[][] x = {{1, 2}, {0, -1}, {3, 1}, {-2, 0.5f}};
+    int[] labels = {0, 1, 2, 1};
+    try (dev.leibniz.Model m = dev.leibniz.Sequential.of(new dev.leibniz.layers.Dense(3, "softmax")).seed(1).build(2)) {
+      m.compile("sgd", "sparse_categorical_crossentropy", "sparse_categorical_crossentropy");
+      Map<String, Double> r = m.evaluate(x, labels, 4);
+      assertEquals(r.get("loss"), r.get("sparse_categorical_crossentropy"), 1e-6, r.toString());
+    }
   }
 }

@@ -121,6 +121,14 @@ public final class Loss {
         ofTheLogits.value());
   }
 
+  /**
+   * The loss of each sample's rows from the predictions themselves (the probabilities, not the
+   * logits), with no gradient: what a loss used as a metric averages. One number for a loss over the whole batch.
+   */
+  public Operand<TFloat32> rows(TfGraph graph, Operand<TFloat32> targets, Operand<TFloat32> predictions) {
+    return function.call(graph.tf(), List.of(targets, predictions)).output();
+  }
+
   /** The batch's loss and the seed of the function's backward (dLoss/dRow). */
   private record Reduced(Operand<TFloat32> value, Operand<TFloat32> rowSeed) {}
 

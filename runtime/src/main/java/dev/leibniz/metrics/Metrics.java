@@ -9,14 +9,17 @@ public final class Metrics {
 
   static final java.util.List<String> NAMES = java.util.List.of("accuracy", "binary_accuracy",
       "categorical_accuracy", "sparse_categorical_accuracy", "auc", "precision", "recall", "mae", "mse", "rmse", "mape",
-      "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy", "f1_score");
+      "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy", "f1_score", "binary_crossentropy",
+      "categorical_crossentropy", "sparse_categorical_crossentropy", "kl_divergence", "poisson", "hinge",
+      "squared_hinge", "categorical_hinge", "log_cosh_error");
 
   /**
    * By Keras name. "accuracy" (or "acc") picks the accuracy that fits the loss and the output, as
    * Keras does: sparse categorical for a sparse loss, binary for a binary cross-entropy or an
    * output of one unit, categorical otherwise; it keeps the name "accuracy". The regression
    * metrics ("mae", "mse", "rmse", "mape" or their long names) are logged under the name given, as
-   * Keras logs them.
+   * Keras logs them. A loss's name ("binary_crossentropy", "kl_divergence", ...) is that loss's
+   * mean over the samples ({@link LossMean}), as Keras wraps a loss function named as a metric.
    */
   public static Metric get(String name, Loss loss, long outputUnits) {
     return switch (name.toLowerCase(Locale.ROOT)) {
@@ -36,8 +39,23 @@ public final class Metrics {
       case "top_k_categorical_accuracy" -> TopKAccuracy.categorical(5);
       case "sparse_top_k_categorical_accuracy" -> TopKAccuracy.sparseCategorical(5);
       case "f1_score" -> new F1Score();
+      case "binary_crossentropy", "bce", "categorical_crossentropy", "sparse_categorical_crossentropy", "kl_divergence",
+          "kld", "poisson", "hinge", "squared_hinge", "categorical_hinge" -> lossMean(name, name, loss);
+      case "log_cosh_error", "logcosh" -> lossMean(name, "log_cosh", loss);
       default -> throw new IllegalArgumentException("unknown metric \"" + name + "\"; expected one of " + NAMES
           + ", or a Metric object (TopKAccuracy.categorical(k), F1Score(average, threshold), MeanIoU(classes))");
     };
+  }
+
+  /** Loss {@code lossName}'s mean, logged as {@code name}; its targets must be the compiled loss's kind. */
+  private static Metric lossMean(String name, String lossName, Loss compiled) {
+    Loss loss = dev.leibniz.losses.Losses.get(lossName.equals("bce") ? "binary_crossentropy" : lossName);
+    if (compiled != null && loss.sparse() != compiled.sparse()) {
+      throw new IllegalArgumentException("metric \"" + name + "\" takes " + (loss.sparse() ? "class indices" : "targets"
+          + " shaped like the predictions") + ", but the loss " + compiled.name() + " is given " + (compiled.sparse()
+          ? "class indices" : "targets shaped like the predictions") + "; use a metric of the same kind (e.g. "
+          + (compiled.sparse() ? "sparse_categorical_crossentropy" : "categorical_crossentropy") + ")");
+    }
+    return new LossMean(name, loss);
   }
 }

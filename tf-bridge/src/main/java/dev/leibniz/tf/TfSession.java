@@ -25,6 +25,8 @@ public final class TfSession implements AutoCloseable {
   /** The size TensorFlow gave its thread pools at the process's first session; 0 before it. */
   private static final AtomicInteger POOLS = new AtomicInteger();
   private static final AtomicBoolean WARNED = new AtomicBoolean();
+  /** Held while the process's first session is made, so that the pools' size is recorded as TensorFlow sets it. */
+  private static final Object FIRST = new Object();
   private final Session session;
   private final List<PreparedRun> prepared = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closed;
@@ -35,8 +37,22 @@ public final class TfSession implements AutoCloseable {
 
   /** {@code threads <= 0}: {@link #processThreads}. */
   public TfSession(TfGraph graph, int threads) {
-    this.session = open(graph.graph(), threads);
+    this(open(graph.graph(), threads));
+  }
+
+  private TfSession(Session session) {
+    this.session = session;
     this.local = true;
+  }
+
+  /**
+   * The process's first local session on {@code graph} (sizing TensorFlow's pools to {@link
+   * #processThreads}), or null where another session came first.
+   */
+  static TfSession first(TfGraph graph) {
+    synchronized (FIRST) {
+      return POOLS.get() == 0 ? new TfSession(graph, 0) : null;
+    }
   }
 
   /** The thread count of a session that asks for none: {@code -Dleibniz.threads}, else 0 (all cores). */
@@ -49,7 +65,20 @@ public final class TfSession implements AutoCloseable {
    * {@link #processThreads}).
    */
   public static Session open(Graph graph, int threads) {
-    int count = threads(threads);
+    if (POOLS.get() == 0) {
+      synchronized (FIRST) { // the first session: no other made before its count is recorded
+        if (POOLS.get() == 0) {
+          int count = count(threads);
+          Session first = create(graph, count);
+          record(count);
+          return first;
+        }
+      }
+    }
+    return create(graph, threads(threads));
+  }
+
+  private static Session create(Graph graph, int count) {
     // Without a config where there is nothing to set: a session made with one takes 0.15 s longer to open
     return count > 0 ? new Session(graph, ConfigProto.newBuilder()
         .setIntraOpParallelismThreads(count).setInterOpParallelismThreads(count).build()) : new Session(graph);
@@ -62,12 +91,21 @@ public final class TfSession implements AutoCloseable {
    * first one's pools, and gets a warning, once.
    */
   static int threads(int threads) {
-    int count = threads > 0 ? threads : processThreads();
+    int count = count(threads);
+    record(count);
+    return count;
+  }
+
+  private static int count(int threads) {
+    return threads > 0 ? threads : processThreads();
+  }
+
+  /** Records the pools' size where no session did yet, else warns (once) where {@code count} differs from it. */
+  private static void record(int count) {
     int pools = count > 0 ? count : Runtime.getRuntime().availableProcessors();
     if (!POOLS.compareAndSet(0, pools) && POOLS.get() != pools && WARNED.compareAndSet(false, true)) {
       System.getLogger(TfSession.class.getName()).log(System.Logger.Level.WARNING, poolsKept(POOLS.get(), pools));
     }
-    return count;
   }
 
   /** The thread pools' size, fixed by the process's first session; 0 before it. */

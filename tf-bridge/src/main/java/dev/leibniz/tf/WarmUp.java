@@ -60,10 +60,10 @@ final class WarmUp {
       Operand<TFloat32> x = graph.placeholder("x", -1, 64);
       Operand<TFloat32> y = tf.softmax(tf.relu(tf.add(tf.matmul(x, kernel.value()), graph.ops().constant(0.1f))));
       Operand<TFloat32> dKernel = tf.matmul(x, y, true, false);
-      if (TfSession.pools() != 0) { // a model's session came first: it pays the rest
-        return;
-      }
-      try (TfSession session = new TfSession(graph, 0); FeedTensor in = FeedTensor.floats(new float[16 * 64], 16, 64)) {
+      try (TfSession session = TfSession.first(graph); FeedTensor in = FeedTensor.floats(new float[16 * 64], 16, 64)) {
+        if (session == null) { // a model's session came first: it pays the rest
+          return;
+        }
         session.initialize(graph);
         session.assign(Map.of(kernel, new float[64 * 32]));
         session.prepare(List.of(x), List.of(y, dKernel)).shaped(in);

@@ -40,6 +40,15 @@ class WarmUpTest {
   }
 
   @Test
+  void theWarmUpMakesNoSessionOnceAnotherHasSizedThePools() {
+    Natives.require();
+    try (Graph g = new Graph(); Session s = TfSession.open(g, 0)) { // the warm-up's or this one: one came first
+      assertTrue(TfSession.pools() > 0, "recorded once the first session is made");
+      assertNull(TfSession.first(new TfGraph(g)), "the warm-up's session is only ever the process's first");
+    }
+  }
+
+  @Test
   void aSessionAskingForOtherPoolsIsToldWhatItGetsAndHowToChangeIt() {
     String message = TfSession.poolsKept(2, 4);
     for (String part : List.of("asked for 4 threads", "thread pools at 2", "-Dleibniz.threads=4")) {
