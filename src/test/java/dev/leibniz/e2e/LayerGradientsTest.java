@@ -192,6 +192,10 @@ class LayerGradientsTest {
 
   private static final SimpleRNN RNN = new SimpleRNN(3, 4);
   private static final LSTM LSTM3 = new LSTM(3);
+  // As many input features as units or more: the input's product is taken before the loop (Recurrence.projectFirst).
+  private static final LSTM LSTM_WIDE = new LSTM(3);
+  private static final GRU GRU_WIDE = new GRU(3);
+  private static final SimpleRNN RNN_WIDE = new SimpleRNN(3, true);
   private static final GRU GRU3 = new GRU(3, 3);
   private static final SimpleRNN RNN_SEQUENCES = new SimpleRNN(3, 4, true);
   private static final LSTM LSTM_SEQUENCES = new LSTM(2, true);
@@ -210,6 +214,14 @@ class LayerGradientsTest {
             (tf, x, h) -> LSTM_Graph.step(tf, LSTM3, x, h.get(0), h.get(1))),
         recurrent("GRU(3) over 3 steps", GRU3, GRU_Graph.LAYER, d(2, 3, 2), false, new int[] {3},
             (tf, x, h) -> GRU_Graph.step(tf, GRU3, x, h.get(0))),
+        recurrent("LSTM(3) over 3 steps of 4 features (the input's product before the loop)", LSTM_WIDE,
+            LSTM_Graph.LAYER, d(2, 3, 4), false, new int[] {3, 3},
+            (tf, x, h) -> LSTM_Graph.step(tf, LSTM_WIDE, x, h.get(0), h.get(1))),
+        recurrent("GRU(3) over 3 steps of 3 features (the input's product before the loop)", GRU_WIDE, GRU_Graph.LAYER,
+            d(2, 3, 3), false, new int[] {3}, (tf, x, h) -> GRU_Graph.step(tf, GRU_WIDE, x, h.get(0))),
+        recurrent("SimpleRNN(3) returning sequences of 4 features (the input's product before the loop)", RNN_WIDE,
+            SimpleRNN_Graph.LAYER, d(2, 4, 4), true, new int[] {3}, (tf, x, h) -> SimpleRNN_Graph.step(tf, RNN_WIDE, x,
+                h.get(0))),
         new Case("LSTM(3) over padding, returning sequences", PADDED_LSTM, PaddedSequences_PaddedLstm_Graph.LAYER,
             s(d(2, 5, 2)), false, false, unrolled(true, new int[] {3, 3},
                 (tf, x, h) -> LSTM_Graph.step(tf, PADDED_LSTM.lstm, x, h.get(0), h.get(1)), true)),

@@ -50,7 +50,7 @@ public enum Message {
           + " index), not a tensor"),
   MUTABLE_CONFIG(Tag.MUTABLE_CONFIG,
       "field '%s' is read while the graph is built, so changing it later would have no effect;"
-          + " make it final"),
+          + " make it final, or assign it only in the @Build method (which runs before the graph is built)"),
   INACCESSIBLE(Tag.INACCESSIBLE, "%s '%s' is private, but the generated %s reads it; make it package-private"),
 
   // ---- calls

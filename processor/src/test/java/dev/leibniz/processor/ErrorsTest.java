@@ -364,6 +364,25 @@ class ErrorsTest {
     assertThat(c).hadErrorContaining("did you mean 'relu'?").inFile(src).onLineContaining("return reluu(x);");
   }
 
+  /** A choice @Build makes (from the input's shape) may be branched on: it is fixed before the graph is built. */
+  @Test
+  void aFieldAssignedOnlyInBuildMayBeBranchedOnAndOneAssignedElsewhereNot() {
+    String[] chooses = {"@Layer", "public class Chooses {", "  @Weight Variable kernel;", "  boolean wide;",
+        "  @Build void build(Shape input) {",
+        "    kernel = addWeight(\"kernel\", Shape.of(input.last(), input.last()), Init.GLOROT_UNIFORM);",
+        "    wide = input.last() >= 4;", "  }",
+        "  @Call Tensor call(@Dims({-1, 4}) Tensor x) {", "    if (wide) {", "      x = relu(matmul(x, kernel));", "    }",
+        "    return x;", "  }"};
+    Compilation ok = javac().withProcessors(new LeibnizProcessor()).compile(source("Chooses",
+        Stream.concat(Stream.of(chooses), Stream.of("}")).toArray(String[]::new)));
+    assertThat(ok).succeeded();
+    JavaFileObject src = source("Chooses", Stream.concat(Stream.of(chooses),
+        Stream.of("  void widen() { wide = true; }", "}")).toArray(String[]::new));
+    Compilation c = javac().withProcessors(new LeibnizProcessor()).compile(src);
+    assertThat(c).hadErrorContaining("[leibniz.MutableConfig]").inFile(src).onLineContaining("if (wide) {");
+    assertThat(c).hadErrorContaining("or assign it only in the @Build method").inFile(src).onLineContaining("if (wide) {");
+  }
+
   @Test
   void everyProblemOfAClassInOneCompile() {
     JavaFileObject src = body("ManyProblems",

@@ -39,6 +39,8 @@ public final class GRU {
   @Weight Variable recurrentKernel;
   /** Keras's layout: row 0 the input side's bias, row 1 the recurrent side's. */
   @Weight Variable bias;
+  /** Whether the loop reads the input's product with the kernel, taken before it ({@link Recurrence#projectFirst}). */
+  boolean projectFirst;
 
   /** With {@code returnSequences}, the output at every step {@code [batch, steps, units]} (to stack another). */
   public GRU(int units, boolean returnSequences) {
@@ -69,11 +71,12 @@ public final class GRU {
     kernel = addWeight("kernel", Shape.of(input.last(), 3L * units), Init.GLOROT_UNIFORM);
     recurrentKernel = addWeight("recurrent_kernel", Shape.of(units, 3L * units), Init.ORTHOGONAL);
     bias = addWeight("bias", Shape.of(2, 3L * units), Init.ZEROS);
+    projectFirst = Recurrence.projectFirst(input, units);
   }
 
   @Call
   public Tensor call(Tensor x) {
-    return rnn(this::step, x, returnSequences, units);
+    return rnn(this::loopStep, loopInput(x), returnSequences, units);
   }
 
   /**
@@ -82,13 +85,13 @@ public final class GRU {
    */
   @Call
   public WithState withState(Tensor x) {
-    return rnnStates(this::step, x, returnSequences, units);
+    return rnnStates(this::loopStep, loopInput(x), returnSequences, units);
   }
 
   /** From the state {@code h0} instead of zeros (Keras's {@code initial_state}), e.g. a seq2seq decoder. */
   @Call
   public Tensor from(Tensor x, Tensor h0) {
-    return rnn(this::step, x, returnSequences, h0);
+    return rnn(this::loopStep, loopInput(x), returnSequences, h0);
   }
 
   /**
@@ -97,13 +100,39 @@ public final class GRU {
    */
   @Call
   public Tensor masked(Tensor x, Tensor mask) {
-    return rnn(this::step, x, mask, returnSequences, units);
+    return rnn(this::loopStep, loopInput(x), mask, returnSequences, units);
   }
 
   /** One step (Keras's GRUCell, reset after the recurrent product): the new state from {@code x_t} and the previous one. */
   @Call
   public Tensor step(Tensor x, Tensor h) {
-    Tensor xz = add(matmul(x, kernel), take(bias, 0, 0));
+    return recurrent(matmul(x, kernel), h);
+  }
+
+  /** What the loop reads: {@code x}, or its product with the kernel for every step ({@link Recurrence#projectFirst}). */
+  @Call
+  private Tensor loopInput(Tensor x) {
+    Tensor in = x;
+    if (projectFirst) {
+      in = matmul(x, kernel);
+    }
+    return in;
+  }
+
+  /** The loop's step: {@link #step} on what {@link #loopInput} gave for this step. */
+  @Call
+  Tensor loopStep(Tensor in, Tensor h) {
+    Tensor xk = in;
+    if (!projectFirst) {
+      xk = matmul(in, kernel);
+    }
+    return recurrent(xk, h);
+  }
+
+  /** A step from its input's product {@code xk = x_t kernel}. */
+  @Call
+  private Tensor recurrent(Tensor xk, Tensor h) {
+    Tensor xz = add(xk, take(bias, 0, 0));
     Tensor hz = add(matmul(h, recurrentKernel), take(bias, 0, 1));
     Tensor z = sigmoid(add(slice(xz, 1, 0, units), slice(hz, 1, 0, units)));
     Tensor r = sigmoid(add(slice(xz, 1, units, 2 * units), slice(hz, 1, units, 2 * units)));

@@ -36,6 +36,8 @@ public final class LSTM {
   @Weight Variable kernel;
   @Weight Variable recurrentKernel;
   @Weight Variable bias;
+  /** Whether the loop reads the input's product with the kernel, taken before it ({@link Recurrence#projectFirst}). */
+  boolean projectFirst;
 
   /** With {@code returnSequences}, the output at every step {@code [batch, steps, units]} (to stack another). */
   public LSTM(int units, boolean returnSequences) {
@@ -66,11 +68,12 @@ public final class LSTM {
     kernel = addWeight("kernel", Shape.of(input.last(), 4L * units), Init.GLOROT_UNIFORM);
     recurrentKernel = addWeight("recurrent_kernel", Shape.of(units, 4L * units), Init.ORTHOGONAL);
     bias = addWeight("bias", Shape.of(4L * units), Init.UNIT_FORGET_BIAS);
+    projectFirst = Recurrence.projectFirst(input, units);
   }
 
   @Call
   public Tensor call(Tensor x) {
-    return rnn(this::step, x, returnSequences, units, units);
+    return rnn(this::loopStep, loopInput(x), returnSequences, units, units);
   }
 
   /**
@@ -79,13 +82,13 @@ public final class LSTM {
    */
   @Call
   public WithStates withStates(Tensor x) {
-    return rnnStates(this::step, x, returnSequences, units, units);
+    return rnnStates(this::loopStep, loopInput(x), returnSequences, units, units);
   }
 
   /** From the states {@code h0} and {@code c0} instead of zeros (Keras's {@code initial_state}), e.g. a seq2seq decoder. */
   @Call
   public Tensor from(Tensor x, Tensor h0, Tensor c0) {
-    return rnn(this::step, x, returnSequences, h0, c0);
+    return rnn(this::loopStep, loopInput(x), returnSequences, h0, c0);
   }
 
   /**
@@ -94,7 +97,7 @@ public final class LSTM {
    */
   @Call
   public Tensor masked(Tensor x, Tensor mask) {
-    return rnn(this::step, x, mask, returnSequences, units, units);
+    return rnn(this::loopStep, loopInput(x), mask, returnSequences, units, units);
   }
 
   /** An LSTM's state after a step: the output {@code h} and the cell {@code c}. */
@@ -103,7 +106,33 @@ public final class LSTM {
   /** One step (Keras's LSTMCell): the new state from {@code x_t [batch, features]} and the previous one. */
   @Call
   public State step(Tensor x, Tensor h, Tensor c) {
-    Tensor z = add(add(matmul(x, kernel), matmul(h, recurrentKernel)), bias);
+    return recurrent(matmul(x, kernel), h, c);
+  }
+
+  /** What the loop reads: {@code x}, or its product with the kernel for every step ({@link Recurrence#projectFirst}). */
+  @Call
+  private Tensor loopInput(Tensor x) {
+    Tensor in = x;
+    if (projectFirst) {
+      in = matmul(x, kernel);
+    }
+    return in;
+  }
+
+  /** The loop's step: {@link #step} on what {@link #loopInput} gave for this step. */
+  @Call
+  State loopStep(Tensor in, Tensor h, Tensor c) {
+    Tensor xk = in;
+    if (!projectFirst) {
+      xk = matmul(in, kernel);
+    }
+    return recurrent(xk, h, c);
+  }
+
+  /** A step from its input's product {@code xk = x_t kernel}: the gates, the bias added after the recurrent product. */
+  @Call
+  private State recurrent(Tensor xk, Tensor h, Tensor c) {
+    Tensor z = add(add(xk, matmul(h, recurrentKernel)), bias);
     Tensor input = sigmoid(slice(z, 1, 0, units));
     Tensor forget = sigmoid(slice(z, 1, units, 2 * units));
     Tensor candidate = tanh(slice(z, 1, 2 * units, 3 * units));

@@ -33,6 +33,8 @@ public final class SimpleRNN {
   @Weight Variable kernel;
   @Weight Variable recurrentKernel;
   @Weight Variable bias;
+  /** Whether the loop reads the input's product with the kernel, taken before it ({@link Recurrence#projectFirst}). */
+  boolean projectFirst;
 
   /** With {@code returnSequences}, the output at every step {@code [batch, steps, units]} (to stack another). */
   public SimpleRNN(int units, boolean returnSequences) {
@@ -63,11 +65,12 @@ public final class SimpleRNN {
     kernel = addWeight("kernel", Shape.of(input.last(), units), Init.GLOROT_UNIFORM);
     recurrentKernel = addWeight("recurrent_kernel", Shape.of(units, units), Init.ORTHOGONAL);
     bias = addWeight("bias", Shape.of(units), Init.ZEROS);
+    projectFirst = Recurrence.projectFirst(input, units);
   }
 
   @Call
   public Tensor call(Tensor x) {
-    return rnn(this::step, x, returnSequences, units);
+    return rnn(this::loopStep, loopInput(x), returnSequences, units);
   }
 
   /**
@@ -76,13 +79,13 @@ public final class SimpleRNN {
    */
   @Call
   public WithState withState(Tensor x) {
-    return rnnStates(this::step, x, returnSequences, units);
+    return rnnStates(this::loopStep, loopInput(x), returnSequences, units);
   }
 
   /** From the state {@code h0} instead of zeros (Keras's {@code initial_state}), e.g. a seq2seq decoder. */
   @Call
   public Tensor from(Tensor x, Tensor h0) {
-    return rnn(this::step, x, returnSequences, h0);
+    return rnn(this::loopStep, loopInput(x), returnSequences, h0);
   }
 
   /**
@@ -91,12 +94,38 @@ public final class SimpleRNN {
    */
   @Call
   public Tensor masked(Tensor x, Tensor mask) {
-    return rnn(this::step, x, mask, returnSequences, units);
+    return rnn(this::loopStep, loopInput(x), mask, returnSequences, units);
   }
 
   /** One step (Keras's SimpleRNNCell): the new state from {@code x_t [batch, features]} and the previous one. */
   @Call
   public Tensor step(Tensor x, Tensor h) {
-    return tanh(add(add(matmul(x, kernel), matmul(h, recurrentKernel)), bias));
+    return recurrent(matmul(x, kernel), h);
+  }
+
+  /** What the loop reads: {@code x}, or its product with the kernel for every step ({@link Recurrence#projectFirst}). */
+  @Call
+  private Tensor loopInput(Tensor x) {
+    Tensor in = x;
+    if (projectFirst) {
+      in = matmul(x, kernel);
+    }
+    return in;
+  }
+
+  /** The loop's step: {@link #step} on what {@link #loopInput} gave for this step. */
+  @Call
+  Tensor loopStep(Tensor in, Tensor h) {
+    Tensor xk = in;
+    if (!projectFirst) {
+      xk = matmul(in, kernel);
+    }
+    return recurrent(xk, h);
+  }
+
+  /** A step from its input's product {@code xk = x_t kernel}, the bias added after the recurrent product. */
+  @Call
+  private Tensor recurrent(Tensor xk, Tensor h) {
+    return tanh(add(add(xk, matmul(h, recurrentKernel)), bias));
   }
 }

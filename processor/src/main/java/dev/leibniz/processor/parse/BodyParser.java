@@ -37,6 +37,7 @@ import dev.leibniz.processor.ad.Planner;
 import dev.leibniz.processor.check.Annotations;
 import dev.leibniz.processor.check.ClassInfo;
 import dev.leibniz.processor.check.DeclarationCheck;
+import dev.leibniz.processor.check.SetInBuild;
 import dev.leibniz.processor.ir.Attrs;
 import dev.leibniz.processor.ir.Block;
 import dev.leibniz.processor.ir.Blocks;
@@ -1301,7 +1302,7 @@ public final class BodyParser {
 
   private JavaExpr configField(TreePath at, VariableElement field) {
     String name = field.getSimpleName().toString();
-    if (!field.getModifiers().contains(Modifier.FINAL)) {
+    if (!field.getModifiers().contains(Modifier.FINAL) && !SetInBuild.only(trees, info, field)) {
       throw report(at, Message.MUTABLE_CONFIG, name);
     }
     TypeKind kind = field.asType().getKind();
