@@ -90,8 +90,8 @@ final class Engine implements AutoCloseable {
   private Op trainOnBatchOp;
   /** testOnBatch's: the metric totals set to the batch's statistics, nothing trained. */
   private Op testOnBatchOp;
-  /** Each metric's statistics of the batch, in the order of the metrics' totals. */
-  private final List<Operand<TFloat32>> batchStatistics = new ArrayList<>();
+  /** What trainOnBatch and testOnBatch fetch: the losses, then each metric's statistics of the batch (in totals' order). */
+  private final List<Operand<TFloat32>> onBatchFetches = new ArrayList<>();
   private final List<MetricSlot> metrics = new ArrayList<>();
   /** The optimizer's slots and step count: what a checkpoint saves besides the weights. */
   private List<TfGraph.State> optimizerStates = List.of();
@@ -233,9 +233,10 @@ final class Engine implements AutoCloseable {
     // Keras's train_on_batch and test_on_batch reset the metrics, then count the batch: the totals
     // set to the batch's statistics, which the same run fetches.
     List<Op> fresh = new ArrayList<>();
+    onBatchFetches.addAll(losses);
     statistics.forEach((metricTotal, stat) -> {
       fresh.add(state.ops().assignVariableOp(metricTotal.handle(), stat));
-      batchStatistics.add(stat);
+      onBatchFetches.add(stat);
     });
     this.testOnBatchOp = state.group(fresh);
     if (workers == null) {
@@ -508,20 +509,17 @@ final class Engine implements AutoCloseable {
       float[] batchLosses = trainStep(x, y, step);
       return batchResults(batchLosses, metricResults());
     }
-    return batchResults(training(prepared(TRAIN_ON_BATCH, x.size(), y.size(), onBatchFetches(), trainOnBatchOp)::shaped,
+    return batchResults(training(prepared(TRAIN_ON_BATCH, x.size(), y.size(), onBatchFetches, trainOnBatchOp)::shaped,
         x, y, step));
   }
 
   /** Keras's {@code test_on_batch}: the losses and metrics of this batch alone, in one run, nothing trained. */
   Map<String, Double> testOnBatch(List<FeedTensor> x, List<FeedTensor> y) {
-    return batchResults(prepared(TEST_ON_BATCH, x.size(), y.size(), onBatchFetches(), testOnBatchOp)
+    if (testOnBatchOp == null) { // a step of objectives: their losses, no metrics
+      return batchResults(evalStep(x, y), Map.of());
+    }
+    return batchResults(prepared(TEST_ON_BATCH, x.size(), y.size(), onBatchFetches, testOnBatchOp)
         .shaped(feedValues(x, y)));
-  }
-
-  private List<Operand<TFloat32>> onBatchFetches() {
-    List<Operand<TFloat32>> fetches = new ArrayList<>(losses);
-    fetches.addAll(batchStatistics);
-    return fetches;
   }
 
   /** The losses then the batch's statistics, as one batch's results by name. */
