@@ -51,6 +51,8 @@ def transformer(d=64, heads=4, length=400):
 
 def report(name, steps, model):
     x, y = sequences(4 * BATCH, steps, steps)
+    if name.startswith("Keras Embedding"):  # token ids, as SequenceBenchmark.tokens
+        x = (x[:, :, 0] * np.float32(9999)).astype(np.int32)
     batches = [(x[i:i + BATCH], y[i:i + BATCH]) for i in range(0, len(x), BATCH)]
     for bx, by in batches:
         model.train_on_batch(bx, by)
@@ -73,3 +75,8 @@ for steps in LENGTHS:
     m = keras.Sequential([keras.Input((steps, 2)), keras.layers.LSTM(64), keras.layers.Dense(1)])
     m.compile(keras.optimizers.Adam(1e-3), "mse")
     report("Keras LSTM(64) + Dense(1)", steps, m)
+for steps in LENGTHS:
+    m = keras.Sequential([keras.Input((steps,), dtype="int32"), keras.layers.Embedding(10000, 128),
+                          keras.layers.LSTM(64), keras.layers.Dense(1)])
+    m.compile(keras.optimizers.Adam(1e-3), "mse")
+    report("Keras Embedding(10000, 128) + LSTM(64) + Dense(1)", steps, m)
