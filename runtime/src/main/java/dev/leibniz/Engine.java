@@ -524,20 +524,29 @@ final class Engine implements AutoCloseable {
 
   /** The losses then the batch's statistics, as one batch's results by name. */
   private Map<String, Double> batchResults(List<dev.leibniz.tf.Tensors.Shaped> fetched) {
-    float[] batchLosses = new float[losses.size()];
-    for (int i = 0; i < batchLosses.length; i++) {
-      batchLosses[i] = fetched.get(i).values()[0];
+    double[] means = new double[losses.size()];
+    for (int i = 0; i < means.length; i++) {
+      means[i] = fetched.get(i).values()[0];
     }
     List<float[]> totals = fetched.subList(losses.size(), fetched.size()).stream()
         .map(dev.leibniz.tf.Tensors.Shaped::values).toList();
-    return batchResults(batchLosses, metricResults(totals));
+    return results(means, metricResults(totals));
   }
 
-  /** Results in name order, as Keras prints them. */
+  /** A batch's losses (from a run that fetched them alone) and metrics, by name. */
   private Map<String, Double> batchResults(float[] batchLosses, Map<String, Double> metricResults) {
+    double[] means = new double[batchLosses.length];
+    for (int i = 0; i < means.length; i++) {
+      means[i] = batchLosses[i];
+    }
+    return results(means, metricResults);
+  }
+
+  /** Each loss ({@link #lossNames}' order) and metric by name, in name order, as Keras prints them. */
+  Map<String, Double> results(double[] lossMeans, Map<String, Double> metricResults) {
     Map<String, Double> out = new java.util.TreeMap<>();
-    for (int i = 0; i < batchLosses.length; i++) {
-      out.put(lossNames.get(i), (double) batchLosses[i]);
+    for (int i = 0; i < lossMeans.length; i++) {
+      out.put(lossNames.get(i), lossMeans[i]);
     }
     out.putAll(metricResults);
     return out;

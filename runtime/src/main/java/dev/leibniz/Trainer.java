@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The loops of {@code fit}, {@code evaluate} and {@code predict} over an {@link Engine}: batches
@@ -113,12 +112,11 @@ final class Trainer {
 
     /** The results so far, in name order (as Keras prints them). */
     Map<String, Double> results() {
-      Map<String, Double> out = new TreeMap<>();
-      for (int i = 0; i < lossSums.length; i++) {
-        out.put(e.lossNames().get(i), lossSums[i] / Math.max(1, seen));
+      double[] means = new double[lossSums.length];
+      for (int i = 0; i < means.length; i++) {
+        means[i] = lossSums[i] / Math.max(1, seen);
       }
-      out.putAll(e.metricResults());
-      return out;
+      return e.results(means, e.metricResults());
     }
 
     /**

@@ -37,11 +37,7 @@ public final class TfSession implements AutoCloseable {
 
   /** {@code threads <= 0}: {@link #processThreads}. */
   public TfSession(TfGraph graph, int threads) {
-    this(open(graph.graph(), threads));
-  }
-
-  private TfSession(Session session) {
-    this.session = session;
+    this.session = open(graph.graph(), threads);
     this.local = true;
   }
 
