@@ -100,6 +100,15 @@ final class GradFns {
   @Call(order = 2) static Tensor sliced(Tensor x) { return square(slice(x, 1, 1, 3)); }
   @Call(order = 2) static Tensor taken(Tensor x) { return mul(take(x, 1, 2), take(x, 1, 0)); }
   @Call(order = 2) static Tensor batchSliced(Tensor x) { return mul(slice(x, 0, 1, 3), take(x, 0, 0)); }
+  // Slices of one tensor side by side, as an LSTM's gates: their gradients join into one concat
+  // ([0,2) and [2,4) cover axis 1; the overlapping [1,3) is added); along the batch axis [0,1),
+  // [1,2), [2,3) join and pad the fourth row.
+  @Call(order = 2) static Tensor slicesJoined(Tensor x) {
+    return add(square(slice(x, 1, 1, 3)), mul(sigmoid(slice(x, 1, 2, 4)), tanh(slice(x, 1, 0, 2))));
+  }
+  @Call(order = 2) static Tensor batchSlicesJoined(Tensor x) {
+    return add(slice(x, 0, 0, 1), mul(slice(x, 0, 1, 2), slice(x, 0, 2, 3)));
+  }
   @Call(order = 2) static Tensor expanded(Tensor x) { return mul(expandDims(x, 1), expandDims(x, -1)); }
   // Batch normalization in training (BatchNormalization's formula, without the moving statistics):
   // the gradient flows through the batch mean and variance.

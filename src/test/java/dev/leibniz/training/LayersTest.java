@@ -225,6 +225,28 @@ class LayersTest {
     assertEquals(ops[0], ops[1], "ops at 5 and 500 steps");
   }
 
+  /**
+   * The LSTM step's backward does its arithmetic and nothing else: its values are proven to share
+   * the sequence's batch, so no gradient is summed back to a shape (BroadcastGradientArgs, Sum),
+   * and its four gates' gradients join into one concat rather than four pads and three adds.
+   */
+  @Test
+  void theLstmBackwardStepHasNoShapeBookkeeping() {
+    try (Graph g = new Graph()) {
+      TfGraph graph = new TfGraph(g);
+      LSTM lstm = new LSTM(16);
+      LSTM_Graph.CallForward f = LSTM_Graph.call(graph.tf(), lstm, graph.placeholder("x", -1, -1, 3));
+      LSTM_Graph.callBackward(graph.tf(), lstm, f, f.output());
+      java.util.Map<String, Integer> byType = new java.util.TreeMap<>();
+      for (var it = g.operations(); it.hasNext();) {
+        byType.merge(it.next().type(), 1, Integer::sum);
+      }
+      for (String bookkeeping : List.of("BroadcastGradientArgs", "Sum", "Pad", "PadV2")) {
+        assertEquals(0, byType.getOrDefault(bookkeeping, 0), bookkeeping + " in " + byType);
+      }
+    }
+  }
+
   @Test
   void recurrentKernelsStartOrthogonalAndSequencesStack() {
     try (Model model = Sequential.of(new SimpleRNN(6, 5, true), new LSTM(3, 5))) {

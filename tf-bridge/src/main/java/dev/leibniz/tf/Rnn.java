@@ -31,8 +31,11 @@ final class Rnn {
   /** How a value of the step's forward record comes back in the backward's body. */
   private sealed interface Part {}
 
-  /** Saved at every step in tensor list {@code list}. */
-  private record Saved(int list, Shape shape) implements Part {}
+  /**
+   * Saved at every step in tensor list {@code list}; {@code leads}: its first dimension is proven
+   * to be the batch ({@link SymbolicShapes}), as the backward then takes it.
+   */
+  private record Saved(int list, Shape shape, boolean leads) implements Part {}
 
   /** The same at every step: a value of the outer graph the step captured. */
   private record Invariant(Operand<?> outer) implements Part {}
@@ -41,7 +44,7 @@ final class Rnn {
   private record Absent() implements Part {}
 
   /** Columns {@code [offset, offset + width)} of the list of packed values (list 0), {@code [batch, width]}. */
-  private record Packed(int offset, int width, Shape shape) implements Part {}
+  private record Packed(int offset, int width, Shape shape, boolean leads) implements Part {}
 
   /** A record (a sublayer's forward) of parts. */
   private record Nested(Class<?> type, List<Part> parts) implements Part {}
@@ -96,7 +99,7 @@ final class Rnn {
               + given.shape());
         }
         stateShapes.add(given.shape());
-        init.add(given);
+        init.add(outer.isForExport() ? given : sameBatch(o, given, batch));
       }
     }
     List<Output<?>> captures;
@@ -167,6 +170,10 @@ final class Rnn {
       Operand<TFloat32> x, Operand<TFloat32> mask, boolean sequences, Tf.Step step) {
     Ops b = body.ops();
     Operand<TFloat32> xt = b.gather(body.capture(x), i, b.constant(1));
+    // The step's input and states share the sequence's batch (initial states are checked to have it).
+    SymbolicShapes.Symbol batch = new SymbolicShapes.Symbol();
+    body.tf().symbolic().declareBatch(xt, batch);
+    states.forEach(s -> body.tf().symbolic().declareBatch(s, batch));
     Forward f = step.call(body.tf(), xt, states);
     List<Operand<TFloat32>> next = f.outputs();
     if (next.size() != states.size()) {
@@ -174,7 +181,7 @@ final class Rnn {
           + ", got " + next.size());
     }
     List<Operand<?>> toSave = new ArrayList<>();
-    Part record = pack(flatten(f, body, toSave), toSave, b);
+    Part record = pack(flatten(f, body, toSave, batch), toSave, body, batch);
     if (body.isForExport()) {
       toSave.clear(); // no backward reads them (the sequence's rows, below, go to a buffer: see sequenceBuffer)
     }
@@ -330,9 +337,14 @@ final class Rnn {
     for (int s = 0; s < stateCount; s++) {
       dStates.add((Operand<TFloat32>) in.get(1 + s));
     }
+    // The states' gradients and the output's at this step have the states' shapes: the sequence's batch first.
+    SymbolicShapes.Symbol batch = new SymbolicShapes.Symbol();
+    dStates.forEach(d -> body.tf().symbolic().declareBatch(d, batch));
     List<Operand<TFloat32>> dOutputs = new ArrayList<>(dStates);
     if (fwd.sequences() && dOutput != null) {
-      dOutputs.set(0, b.math.add(dStates.get(0), b.gather(body.capture(dOutput), i, b.constant(1))));
+      Operand<TFloat32> dOut = b.gather(body.capture(dOutput), i, b.constant(1));
+      body.tf().symbolic().declareBatch(dOut, batch);
+      dOutputs.set(0, b.math.add(dStates.get(0), dOut));
     }
     List<Operand<TFloat32>> dNext = dOutputs;
     Operand<TBool> keep = fwd.mask() == null ? null : keep(body, fwd.mask(), i);
@@ -343,7 +355,7 @@ final class Rnn {
         dNext.add(b.select(keep, d, b.zerosLike(d)));
       }
     }
-    Forward restored = (Forward) rebuild(fwd.record(), body, residuals);
+    Forward restored = (Forward) rebuild(fwd.record(), body, residuals, batch);
     List<Operand<TFloat32>> grads = step.backward(body.tf(), restored, dNext);
     List<Operand<TFloat32>> back = new ArrayList<>();
     for (int s = 0; s < stateCount; s++) {
@@ -397,6 +409,18 @@ final class Rnn {
     }
   }
 
+  /**
+   * A given initial state, checked when the graph runs to have the input's batch size (as Keras's
+   * loop requires), which the step's shape proofs take for granted.
+   */
+  private static Operand<TFloat32> sameBatch(Ops o, Operand<TFloat32> state, Operand<TInt32> batch) {
+    Operand<TInt32> rows = scalarAt(o, o.shape(state), 0);
+    var check = o.assertThat(o.math.equal(rows, batch), List.of(
+        o.constant("a recurrent layer's initial state must have one row per sequence of the input: rows, sequences"),
+        rows, batch));
+    return o.withControlDependencies(List.of(check)).identity(state);
+  }
+
   /** Dimension {@code d} of a shape vector, as a scalar. */
   private static Operand<TInt32> scalarAt(Ops o, Operand<TInt32> shape, int d) {
     return o.reshape(o.slice(shape, o.constant(new int[] {d}), o.constant(new int[] {1})), o.constant(new int[0]));
@@ -409,7 +433,8 @@ final class Rnn {
    * any) and the others; the parts are renumbered to match.
    */
   @SuppressWarnings("unchecked")
-  private static Part pack(Part record, List<Operand<?>> toSave, Ops b) {
+  private static Part pack(Part record, List<Operand<?>> toSave, TfGraph body, SymbolicShapes.Symbol batch) {
+    Ops b = body.ops();
     List<Integer> packable = new ArrayList<>();
     for (int k = 0; k < toSave.size(); k++) {
       Shape shape = toSave.get(k).shape();
@@ -428,10 +453,10 @@ final class Rnn {
       Shape shape = toSave.get(k).shape();
       if (packable.contains(k)) {
         columns.add((Operand<TFloat32>) toSave.get(k));
-        moved.put(k, new Packed(offset, (int) shape.size(1), shape));
+        moved.put(k, new Packed(offset, (int) shape.size(1), shape, body.tf().symbolic().leads(toSave.get(k), batch)));
         offset += (int) shape.size(1);
       } else {
-        moved.put(k, new Saved(1 + rest.size(), shape));
+        moved.put(k, new Saved(1 + rest.size(), shape, body.tf().symbolic().leads(toSave.get(k), batch)));
         rest.add(toSave.get(k));
       }
     }
@@ -454,7 +479,7 @@ final class Rnn {
   }
 
   /** The record's values, as parts; those that change per step appended to {@code toSave}. */
-  private static Part flatten(Object value, TfGraph body, List<Operand<?>> toSave) {
+  private static Part flatten(Object value, TfGraph body, List<Operand<?>> toSave, SymbolicShapes.Symbol batch) {
     if (value == null) {
       return new Absent();
     }
@@ -466,17 +491,17 @@ final class Rnn {
       }
       for (int k = 0; k < toSave.size(); k++) {
         if (toSave.get(k).asOutput().equals(operand.asOutput())) {
-          return new Saved(k, operand.shape()); // the same value twice in the record (an output that is also a local)
+          return new Saved(k, operand.shape(), body.tf().symbolic().leads(operand, batch)); // the same value twice in the record (an output that is also a local)
         }
       }
       toSave.add(operand);
-      return new Saved(toSave.size() - 1, operand.shape());
+      return new Saved(toSave.size() - 1, operand.shape(), body.tf().symbolic().leads(operand, batch));
     }
     if (value instanceof Record r) {
       List<Part> parts = new ArrayList<>();
       for (RecordComponent c : r.getClass().getRecordComponents()) {
         try {
-          parts.add(flatten(c.getAccessor().invoke(r), body, toSave));
+          parts.add(flatten(c.getAccessor().invoke(r), body, toSave, batch));
         } catch (ReflectiveOperationException e) {
           throw new IllegalStateException("cannot read " + c.getName() + " of " + r.getClass().getName(), e);
         }
@@ -488,7 +513,7 @@ final class Rnn {
   }
 
   @SuppressWarnings("unchecked")
-  private static Object rebuild(Part part, TfGraph body, Residuals residuals) {
+  private static Object rebuild(Part part, TfGraph body, Residuals residuals, SymbolicShapes.Symbol batch) {
     if (part instanceof Absent) {
       return null;
     }
@@ -496,20 +521,28 @@ final class Rnn {
       return body.capture(inv.outer());
     }
     if (part instanceof Saved s) {
-      return residuals.get(s.list(), s.shape());
+      Operand<?> value = residuals.get(s.list(), s.shape());
+      if (s.leads()) {
+        body.tf().symbolic().declareBatch(value, batch);
+      }
+      return value;
     }
     if (part instanceof Packed p) {
       Ops b = body.ops();
       Operand<TFloat32> all = (Operand<TFloat32>) residuals.get(0, Shape.of(p.shape().size(0), -1));
-      return b.ensureShape(b.slice(all, b.constant(new int[] {0, p.offset()}), b.constant(new int[] {-1, p.width()})),
-          p.shape());
+      Operand<TFloat32> value = b.ensureShape(b.slice(all, b.constant(new int[] {0, p.offset()}),
+          b.constant(new int[] {-1, p.width()})), p.shape());
+      if (p.leads()) {
+        body.tf().symbolic().declareBatch(value, batch);
+      }
+      return value;
     }
     Nested n = (Nested) part;
     Object[] args = new Object[n.parts().size()];
     Class<?>[] types = new Class<?>[args.length];
     RecordComponent[] components = n.type().getRecordComponents();
     for (int k = 0; k < args.length; k++) {
-      args[k] = rebuild(n.parts().get(k), body, residuals);
+      args[k] = rebuild(n.parts().get(k), body, residuals, batch);
       types[k] = components[k].getType();
     }
     try {

@@ -736,7 +736,7 @@ public final class Tf {
 
   /** {@code g} summed over the axes along which {@code like} was broadcast, in the shape of like. */
   public Operand<TFloat32> unbroadcast(Operand<TFloat32> g, Operand<TFloat32> like) {
-    if (sameStaticShape(g, like)) {
+    if (sameStaticShape(g, like) || symbolic.same(g, like)) {
       return g;
     }
     if (isBias(like, g)) { // a bias's gradient: the sum over every axis but the last, one fused kernel
@@ -749,7 +749,7 @@ public final class Tf {
 
   /** {@code a} broadcast to the run-time shape of {@code like}. */
   public Operand<TFloat32> broadcastLike(Operand<TFloat32> a, Operand<TFloat32> like) {
-    if (sameStaticShape(a, like)) {
+    if (sameStaticShape(a, like) || symbolic.same(a, like)) {
       return a;
     }
     return ops.broadcastTo(a, ops.shape(like));
@@ -828,8 +828,36 @@ public final class Tf {
     return ops.math.unsortedSegmentSum(g, ops.dtypes.cast(ids, TInt32.class), rows);
   }
 
+  /**
+   * a and b side by side along {@code axis}. A concat of a concat along the same axis that nothing
+   * else reads yet is one op of all their pieces (the gradients of an LSTM's four gates join so:
+   * one concat, not three); the inner one, unread, never runs.
+   */
   public Operand<TFloat32> concat(Operand<TFloat32> a, Operand<TFloat32> b, int axis) {
-    return ops.concat(List.of(a, b), ops.constant(axis));
+    int at = a.shape().isUnknown() ? axis : axisOf(a, axis);
+    List<Operand<TFloat32>> parts = new ArrayList<>(concatPieces(a, at));
+    parts.addAll(concatPieces(b, at));
+    Operand<TFloat32> out = ops.concat(parts, ops.constant(at));
+    concats.put(out.asOutput(), new Concat(at, parts));
+    return out;
+  }
+
+  private record Concat(int axis, List<Operand<TFloat32>> pieces) {}
+
+  /** What is proven of run-time shapes beyond the static ones (a recurrent step's values share its batch). */
+  private final SymbolicShapes symbolic = new SymbolicShapes();
+
+  SymbolicShapes symbolic() {
+    return symbolic;
+  }
+
+  /** The pieces of each concat built here, by its output. */
+  private final Map<Output<?>, Concat> concats = new HashMap<>();
+
+  private List<Operand<TFloat32>> concatPieces(Operand<TFloat32> x, int axis) {
+    Concat c = concats.get(x.asOutput());
+    boolean unread = x.op() instanceof org.tensorflow.GraphOperation op && op.numConsumers() == 0;
+    return c != null && c.axis() == axis && unread ? c.pieces() : List.of(x);
   }
 
   /** The piece of {@code g} (the gradient of concat(a, b)) over a (part 0) or b (part 1). */
@@ -866,6 +894,9 @@ public final class Tf {
     int rank = rankOf(like);
     int a = axisOf(like, axis);
     long total = like.shape().get(a);
+    if (begin == 0 && end == total) {
+      return g; // the slice was the whole axis (the joined gradients of slices that cover it)
+    }
     int[][] pads = new int[rank][2];
     pads[a][0] = Math.toIntExact(begin);
     if (total >= 0) {

@@ -91,6 +91,29 @@ class RnnTest {
     }
   }
 
+  /** The step's shape proofs take every state to have the input's batch: a given one that has not is refused when it runs. */
+  @Test
+  void anInitialStateOfAnotherBatchIsRefused() {
+    try (Graph g = new Graph()) {
+      TfGraph graph = new TfGraph(g, 3);
+      Tf tf = graph.tf();
+      Operand<TFloat32> x = graph.placeholder("x", -1, -1, FEATURES);
+      Operand<TFloat32> h0 = graph.placeholder("h0", -1, UNITS);
+      Forward loop = tf.rnn(x, false, List.of(h0), (body, xt, states) -> step(body, xt, states.get(0)));
+      try (TfSession session = new TfSession(graph);
+          Tensor xs = TFloat32.tensorOf(org.tensorflow.ndarray.Shape.of(2, 3, FEATURES), DataBuffers.of(random(18, 1)));
+          Tensor one = TFloat32.tensorOf(org.tensorflow.ndarray.Shape.of(1, UNITS), DataBuffers.of(random(4, 2)));
+          Tensor two = TFloat32.tensorOf(org.tensorflow.ndarray.Shape.of(2, UNITS), DataBuffers.of(random(8, 3)))) {
+        session.initialize(graph);
+        RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+            () -> session.run(Map.of(x, xs, h0, one), List.of(loop.output())));
+        org.junit.jupiter.api.Assertions.assertTrue(
+            e.getMessage().contains("initial state must have one row per sequence"), e.getMessage());
+        assertEquals(2 * UNITS, session.run(Map.of(x, xs, h0, two), List.of(loop.output())).get(0).length);
+      }
+    }
+  }
+
   /** The same step unrolled over {@code steps} in a graph of its own, differentiated by TensorFlow. */
   private List<float[]> unrolled(float[] k, float[] r, float[] xs, float[] seeds, int steps, boolean sequences) {
     try (Graph g = new Graph()) {

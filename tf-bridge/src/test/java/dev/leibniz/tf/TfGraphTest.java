@@ -53,6 +53,32 @@ class TfGraphTest {
   }
 
   @Test
+  void aConcatOfConcatsIsOneOpUnlessTheInnerOneIsRead() {
+    try (Graph g = new Graph()) {
+      TfGraph state = new TfGraph(g);
+      Tf tf = state.tf();
+      org.tensorflow.op.Ops ops = org.tensorflow.op.Ops.create(g);
+      Operand<TFloat32> a = ops.constant(new float[][] {{1}, {2}});
+      Operand<TFloat32> b = ops.constant(new float[][] {{3}, {4}});
+      Operand<TFloat32> c = ops.constant(new float[][] {{5}, {6}});
+      Operand<TFloat32> all = tf.concat(a, tf.concat(b, c, 1), -1);
+      assertEquals(3, ((org.tensorflow.GraphOperation) all.op()).numInputs() - 1, "the pieces a, b, c and the axis: one ConcatV2");
+      Operand<TFloat32> inner = tf.concat(a, b, 1);
+      Operand<TFloat32> read = tf.square(inner);
+      Operand<TFloat32> outer = tf.concat(inner, c, 1);
+      assertEquals(2, ((org.tensorflow.GraphOperation) outer.op()).numInputs() - 1, "the inner concat is read elsewhere, so it stays a piece");
+      // The gradient of a slice that is the whole axis is the gradient itself.
+      assertSame(all, tf.sliceGrad(all, all, 1, 0, 3));
+      try (TfSession session = new TfSession(state)) {
+        List<float[]> v = session.run(Map.of(), List.of(all, outer, read));
+        assertArrayEquals(new float[] {1, 3, 5, 2, 4, 6}, v.get(0));
+        assertArrayEquals(new float[] {1, 3, 5, 2, 4, 6}, v.get(1));
+        assertArrayEquals(new float[] {1, 9, 4, 16}, v.get(2));
+      }
+    }
+  }
+
+  @Test
   void orthogonalKernelsHaveOrthonormalColumns() {
     try (Graph g = new Graph()) {
       TfGraph state = new TfGraph(g);

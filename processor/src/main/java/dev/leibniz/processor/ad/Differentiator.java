@@ -165,7 +165,7 @@ final class Differentiator {
       int total = grad;
       if (existing != null) {
         boolean existingMaybe = nullable.contains(existing);
-        total = existingMaybe || gradMaybe ? ir.accumulate(existing, grad) : ir.add(existing, grad);
+        total = existingMaybe || gradMaybe ? ir.accumulate(existing, grad) : ir.sum(existing, grad);
         if (existingMaybe && gradMaybe) {
           nullable.add(total);
         }

@@ -28,6 +28,12 @@ public final class IrMath {
     return node(Arithmetic.ADD, Attrs.NONE, x, y);
   }
 
+  /** x + y for two gradients of one value: adjacent slices' gradients joined into one ({@link Slicing#joined}). */
+  public int sum(int x, int y) {
+    int joined = Slicing.joined(this, b.get(x), b.get(y));
+    return joined >= 0 ? joined : add(x, y);
+  }
+
   public int sub(int x, int y) {
     return node(Arithmetic.SUB, Attrs.NONE, x, y);
   }

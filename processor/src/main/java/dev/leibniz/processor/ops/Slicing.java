@@ -5,6 +5,7 @@ import static dev.leibniz.processor.ops.Rule.op;
 import dev.leibniz.processor.Message;
 import dev.leibniz.processor.ir.Attrs;
 import dev.leibniz.processor.ir.JavaExpr;
+import dev.leibniz.processor.ir.Node;
 import dev.leibniz.processor.ir.Op;
 import dev.leibniz.processor.ir.OpError;
 import dev.leibniz.processor.ir.StaticShape;
@@ -104,6 +105,35 @@ final class Slicing {
       (args, attrs) -> "tf.sliceGrad(" + args.get(0) + ", " + args.get(1) + ", " + attrs.expr("axis").code() + ", "
           + attrs.expr("begin").code() + ", " + attrs.expr("end").code() + ")",
       (ir, n, g) -> new int[] {ir.node(Slicing.SLICE, n.attrs(), g), Op.ZERO});
+
+  /**
+   * The sum of the gradients of two adjacent slices of one tensor, {@code sliceGrad(a, x, axis, i, j)
+   * + sliceGrad(b, x, axis, j, k)}, as one: {@code sliceGrad(concat(a, b), x, axis, i, k)}; -1 where
+   * they are not such. An LSTM's four gates are slices of one product: their gradients join into
+   * one concat (which covers the product, so pads nothing) instead of four pads and three adds.
+   */
+  static int joined(IrMath ir, Node x, Node y) {
+    if (x.op() != SLICE_GRAD || y.op() != SLICE_GRAD || x.arg(1) != y.arg(1)
+        || !same(x.attrs().expr("axis"), y.attrs().expr("axis"))) {
+      return -1;
+    }
+    Node first = same(x.attrs().expr("end"), y.attrs().expr("begin")) ? x
+        : same(y.attrs().expr("end"), x.attrs().expr("begin")) ? y : null;
+    if (first == null) {
+      return -1;
+    }
+    Node second = first == x ? y : x;
+    Attrs axis = Attrs.of("axis", x.attrs().expr("axis"));
+    int pieces = ir.node(CONCAT, axis, first.arg(0), second.arg(0));
+    return ir.node(SLICE_GRAD, axis.with("begin", first.attrs().expr("begin")).with("end", second.attrs().expr("end")),
+        pieces, x.arg(1));
+  }
+
+  /** The same position: equal constants, or the same expression of the layer's fields and loop indices. */
+  private static boolean same(JavaExpr a, JavaExpr b) {
+    return a.isConstant() && b.isConstant() ? a.value().getAsDouble() == b.value().getAsDouble()
+        : a.code().equals(b.code());
+  }
 
   static final Rule TAKE = op("take", 1, Slicing::taken,
       (args, attrs) -> "tf.take(" + args.get(0) + ", " + attrs.expr("axis").code() + ", " + attrs.expr("index").code()
