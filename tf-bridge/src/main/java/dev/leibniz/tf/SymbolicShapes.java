@@ -45,11 +45,14 @@ final class SymbolicShapes {
 
   private final Map<Output<?>, Object[]> dims = new HashMap<>();
 
-  /** Declares {@code x}'s first dimension to be {@code batch}; its others are TensorFlow's or fresh. */
+  /**
+   * Declares {@code x}'s first dimension to be {@code batch} where TensorFlow does not know it (a
+   * known size proves itself); its others are TensorFlow's or fresh.
+   */
   void declareBatch(Operand<?> x, Symbol batch) {
     Shape s = x.shape();
     Object[] before = dims.get(x.asOutput());
-    if (s.isUnknown() || s.numDimensions() == 0 || (before != null && before[0] == batch)) {
+    if (s.isUnknown() || s.numDimensions() == 0 || s.get(0) >= 0 || (before != null && before[0] == batch)) {
       return;
     }
     Object[] d = statics(s);
