@@ -491,7 +491,8 @@ final class Rnn {
       }
       for (int k = 0; k < toSave.size(); k++) {
         if (toSave.get(k).asOutput().equals(operand.asOutput())) {
-          return new Saved(k, operand.shape(), body.tf().symbolic().leads(operand, batch)); // the same value twice in the record (an output that is also a local)
+          // the same value twice in the record (an output that is also a local)
+          return new Saved(k, operand.shape(), body.tf().symbolic().leads(operand, batch));
         }
       }
       toSave.add(operand);

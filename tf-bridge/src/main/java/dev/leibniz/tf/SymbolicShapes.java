@@ -104,7 +104,7 @@ final class SymbolicShapes {
     }
   }
 
-  /** Fills the dimensions TensorFlow does not know ({@code d}'s nulls) from the op's inputs, where a rule proves them. */
+  /** Fills the dimensions TensorFlow does not know ({@code d}'s nulls) from the op's inputs where a rule proves them. */
   private void derive(GraphOperation op, Object[] d) {
     String type = op.type();
     if (SAME_AS_FIRST.contains(type)) {

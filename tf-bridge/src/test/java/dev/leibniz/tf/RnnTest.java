@@ -91,7 +91,7 @@ class RnnTest {
     }
   }
 
-  /** The step's shape proofs take every state to have the input's batch: a given one that has not is refused when it runs. */
+  /** The step's shape proofs take every state to have the input's batch: a given one without it is refused. */
   @Test
   void anInitialStateOfAnotherBatchIsRefused() {
     try (Graph g = new Graph()) {

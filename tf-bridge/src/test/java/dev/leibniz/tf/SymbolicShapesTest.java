@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 
@@ -75,8 +76,8 @@ class SymbolicShapesTest {
       assertTrue(shapes.leads(next, batch));
       // The unbroadcast that is skipped gives what the full one would: the same values.
       try (TfSession session = new TfSession(graph);
-          Tensor hv = TFloat32.tensorOf(org.tensorflow.ndarray.Shape.of(2, 3), DataBuffers.of(1f, 2f, 3f, 4f, 5f, 6f));
-          Tensor cv = TFloat32.tensorOf(org.tensorflow.ndarray.Shape.of(2, 3), DataBuffers.of(6f, 5f, 4f, 3f, 2f, 1f))) {
+          Tensor hv = TFloat32.tensorOf(Shape.of(2, 3), DataBuffers.of(1f, 2f, 3f, 4f, 5f, 6f));
+          Tensor cv = TFloat32.tensorOf(Shape.of(2, 3), DataBuffers.of(6f, 5f, 4f, 3f, 2f, 1f))) {
         List<float[]> got = session.run(Map.of(h, hv, c, cv), List.of(tf.unbroadcast(next, h), next));
         assertEquals(6, got.get(0).length);
         assertTrue(Arrays.equals(got.get(0), got.get(1)));

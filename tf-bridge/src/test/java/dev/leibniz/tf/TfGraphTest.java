@@ -62,7 +62,7 @@ class TfGraphTest {
       Operand<TFloat32> b = ops.constant(new float[][] {{3}, {4}});
       Operand<TFloat32> c = ops.constant(new float[][] {{5}, {6}});
       Operand<TFloat32> all = tf.concat(a, tf.concat(b, c, 1), -1);
-      assertEquals(3, ((org.tensorflow.GraphOperation) all.op()).numInputs() - 1, "the pieces a, b, c and the axis: one ConcatV2");
+      assertEquals(3, ((org.tensorflow.GraphOperation) all.op()).numInputs() - 1, "a, b, c (and the axis): one op");
       Operand<TFloat32> inner = tf.concat(a, b, 1);
       Operand<TFloat32> read = tf.square(inner);
       Operand<TFloat32> outer = tf.concat(inner, c, 1);
