@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Tensor;
 import org.tensorflow.types.TFloat32;
@@ -244,6 +245,35 @@ class LayersTest {
       for (String bookkeeping : List.of("BroadcastGradientArgs", "Sum", "Pad", "PadV2")) {
         assertEquals(0, byType.getOrDefault(bookkeeping, 0), bookkeeping + " in " + byType);
       }
+    }
+  }
+
+  /**
+   * The LSTM's loops carry only what changes: each weight (a variable's read) enters its loop once,
+   * as a constant, not as a loop variable; and the forward writes a list at every step only for a
+   * value its backward reads.
+   */
+  @Test
+  void theLstmLoopsCarryOnlyWhatChangesAndSaveOnlyWhatIsRead() {
+    try (Graph g = new Graph()) {
+      TfGraph graph = new TfGraph(g);
+      LSTM lstm = new LSTM(16);
+      LSTM_Graph.CallForward f = LSTM_Graph.call(graph.tf(), lstm, graph.placeholder("x", -1, -1, 3));
+      LSTM_Graph.callBackward(graph.tf(), lstm, f, f.output());
+      int weightEnters = 0;
+      int written = 0;
+      int read = 0;
+      for (var it = g.operations(); it.hasNext();) {
+        GraphOperation op = (GraphOperation) it.next();
+        if (op.type().equals("Enter") && op.input(0).op().type().equals("ReadVariableOp")) {
+          weightEnters++;
+          assertTrue(op.attributes().getAttrBool("is_constant"), op.name() + " carries a weight as a loop variable");
+        }
+        written += op.type().equals("TensorListSetItem") && op.name().startsWith("rnn/") ? 1 : 0;
+        read += op.type().equals("TensorListGetItem") && op.numConsumers() > 0 ? 1 : 0;
+      }
+      assertTrue(weightEnters >= 3, "the kernel, recurrent kernel and bias enter the loops: " + weightEnters);
+      assertEquals(read, written, "lists the forward writes per step, against those the backward reads");
     }
   }
 

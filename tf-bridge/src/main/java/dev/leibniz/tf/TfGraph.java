@@ -52,6 +52,7 @@ public final class TfGraph {
   private Operand<TInt64> randomSeed;
   /** For the body of a loop ({@link Rnn}): the graph it runs in, and the values it captured from there. */
   private final TfGraph outer;
+  private final WhileLoop loop;
   private final Map<Output<?>, Operand<?>> captured = new LinkedHashMap<>();
 
   /** A weight: the DSL variable and its variable in this graph. */
@@ -91,37 +92,33 @@ public final class TfGraph {
     this.seed = seed;
     this.exportNames = exportNames;
     this.outer = null;
+    this.loop = null;
     this.tf = new Tf(this);
   }
 
-  /** The graph of a loop's body, a function that {@code outer} runs: weights and feeds are captured from there. */
-  TfGraph(Graph body, TfGraph outer) {
-    this.graph = Objects.requireNonNull(body, "body");
-    this.ops = Ops.create(body);
+  /** The body of {@code loop}, in {@code outer}'s graph: weights and feeds are captured from {@code outer}. */
+  TfGraph(TfGraph outer, WhileLoop loop) {
+    this.graph = outer.graph;
+    this.ops = loop.body();
     this.seed = outer.seed;
     this.exportNames = outer.exportNames;
     this.outer = outer;
+    this.loop = loop;
     this.tf = new Tf(this);
   }
 
   /**
-   * In a loop's body, a placeholder standing for {@code value} of the outer graph (the loop
-   * passes it in unchanged); the same placeholder each time the same value is asked for.
+   * In a loop's body, {@code value} of the outer graph as every iteration reads it (it enters the
+   * loop once); the same operand each time the same value is asked for.
    */
   @SuppressWarnings("unchecked")
   <T extends org.tensorflow.types.family.TType> Operand<T> capture(Operand<T> value) {
-    return (Operand<T>) captured.computeIfAbsent(value.asOutput(), v -> ops.withName(unique("captured"))
-        .placeholder(value.type(), Placeholder.shape(value.shape())));
+    return (Operand<T>) captured.computeIfAbsent(value.asOutput(), v -> loop.invariant(value));
   }
 
-  /** The outer values captured so far, in order, each with its placeholder in this body. */
+  /** The outer values captured so far, in order, each with what the body reads for it. */
   Map<Output<?>, Operand<?>> captured() {
     return captured;
-  }
-
-  /** Binds {@code outer} to {@code inner} ahead of time: the body's capture of it is that loop input. */
-  void bindCapture(Output<?> outer, Operand<?> inner) {
-    captured.put(outer, inner);
   }
 
   private TfGraph outerOnly(String what) {

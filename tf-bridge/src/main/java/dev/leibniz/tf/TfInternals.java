@@ -13,10 +13,13 @@ import org.tensorflow.Tensor;
 import org.tensorflow.internal.c_api.TF_Graph;
 import org.tensorflow.internal.c_api.TF_Session;
 import org.tensorflow.internal.c_api.TF_Tensor;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.Scope;
 
 /**
  * The internals of TensorFlow Java that the bridge reaches into, all here: the native handles of
- * a graph, a session and a tensor, and a {@code Session} made around a native one. Each is
+ * a graph, a session and a tensor, a {@code Session} made around a native one, and {@code Ops}
+ * on a scope of our own. Each is
  * package-private in TensorFlow Java 1.1.0; a version without them fails here, saying so.
  */
 final class TfInternals {
@@ -49,6 +52,17 @@ final class TfInternals {
       Constructor<Session> c = Session.class.getDeclaredConstructor(Graph.class, TF_Session.class);
       c.setAccessible(true);
       return c.newInstance(graph, handle);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw unsupported(e);
+    }
+  }
+
+  /** TensorFlow Java's op builder on {@code scope}, one of Leibniz's own ({@link WhileLoop}'s body). */
+  static Ops ops(Scope scope) {
+    try {
+      Constructor<Ops> c = Ops.class.getDeclaredConstructor(Scope.class);
+      c.setAccessible(true);
+      return c.newInstance(scope);
     } catch (ReflectiveOperationException | RuntimeException e) {
       throw unsupported(e);
     }
