@@ -13,6 +13,7 @@ public final class Natives {
   static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
 
   static {
+    CpuMemory.pool();
     // JavaCPP reads the process's resident size (/proc/self/statm) at every allocation of a native
     // pointer when this limit is set, as it is by default: several per session run, about 60 us of a
     // 200 us training step. Leibniz closes every tensor it makes, so the limit guards nothing here.
@@ -29,12 +30,22 @@ public final class Natives {
     }
   }
 
+  /** TensorFlow's first tensor from Java, made once, before the warm-up's session makes its first device ({@link CpuMemory}). */
+  private static final class FirstTensor {
+    static {
+      CpuMemory.keepMallocForJavaTensors();
+    }
+
+    static void made() {}
+  }
+
   private Natives() {}
 
   /** Loads the native library once; a clear exception naming the artifact to add where it cannot. */
   public static void require() {
     try {
       TensorFlow.version();
+      FirstTensor.made();
       WarmUp.start();
     } catch (LinkageError e) {
       throw new IllegalStateException("TensorFlow's native library is not on the class path for this platform ("
