@@ -11,8 +11,9 @@ import java.util.Locale;
  * when freed, so a step whose tensors are that large (attention's score matrices at a few hundred
  * steps) pays the kernel to zero every page again, step after step. TensorFlow chooses by the
  * environment variable {@code TF_CPU_ALLOCATOR_USE_BFC} when it makes its first device; Leibniz sets
- * it in its own process before that, unless the environment the JVM started with has it (set it to
- * {@code false} for TensorFlow's default).
+ * it in its own process before its first session ({@link TfSession#open}, usually the warm-up's, on its
+ * thread: loading the C library through JNA takes 0.1-0.3 s), unless the environment the JVM started
+ * with has it (set it to {@code false} for TensorFlow's default).
  *
  * <p>The pool is for what sessions compute. The tensors Java makes ({@code TF_AllocateTensor}) keep
  * {@code malloc}: the pool returns no memory for a tensor of no elements, where TensorFlow Java then

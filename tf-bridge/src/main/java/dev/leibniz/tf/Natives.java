@@ -13,7 +13,6 @@ public final class Natives {
   static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
 
   static {
-    CpuMemory.pool();
     // JavaCPP reads the process's resident size (/proc/self/statm) at every allocation of a native
     // pointer when this limit is set, as it is by default: several per session run, about 60 us of a
     // 200 us training step. Leibniz closes every tensor it makes, so the limit guards nothing here.

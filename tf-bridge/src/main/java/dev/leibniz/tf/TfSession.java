@@ -65,6 +65,7 @@ public final class TfSession implements AutoCloseable {
       synchronized (FIRST) { // the first session: no other made before its count is recorded
         if (POOLS.get() == 0) {
           int count = count(threads);
+          CpuMemory.pool(); // before TensorFlow's first device, which reads it (usually on the warm-up's thread)
           Session first = create(graph, count);
           record(count);
           return first;

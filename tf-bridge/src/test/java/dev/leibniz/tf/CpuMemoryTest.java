@@ -30,7 +30,7 @@ class CpuMemoryTest {
   /** Run in the child JVM: the allocators a small graph's ops took their memory from. */
   public static void main(String[] args) {
     Natives.require();
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph(); Session s = TfSession.open(g, 0)) {
       Ops o = Ops.create(g);
       Operand<TFloat32> x = o.placeholder(TFloat32.class);
       Operand<TFloat32> big = o.math.mul(o.math.add(x, x), x);
