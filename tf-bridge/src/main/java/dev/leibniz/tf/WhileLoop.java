@@ -45,7 +45,6 @@ final class WhileLoop {
   /** As Keras's recurrent layers ({@code parallel_iterations=32}): up to 32 steps' independent ops in flight. */
   private static final long PARALLEL_ITERATIONS = 32;
 
-  private final Graph graph;
   private final String frame;
   /** Builds the loop's own ops: no control dependencies. */
   private final Ops plain;
@@ -86,7 +85,6 @@ final class WhileLoop {
 
   /** A loop named {@code frame} (unique in the graph) whose ops are built by {@code outer}'s scope. */
   WhileLoop(Ops outer, String frame) {
-    this.graph = (Graph) outer.scope().env();
     this.frame = frame;
     this.plain = outer.withSubScope(frame).withControlDependencies(List.of());
   }
@@ -169,12 +167,12 @@ final class WhileLoop {
    * value's, as Python's {@code while_loop} sets its shape invariants: the variable's ops in the
    * body see their ranks when built, and {@link #next} checks the body's value against it.
    */
-  private void keepShape(Enter<?> enter, Shape shape) {
+  private static void keepShape(Enter<?> enter, Shape shape) {
     if (shape.isUnknown()) {
       return;
     }
     try (TF_Status status = TF_Status.newStatus(); TF_Output out = output(enter)) {
-      tensorflow.TF_GraphSetTensorShape(TfInternals.graph(graph), out, shape.asArray(), shape.numDimensions(), status);
+      tensorflow.TF_GraphSetTensorShape(TfInternals.graph((Graph) enter.env()), out, shape.asArray(), shape.numDimensions(), status);
       status.throwExceptionIfNotOK();
     }
   }
